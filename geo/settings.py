@@ -1,0 +1,131 @@
+"""Defaults Crecida uses when the caller does not say otherwise, each with its source.
+
+Functions read these at call time (``settings.FLOOD_THRESHOLD_M``), so a script can change a
+default for a whole session by assigning to the module attribute. Units are in the names.
+"""
+
+from __future__ import annotations
+
+# --- Coordinate systems ------------------------------------------------------------------
+DISPLAY_CRS: str = "EPSG:4326"
+"""CRS of every canonical vector frame and of everything shown on a map (WGS84 lon/lat)."""
+
+WORK_CRS: str = "EPSG:32718"
+"""Projected CRS for metric work when no raster sets one: UTM zone 18S covers Iquitos."""
+
+STUDY_AREA_BOUNDS_LONLAT: tuple[float, float, float, float] = (-77.9, -8.8, -69.9, 0.1)
+"""Default study area (min lon, min lat, max lon, max lat): the Loreto region with a margin.
+
+Used to detect swapped latitude/longitude and to flag points far outside the work area."""
+
+# --- People and shelter (Sphere Handbook 2018 and camp-planning guidance) ----------------
+PERSONS_PER_FAMILY: float = 4.7
+"""Census-style family size for Loreto (4.5–5); only used where a file gives one of
+families/persons and not the other, and always reported when used."""
+
+COVERED_AREA_M2_PER_PERSON: float = 3.5
+"""Sphere shelter standard 3: at least 3.5 m² covered living space per person."""
+
+SITE_AREA_M2_PER_PERSON: float = 45.0
+"""Camp planning guidance: about 45 m² of site per person including services."""
+
+SITE_AREA_M2_PER_PERSON_NO_SERVICES: float = 30.0
+"""About 30 m² per person where communal services are outside the site."""
+
+# --- Flood exposure ----------------------------------------------------------------------
+FLOOD_THRESHOLD_M: float = 0.1
+"""A site or cell counts as flooded at or above this water depth (metres)."""
+
+ACCESS_RING_RADIUS_M: float = 250.0
+"""Radius of the ring around a centre on which access is tested (metres)."""
+
+ACCESS_CUT_SHARE: float = 0.5
+"""A dry centre is isolated when at least this share of its access ring is flooded."""
+
+AT_RISK_DISTANCE_M: float = 200.0
+"""A dry centre this close to flooded cells is at risk (metres)."""
+
+DEPTH_CLASSES_M: tuple[float, ...] = (0.1, 0.5, 1.5)
+"""Edges of depth classes: 0.1–0.5 m, 0.5–1.5 m, above 1.5 m."""
+
+DISPLACEMENT_RATE_BY_CLASS: tuple[float, ...] = (0.1, 0.5, 1.0)
+"""Share of exposed people displaced in each depth class, after InaSAFE's flood model
+(low / medium / high hazard). Planning assumptions, not observations: change them to the
+local rapid-assessment figures when known."""
+
+EXTENT_DISPLACEMENT_RATE: float = 0.5
+"""Share displaced where only a 0/1 flood extent (no depth) is known: the middle class."""
+
+VECTOR_FLOOD_CELL_SIZE_M: float = 10.0
+"""Cell size used to rasterise a vector flood extent when no DEM sets the grid (metres)."""
+
+# --- Needs of the displaced (per person unless said) -------------------------------------
+NEEDS_PROFILE: dict[str, dict[str, object]] = {
+    "water_l_per_day": {
+        "per_person": 15.0, "unit": "l/day",
+        "source": "Sphere WASH: at least 15 l per person per day",
+    },
+    "covered_space_m2": {
+        "per_person": 3.5, "unit": "m²",
+        "source": "Sphere shelter standard 3: 3.5 m² covered space per person",
+    },
+    "latrines": {
+        "per_person": 1 / 20, "unit": "latrines",
+        "source": "Sphere excreta standard: 1 toilet per 20 people (1 per 50 at first)",
+    },
+    "showers": {
+        "per_person": 1 / 20, "unit": "showers",
+        "source": "IOM reading of Sphere: 1 shower per 20 people",
+    },
+    "hygiene_kits": {
+        "per_family": 1.0, "unit": "kits",
+        "source": "One hygiene kit per family (IOM NFI practice, Loreto 2012)",
+    },
+    "kitchen_kits": {
+        "per_family": 1.0, "unit": "kits",
+        "source": "One kitchen kit per family (IOM NFI practice, Loreto 2012)",
+    },
+}
+"""Default needs profile; the ``per_family`` items use :data:`PERSONS_PER_FAMILY`."""
+
+# --- Catchment and siting ----------------------------------------------------------------
+SERVICE_DISTANCE_M: float = 5000.0
+"""Largest distance from the displaced to a centre that serves them (metres)."""
+
+WALK_SPEED_KMH: float = 4.0
+"""Walking speed on dry ground."""
+
+WADE_SPEED_KMH: float | None = 1.0
+"""Speed through shallow flooded cells; ``None`` makes flooded cells impassable on foot."""
+
+WADE_MAX_DEPTH_M: float = 0.5
+"""Deeper than this a flooded cell cannot be waded."""
+
+BOAT_SPEED_KMH: float | None = 8.0
+"""Boat travel along river channels (peque-peque); ``None`` disables boat travel."""
+
+SITING_STAGE_MARGIN_M: float = 0.5
+"""A new site must stay dry at the worst river stage plus this margin (metres)."""
+
+SITING_WATER_BUFFER_M: float = 100.0
+"""…or, where no DEM lets us raise the stage, at least this far from the water's edge."""
+
+SOLVER_TIME_LIMIT_S: float = 60.0
+"""Time limit for the CBC solver behind siting."""
+
+# --- Reading rasters ---------------------------------------------------------------------
+GDAL_CACHEMAX_BYTES: int = 64 * 2**20
+"""GDAL block cache. rasterio reads GDAL_CACHEMAX in bytes: 64 MiB, not 64."""
+
+READ_THREADS: int = 2
+"""Threads for decoding compressed raster blocks (GDAL_NUM_THREADS)."""
+
+WINDOW_ROWS: int = 1024
+"""Rows per window when streaming a raster (memory grows with width × this)."""
+
+# --- Uploads -----------------------------------------------------------------------------
+MAX_UPLOAD_BYTES: int = 200 * 2**20
+"""Largest upload the app accepts."""
+
+MAX_UNZIPPED_BYTES: int = 1 * 2**30
+"""Largest total size a zip upload may unpack to."""
