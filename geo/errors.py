@@ -13,9 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = [
+    "CRSError",
     "CrecidaError",
     "CrecidaWarning",
-    "CRSError",
     "FormatError",
     "GeometryTypeError",
     "InputError",

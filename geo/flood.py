@@ -99,9 +99,8 @@ class FloodScenario:
         ``NaN`` where there is no data; for ``extent`` rasters ``+inf`` where water and ``0``
         where dry. Negative depths are clipped to 0.
         """
-        with gdal_env():
-            with self.raster.open() as ds:
-                return self.read_depth_from(ds, window)
+        with gdal_env(), self.raster.open() as ds:
+            return self.read_depth_from(ds, window)
 
     def read_depth_from(self, ds, window: Window | None = None, dem_ds=None) -> np.ndarray:
         """As :meth:`read_depth`, from an already open dataset (and DEM dataset)."""
@@ -182,10 +181,13 @@ def open_flood(
     raster = open_raster(path)
     notes: list[str] = []
     if kind is not None and kind not in FLOOD_KINDS:
-        raise InputError(Problem(
-            f"unknown flood kind '{kind}'", source=raster.label,
-            fix=f"use one of: {', '.join(FLOOD_KINDS)}",
-        ))
+        raise InputError(
+            Problem(
+                f"unknown flood kind '{kind}'",
+                source=raster.label,
+                fix=f"use one of: {', '.join(FLOOD_KINDS)}",
+            )
+        )
     if kind is None:
         kind = guess_kind(raster, hint=name or "")
         notes.append(f"kind guessed as '{kind}'")
@@ -196,15 +198,23 @@ def open_flood(
         notes.append("the raster sets no nodata value: every cell is taken as observed")
     if kind == "water_level":
         if dem is None:
-            raise InputError(Problem(
-                "a water-level raster needs a DEM to turn levels into depths",
-                source=raster.label, fix="give the DEM with --dem PATH (same area, metres)",
-            ))
+            raise InputError(
+                Problem(
+                    "a water-level raster needs a DEM to turn levels into depths",
+                    source=raster.label,
+                    fix="give the DEM with --dem PATH (same area, metres)",
+                )
+            )
         if not raster.same_grid(dem):
             raster = _warp_onto(raster, dem)
             notes.append(f"water level warped (bilinear) onto the DEM grid of {dem.label}")
-    return FloodScenario(name=name, kind=kind, raster=raster,
-                         dem=dem if kind == "water_level" else None, notes=tuple(notes))
+    return FloodScenario(
+        name=name,
+        kind=kind,
+        raster=raster,
+        dem=dem if kind == "water_level" else None,
+        notes=tuple(notes),
+    )
 
 
 def _warp_onto(raster: RasterSource, grid: RasterSource) -> RasterSource:
@@ -213,10 +223,18 @@ def _warp_onto(raster: RasterSource, grid: RasterSource) -> RasterSource:
     from rasterio.shutil import copy as rio_copy
 
     out = Path(tempfile.mkdtemp(prefix="crecida_")) / f"{Path(raster.path).stem}_on_dem.vrt"
-    with rasterio.open(raster.path) as ds, WarpedVRT(
-        ds, crs=grid.crs, transform=grid.transform, width=grid.width, height=grid.height,
-        resampling=Resampling.bilinear, nodata=raster.nodata if raster.nodata is not None else -9999,
-    ) as vrt:
+    with (
+        rasterio.open(raster.path) as ds,
+        WarpedVRT(
+            ds,
+            crs=grid.crs,
+            transform=grid.transform,
+            width=grid.width,
+            height=grid.height,
+            resampling=Resampling.bilinear,
+            nodata=raster.nodata if raster.nodata is not None else -9999,
+        ) as vrt,
+    ):
         rio_copy(vrt, str(out), driver="VRT")
     return open_raster(out, label=raster.label)
 
@@ -248,14 +266,22 @@ def flood_from_vector(
         left, bottom, right, top = polys.total_bounds
         gl, gb, gr, gt = grid.bounds
         if right <= gl or left >= gr or top <= gb or bottom >= gt:
-            raise OverlapError(Problem(
-                f"the flood polygons (bounds {tuple(round(v) for v in polys.total_bounds)}) do "
-                f"not overlap the grid of {grid.label} (bounds "
-                f"{tuple(round(v) for v in grid.bounds)}), both in {grid.crs}",
-                source=label, fix="check that both layers cover the same area",
-            ))
-        win = from_bounds(max(left, gl), max(bottom, gb), min(right, gr), min(top, gt),
-                          grid.transform).round_offsets().round_lengths()
+            raise OverlapError(
+                Problem(
+                    f"the flood polygons (bounds {tuple(round(v) for v in polys.total_bounds)}) do "
+                    f"not overlap the grid of {grid.label} (bounds "
+                    f"{tuple(round(v) for v in grid.bounds)}), both in {grid.crs}",
+                    source=label,
+                    fix="check that both layers cover the same area",
+                )
+            )
+        win = (
+            from_bounds(
+                max(left, gl), max(bottom, gb), min(right, gr), min(top, gt), grid.transform
+            )
+            .round_offsets()
+            .round_lengths()
+        )
         transform = rasterio.windows.transform(win, grid.transform)
         width, height, crs = int(win.width) or 1, int(win.height) or 1, grid.crs
     else:
@@ -266,16 +292,35 @@ def flood_from_vector(
         width = max(1, int(np.ceil((right - left) / cell)))
         height = max(1, int(np.ceil((top - bottom) / cell)))
         transform = from_origin(left, top, cell, cell)
-    mask = rasterize(((g, 1) for g in polys.geometry), out_shape=(height, width),
-                     transform=transform, fill=0, dtype="uint8")
+    mask = rasterize(
+        ((g, 1) for g in polys.geometry),
+        out_shape=(height, width),
+        transform=transform,
+        fill=0,
+        dtype="uint8",
+    )
     out = Path(tempfile.mkdtemp(prefix="crecida_")) / "flood_from_vector.tif"
-    with rasterio.open(out, "w", driver="GTiff", width=width, height=height, count=1,
-                       dtype="uint8", crs=crs, transform=transform, nodata=255,
-                       tiled=True, compress="deflate") as ds:
+    with rasterio.open(
+        out,
+        "w",
+        driver="GTiff",
+        width=width,
+        height=height,
+        count=1,
+        dtype="uint8",
+        crs=crs,
+        transform=transform,
+        nodata=255,
+        tiled=True,
+        compress="deflate",
+    ) as ds:
         ds.write(mask, 1)
         ds.update_tags(CRECIDA_KIND="extent", CRECIDA_NAME=name)
     raster = open_raster(out, label=label)
     cell_txt = f"{abs(transform.a):g}"
-    return FloodScenario(name=name, kind="extent", raster=raster, notes=(
-        f"rasterised from {label} at {cell_txt} m cells (cell centre in polygon = water)",
-    ))
+    return FloodScenario(
+        name=name,
+        kind="extent",
+        raster=raster,
+        notes=(f"rasterised from {label} at {cell_txt} m cells (cell centre in polygon = water)",),
+    )

@@ -7,6 +7,7 @@ the path, and pixels are read window by window inside :func:`gdal_env`.
 from __future__ import annotations
 
 import contextlib
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,8 +72,8 @@ class RasterSource:
     @property
     def bounds(self) -> tuple[float, float, float, float]:
         """(left, bottom, right, top) in the raster's CRS."""
-        left, top = self.transform * (0, 0)
-        right, bottom = self.transform * (self.width, self.height)
+        left, top = self.transform @ (0, 0)
+        right, bottom = self.transform @ (self.width, self.height)
         return (min(left, right), min(bottom, top), max(left, right), max(bottom, top))
 
     @property
@@ -131,20 +132,30 @@ def open_raster(path: str | Path, *, label: str | None = None) -> RasterSource:
     path = str(path)
     label = label or Path(path).name
     try:
-        with rasterio.open(path) as ds:
+        with warnings.catch_warnings():
+            # A raster without georeferencing is refused below with a clearer message.
+            warnings.simplefilter("ignore", rasterio.errors.NotGeoreferencedWarning)
+            ds = rasterio.open(path)
+        with ds:
             if ds.count < 1:
                 raise FormatError(Problem("the raster has no bands", source=label))
             crs = ds.crs
             info = (ds.transform, ds.width, ds.height, ds.nodata, ds.dtypes[0])
     except RasterioIOError as exc:
-        raise FormatError(Problem(
-            f"cannot be read as a raster ({exc})", source=label,
-            fix="give a GeoTIFF/COG (.tif), or another single-band raster GDAL reads",
-        )) from None
+        raise FormatError(
+            Problem(
+                f"cannot be read as a raster ({exc})",
+                source=label,
+                fix="give a GeoTIFF/COG (.tif), or another single-band raster GDAL reads",
+            )
+        ) from None
     if crs is None:
-        raise CRSError(Problem(
-            "the raster has no coordinate reference system", source=label,
-            fix="assign one, e.g. gdal_edit.py -a_srs EPSG:32718 FILE.tif",
-        ))
+        raise CRSError(
+            Problem(
+                "the raster has no coordinate reference system",
+                source=label,
+                fix="assign one, e.g. gdal_edit.py -a_srs EPSG:32718 FILE.tif",
+            )
+        )
     transform, width, height, nodata, dtype = info
     return RasterSource(path, crs, transform, width, height, nodata, dtype, label)

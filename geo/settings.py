@@ -59,30 +59,49 @@ EXTENT_DISPLACEMENT_RATE: float = 0.5
 VECTOR_FLOOD_CELL_SIZE_M: float = 10.0
 """Cell size used to rasterise a vector flood extent when no DEM sets the grid (metres)."""
 
+FLOOD_SEARCH_RADIUS_M: float = 1000.0
+"""How far around a centre the nearest flooded cell is searched (metres); beyond it
+``dist_to_flood_m`` is NaN ("none within the radius"). Crecida choice: 5 × the default
+at-risk distance, so the search window stays small (about 67 × 67 cells at 30 m)."""
+
+ZONAL_WINDOW_COLS: int = 4096
+"""Columns per window when streaming a raster for zonal statistics (with ``WINDOW_ROWS``
+rows): bounds memory on wide rasters (1024 × 4096 float32 = 16 MiB). Crecida choice."""
+
+LABEL_CACHE_BYTES: int = 64 * 2**20
+"""Largest size of the rasterised polygon labels kept between exposure runs on the same
+grid (bytes); larger label sets are rasterised again on each run. Crecida choice."""
+
 # --- Needs of the displaced (per person unless said) -------------------------------------
 NEEDS_PROFILE: dict[str, dict[str, object]] = {
     "water_l_per_day": {
-        "per_person": 15.0, "unit": "l/day",
+        "per_person": 15.0,
+        "unit": "l/day",
         "source": "Sphere WASH: at least 15 l per person per day",
     },
     "covered_space_m2": {
-        "per_person": 3.5, "unit": "m²",
+        "per_person": 3.5,
+        "unit": "m²",
         "source": "Sphere shelter standard 3: 3.5 m² covered space per person",
     },
     "latrines": {
-        "per_person": 1 / 20, "unit": "latrines",
+        "per_person": 1 / 20,
+        "unit": "latrines",
         "source": "Sphere excreta standard: 1 toilet per 20 people (1 per 50 at first)",
     },
     "showers": {
-        "per_person": 1 / 20, "unit": "showers",
+        "per_person": 1 / 20,
+        "unit": "showers",
         "source": "IOM reading of Sphere: 1 shower per 20 people",
     },
     "hygiene_kits": {
-        "per_family": 1.0, "unit": "kits",
+        "per_family": 1.0,
+        "unit": "kits",
         "source": "One hygiene kit per family (IOM NFI practice, Loreto 2012)",
     },
     "kitchen_kits": {
-        "per_family": 1.0, "unit": "kits",
+        "per_family": 1.0,
+        "unit": "kits",
         "source": "One kitchen kit per family (IOM NFI practice, Loreto 2012)",
     },
 }
@@ -129,3 +148,20 @@ MAX_UPLOAD_BYTES: int = 200 * 2**20
 
 MAX_UNZIPPED_BYTES: int = 1 * 2**30
 """Largest total size a zip upload may unpack to."""
+
+# --- Catchment and siting: working limits (added with issue 4) ---------------------------
+RIVER_CHANNEL_BUFFER_M: float = 50.0
+"""Half-width of the river channel drawn around river lines: boats travel there, and no new
+site may be placed there. Planning assumption (the Nanay and Itaya channels near Iquitos are
+roughly 100 m wide at high water); widen it for the Amazon."""
+
+TRAVEL_MAX_CELLS: int = 1_000_000
+"""Largest travel or suitability grid; larger windows are coarsened by a whole factor. Keeps
+a cost-distance run to a few seconds and ~200 MB on a 2-core machine (measured, issue 4)."""
+
+SITING_MAX_CANDIDATES: int = 500
+"""Most candidate sites generated on suitable cells (a regular grid, thinned to fit); keeps
+the CBC model small enough to solve within the time limit."""
+
+SITING_MAX_MEDIAN_PAIRS: int = 250_000
+"""Largest demand × facility count for the p-median model (one binary variable per pair)."""

@@ -1,0 +1,68 @@
+"""Boundaries derived from points: Voronoi cells for communities known only by a point."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import shapely
+
+from geo import settings
+
+DEFAULT_HULL_BUFFER_M: float = 2000.0
+"""Without a study area, cells are clipped to the points' convex hull buffered by this."""
+
+
+def derive_boundaries(
+    points: gpd.GeoSeries,
+    *,
+    clip_to: shapely.Geometry | None = None,
+) -> gpd.GeoSeries:
+    """Voronoi cell of each point, clipped to the study area, in the input order.
+
+    Parameters
+    ----------
+    points
+        Point geometries (any CRS; computed in its UTM zone, in metres).
+    clip_to
+        Study area in the points' CRS; defaults to their convex hull buffered by
+        :data:`DEFAULT_HULL_BUFFER_M`.
+
+    Returns
+    -------
+    GeoSeries
+        One polygon per point, same index and CRS as ``points``. Coincident points share
+        the cell of the first of them; the others get an empty polygon.
+    """
+    crs = points.crs or settings.DISPLAY_CRS
+    metric = gpd.GeoSeries(points, crs=crs)
+    work_crs = metric.estimate_utm_crs() if metric.crs.is_geographic else metric.crs
+    pts = metric.to_crs(work_crs)
+    if clip_to is None:
+        area = shapely.convex_hull(shapely.MultiPoint(pts.to_numpy())).buffer(DEFAULT_HULL_BUFFER_M)
+    else:
+        area = gpd.GeoSeries([clip_to], crs=crs).to_crs(work_crs).iloc[0]
+    if len(pts) == 1:
+        cells = [area]
+    else:
+        regions = shapely.voronoi_polygons(
+            shapely.MultiPoint(pts.to_numpy()), extend_to=area, ordered=True
+        )
+        cells = list(regions.geoms)
+        if len(cells) != len(pts):  # coincident points: match cells to points spatially
+            cells = _match_cells(pts.to_numpy(), cells)
+    clipped = shapely.intersection(np.asarray(cells, dtype=object), area)
+    return gpd.GeoSeries(clipped, index=points.index, crs=work_crs).to_crs(crs)
+
+
+def _match_cells(points: np.ndarray, cells: list[shapely.Geometry]) -> list[shapely.Geometry]:
+    out: list[shapely.Geometry] = []
+    used: set[int] = set()
+    tree = shapely.STRtree(cells)
+    for pt in points:
+        hits = [int(i) for i in tree.query(pt, predicate="intersects") if int(i) not in used]
+        if hits:
+            used.add(hits[0])
+            out.append(cells[hits[0]])
+        else:
+            out.append(shapely.Polygon())
+    return out
