@@ -1,0 +1,35 @@
+# Crecida — two commands do all the set-up on a fresh machine:
+#   make run    start the app on the bundled synthetic Iquitos sample
+#   make test   run the test suite
+# Both create .venv and install the pinned requirements the first time.
+
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+PORT   ?= 8501
+
+.PHONY: run test validate lint sample bench clean
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+run: $(VENV)/.installed
+	$(PY) -m streamlit run app.py --server.port $(PORT) --browser.gatherUsageStats false
+
+test: $(VENV)/.installed
+	$(PY) -m pytest
+
+validate: $(VENV)/.installed
+	$(PY) -m geo validate
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+
+sample: $(VENV)/.installed
+	$(PY) sample_data/build_sample.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache artifacts
