@@ -165,3 +165,8 @@ the CBC model small enough to solve within the time limit."""
 
 SITING_MAX_MEDIAN_PAIRS: int = 250_000
 """Largest demand × facility count for the p-median model (one binary variable per pair)."""
+
+BOAT_ON_FLOODWATER: bool = True
+"""Boats also cross floodwater connected to a river channel (in Loreto people move by canoe
+and peque-peque over flooded streets, as in Belén); ``False`` keeps boats to the channels
+themselves, which cuts off most flooded riverside communities at the 2012 stage."""

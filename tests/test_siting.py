@@ -1,0 +1,299 @@
+"""Siting: suitability, drawn-area evaluation and k-site optimisation checked by brute force."""
+
+from __future__ import annotations
+
+import itertools
+
+import geopandas as gpd
+import numpy as np
+import pulp
+import pytest
+import rasterio
+from rasterio.transform import from_origin
+from shapely.geometry import LineString, Point, box
+
+from geo import settings
+from geo.errors import InputError, SolverError
+from geo.flood import open_flood
+from geo.raster import open_raster
+from geo.siting import (
+    COVERAGE_COLUMNS,
+    NEW_SITE_COLUMNS,
+    SitingResult,
+    candidate_sites,
+    evaluate_area,
+    optimise_sites,
+    plan_sites,
+    suitability,
+)
+
+X0, Y0 = 700_000.0, 9_580_000.0
+UTM = "EPSG:32718"
+
+
+# --- optimisation, brute force ----------------------------------------------------------------
+def _instance(seed: int, n_demand: int = 14, n_cand: int = 10, n_existing: int = 2):
+    rng = np.random.default_rng(seed)
+    pts = lambda n: [Point(X0 + x, Y0 + y) for x, y in rng.uniform(0, 10_000, (n, 2))]  # noqa: E731
+    demand = gpd.GeoDataFrame({"demand_id": [f"d{i}" for i in range(n_demand)],
+                               "weight": rng.permutation(np.arange(1, n_demand + 1) * 7.0)},
+                              geometry=pts(n_demand), crs=UTM)
+    cands = gpd.GeoDataFrame({"candidate_id": [f"c{i}" for i in range(n_cand)]},
+                             geometry=pts(n_cand), crs=UTM)
+    existing = gpd.GeoDataFrame({"centre_id": [f"e{i}" for i in range(n_existing)]},
+                                geometry=pts(n_existing), crs=UTM)
+    return demand, cands, existing
+
+
+def _brute(demand, cands, existing, k, radius_m, objective):
+    """Best objective over every k-subset of candidates, existing centres always open."""
+    xy = lambda g: np.column_stack([g.geometry.x, g.geometry.y])  # noqa: E731
+    fac = np.vstack([xy(existing), xy(cands)]) if existing is not None else xy(cands)
+    n_e = 0 if existing is None else len(existing)
+    d = np.hypot(*(xy(demand)[:, None, :] - fac[None, :, :]).transpose(2, 0, 1))
+    w = demand["weight"].to_numpy()
+    vals = []
+    for combo in itertools.combinations(range(n_e, len(fac)), k):
+        cols = [*range(n_e), *combo]
+        if objective == "coverage":
+            vals.append(w[(d[:, cols] <= radius_m).any(axis=1)].sum())
+        else:
+            vals.append((w * d[:, cols].min(axis=1)).sum())
+    return max(vals) if objective == "coverage" else min(vals)
+
+
+@pytest.mark.parametrize("objective", ["coverage", "median"])
+@pytest.mark.parametrize(("seed", "k", "with_existing"), [(1, 1, True), (2, 3, True),
+                                                          (3, 2, False), (4, 4, False)])
+def test_optimum_matches_brute_force(objective, seed, k, with_existing):
+    demand, cands, existing = _instance(seed)
+    existing = existing if with_existing else None
+    res = optimise_sites(cands, demand, existing, k=k, radius_m=2500, objective=objective)
+    assert res.status == "optimal" and len(res.new_sites) == k
+    assert res.objective_value == pytest.approx(
+        _brute(demand, cands, existing, k, 2500, objective), rel=1e-9)
+    assert res.new_sites["candidate_id"].is_unique
+    assert list(res.new_sites.columns)[:len(NEW_SITE_COLUMNS)] == list(NEW_SITE_COLUMNS)
+    assert list(res.coverage.columns) == [*COVERAGE_COLUMNS, "geometry"]
+    assert res.new_sites.crs.to_epsg() == 4326 and res.coverage.crs.to_epsg() == 4326
+
+
+def test_added_coverage_adds_up_and_existing_stay_fixed():
+    demand, cands, existing = _instance(2)
+    res = optimise_sites(cands, demand, existing, k=3, radius_m=2500)
+    cov = res.coverage
+    by_existing = cov["covered_by_kind"].eq("existing")
+    assert res.covered_by_existing_weight == pytest.approx(cov.loc[by_existing, "weight"].sum())
+    assert res.new_sites["covered_weight"].sum() == pytest.approx(
+        res.covered_weight - res.covered_by_existing_weight)
+    assert set(cov.loc[by_existing, "covered_by"]) <= {"e0", "e1"}
+    assert cov.loc[cov["covered"], "distance_m"].le(2500).all()
+    # ranked by what each site adds
+    assert res.new_sites["covered_weight"].is_monotonic_decreasing
+    assert res.new_sites["site_id"].tolist() == ["N1", "N2", "N3"]
+
+
+def test_existing_centre_is_kept_and_not_duplicated():
+    # one heavy cluster next to an existing centre, a light one far away: with the centre fixed
+    # the single new site must go to the light cluster
+    demand = gpd.GeoDataFrame({"weight": [100.0, 5.0]},
+                              geometry=[Point(X0, Y0), Point(X0 + 20_000, Y0)], crs=UTM)
+    cands = gpd.GeoDataFrame({"candidate_id": ["near_heavy", "near_light"]},
+                             geometry=[Point(X0 + 100, Y0), Point(X0 + 20_100, Y0)], crs=UTM)
+    existing = gpd.GeoDataFrame({"centre_id": ["E"]}, geometry=[Point(X0 - 100, Y0)], crs=UTM)
+    for objective in ("coverage", "median"):
+        res = optimise_sites(cands, demand, existing, k=1, radius_m=1000, objective=objective)
+        assert res.new_sites["candidate_id"].tolist() == ["near_light"]
+        assert res.coverage["covered_by"].tolist() == ["E", "N1"]
+    res = optimise_sites(cands, demand, None, k=1, radius_m=1000)
+    assert res.new_sites["candidate_id"].tolist() == ["near_heavy"]
+    assert res.new_sites.iloc[0]["covered_weight"] == 100.0
+    assert "adds 100 persons" in res.new_sites.iloc[0]["reason"]
+
+
+@pytest.mark.parametrize("k", [0, 4, 11])
+def test_k_outside_candidates_is_an_input_error(k):
+    demand, cands, _ = _instance(5, n_cand=3)
+    with pytest.raises(InputError, match=f"cannot choose {k} new site"):
+        optimise_sites(cands, demand, k=k)
+
+
+def test_crs_mismatch_is_reprojected():
+    demand, cands, existing = _instance(6)
+    base = optimise_sites(cands, demand, existing, k=2, radius_m=2500)
+    mixed = optimise_sites(cands.to_crs("EPSG:4326"), demand, existing.to_crs("EPSG:3857"),
+                           k=2, radius_m=2500)
+    assert mixed.objective_value == pytest.approx(base.objective_value)
+    assert sorted(mixed.new_sites["candidate_id"]) == sorted(base.new_sites["candidate_id"])
+    assert any("reprojected" in n for n in mixed.notes)
+
+
+class _NoAnswer(pulp.LpSolver):
+    """A solver that gives up without a solution."""
+
+    def available(self):
+        return True
+
+    def actualSolve(self, lp, **kwargs):
+        lp.assignStatus(pulp.LpStatusNotSolved, pulp.LpSolutionNoSolutionFound)
+        return lp.status
+
+
+class _StoppedAtLimit(pulp.PULP_CBC_CMD):
+    """CBC that reports its (good) answer as found at the time limit."""
+
+    def actualSolve(self, lp, **kwargs):
+        status = super().actualSolve(lp, **kwargs)
+        lp.sol_status = pulp.LpSolutionIntegerFeasible
+        return status
+
+
+@pytest.mark.parametrize("objective", ["coverage", "median"])
+def test_solver_failure_gives_best_feasible(objective):
+    demand, cands, existing = _instance(7)
+    with pytest.raises(SolverError, match="greedy") as info:
+        optimise_sites(cands, demand, existing, k=2, radius_m=2500, objective=objective,
+                       solver=_NoAnswer())
+    best = info.value.best
+    assert isinstance(best, SitingResult) and best.status == "greedy"
+    assert len(best.new_sites) == 2
+    with pytest.raises(SolverError, match="time limit") as info:
+        optimise_sites(cands, demand, existing, k=2, radius_m=2500, objective=objective,
+                       solver=_StoppedAtLimit(msg=False))
+    assert info.value.best.status == "time_limit"
+    assert info.value.best.objective_value == pytest.approx(
+        _brute(demand, cands, existing, 2, 2500, objective))
+
+
+def test_zero_demand_and_geographic_crs():
+    demand, cands, _ = _instance(8)
+    demand["weight"] = 0.0
+    res = optimise_sites(cands, demand, k=2)
+    assert len(res.new_sites) == 2 and res.covered_weight == 0.0
+    with pytest.raises(InputError, match="projected CRS"):
+        optimise_sites(cands, demand, k=2, crs="EPSG:4326")
+
+
+# --- suitability and candidates on a tiny raster ----------------------------------------------
+def _tif(path, arr, *, cell=10.0, nodata=-9999):
+    with rasterio.open(path, "w", driver="GTiff", width=arr.shape[1], height=arr.shape[0],
+                       count=1, dtype="float32", crs=UTM,
+                       transform=from_origin(X0, Y0, cell, cell), nodata=nodata) as ds:
+        ds.write(arr.astype("float32"), 1)
+    return path
+
+
+@pytest.fixture
+def worst(tmp_path):
+    depth = np.zeros((10, 10), dtype="float32")
+    depth[:, :3] = 1.0  # water in the three western columns
+    return open_flood(_tif(tmp_path / "worst.tif", depth), name="118.6 m", kind="depth")
+
+
+def test_suitability_water_buffer(worst):
+    suit = suitability(worst, water_buffer_m=20.0)
+    expected = np.zeros((10, 10), bool)
+    expected[:, 4:] = True  # column 3 is 10 m from water, column 4 is 20 m
+    np.testing.assert_array_equal(suit.mask, expected)
+    assert suit.polygons["area_m2"].sum() == pytest.approx(60 * 100.0)
+    assert suit.polygons["capacity_site_persons"].sum() == 133  # 6000 m² / 45 m²
+
+
+def test_suitability_stage_margin_with_dem(worst, tmp_path):
+    ground = np.full((10, 10), 102.0, dtype="float32")
+    ground[:, :3] = 100.0  # water surface 101.0 there
+    ground[:, 3] = 101.3   # dry now, under water with the stage 0.5 m higher
+    ground[:, 4] = 101.6   # stays dry
+    dem = open_raster(_tif(tmp_path / "dem.tif", ground))
+    suit = suitability(worst, dem=dem, margin_m=0.5)
+    expected = np.zeros((10, 10), bool)
+    expected[:, 4:] = True
+    np.testing.assert_array_equal(suit.mask, expected)
+    assert any("0.5 m higher" in n for n in suit.notes)
+
+
+def test_suitability_excludes_rivers_and_far_cells(worst, monkeypatch):
+    monkeypatch.setattr(settings, "RIVER_CHANNEL_BUFFER_M", 20.0)
+    river = gpd.GeoDataFrame(geometry=[LineString([(X0 + 95, Y0), (X0 + 95, Y0 - 100)])],
+                             crs=UTM)
+    demand = gpd.GeoDataFrame({"weight": [5.0, 0.0]},
+                              geometry=[Point(X0 + 55, Y0 - 55), Point(X0 + 5, Y0 - 95)],
+                              crs=UTM)
+    suit = suitability(worst, water_buffer_m=0.0, rivers=river, demand=demand,
+                       service_distance_m=25.0)
+    # channel x 75–115 m touches columns 7–9; within 25 m of (55, -55) among columns 3–6:
+    expected = np.zeros((10, 10), bool)
+    expected[4:7, 3] = True
+    expected[3:8, 4:7] = True
+    np.testing.assert_array_equal(suit.mask, expected)
+
+
+def test_candidates_thinned_and_on_suitable_cells(worst):
+    suit = suitability(worst, water_buffer_m=20.0)
+    cands = candidate_sites(suit, max_count=5)
+    assert 1 <= len(cands) <= 5 and cands.crs.to_epsg() == 4326
+    xy = cands.to_crs(UTM)
+    cols = ((xy.geometry.x - X0) // 10).astype(int)
+    rows = ((Y0 - xy.geometry.y) // 10).astype(int)
+    assert suit.mask[rows, cols].all()
+    assert cands["zone_area_m2"].eq(6000.0).all()
+
+
+# --- evaluating a drawn area ------------------------------------------------------------------
+def test_evaluate_area(worst):
+    poly = box(X0 + 20, Y0 - 40, X0 + 60, Y0)  # 40 m × 40 m: columns 2–5, one of them wet
+    demand = gpd.GeoDataFrame({"displaced_est": [30.0, 70.0]},
+                              geometry=[Point(X0 + 100, Y0 - 20), Point(X0 + 5000, Y0)],
+                              crs=UTM)
+    centres = gpd.GeoDataFrame({"centre_id": ["A", "B"], "name": ["a", "b"]},
+                               geometry=[Point(X0 + 160, Y0 - 20), Point(X0 + 70, Y0 - 20)],
+                               crs=UTM)
+    out = evaluate_area(gpd.GeoSeries([poly], crs=UTM), scenarios={"118.6 m": worst},
+                        demand=demand, centres=centres, service_distance_m=1000)
+    assert out["area_m2"] == pytest.approx(1600.0)
+    assert out["capacity_site_persons"] == 35  # floor(1600 / 45)
+    assert out["covered_area_needed_m2"] == pytest.approx(35 * 3.5)
+    assert out["capacity_if_all_covered_persons"] == 457  # floor(1600 / 3.5)
+    (scen,) = out["scenarios"]
+    assert (scen["status"], scen["flooded_share"], scen["max_depth_m"]) == (
+        "partly_flooded", 0.25, 1.0)
+    assert (out["displaced_within_m"], out["n_demand_within"]) == (30.0, 1)
+    assert [c["centre_id"] for c in out["nearest_centres"]] == ["B", "A"]
+    assert out["nearest_centres"][0]["distance_m"] == pytest.approx(10.0)
+
+
+def test_evaluate_area_lonlat_polygon_without_layers(worst):
+    poly = gpd.GeoSeries([box(X0 + 50, Y0 - 50, X0 + 80, Y0 - 20)], crs=UTM).to_crs(4326)
+    out = evaluate_area(poly.iloc[0], scenarios={"w": worst})
+    assert out["area_m2"] == pytest.approx(900.0, rel=1e-6)
+    assert out["capacity_site_persons"] == 20
+    assert out["scenarios"][0]["status"] == "dry"
+    assert out["nearest_centres"] == [] and out["displaced_within_m"] == 0.0
+
+
+def test_evaluate_area_rejects_lines():
+    with pytest.raises(InputError, match="polygon"):
+        evaluate_area(LineString([(0, 0), (1, 1)]))
+
+
+# --- the whole chain ---------------------------------------------------------------------------
+def test_plan_sites_on_tiny_scenario(worst, monkeypatch):
+    monkeypatch.setattr(settings, "SITING_WATER_BUFFER_M", 30.0)
+    demand = gpd.GeoDataFrame({"community_id": ["w"], "displaced_est": [40.0]},
+                              geometry=[Point(X0 + 15, Y0 - 50)], crs=UTM)
+    centres = gpd.GeoDataFrame({"centre_id": ["A"], "status": ["open"], "persons": [0],
+                                "capacity_persons": [10], "flood_status": ["dry"]},
+                               geometry=[Point(X0 + 95, Y0 - 50)], crs=UTM)
+    res, suit = plan_sites(demand, centres, k=1, scenario_worst=worst, radius_m=200,
+                           time_limit_s=10)
+    assert suit is not None and not suit.mask[:, :5].any() and suit.mask[:, 5:].all()
+    # A takes 10 of 40; the new site must cover the other 30
+    assert res.total_weight == 30.0 and res.new_sites.iloc[0]["covered_weight"] == 30.0
+    assert res.new_sites.iloc[0]["depth_m_worst"] == 0.0
+    assert set(res.layers()) == {"new_sites", "coverage"}
+    assert list(res.new_sites.columns)[-2:] == ["depth_m_worst", "geometry"]
+    with pytest.raises(InputError, match="no candidate sites"):
+        plan_sites(demand, centres, k=1)
+    centres["capacity_persons"] = [100]
+    with pytest.raises(InputError, match="take everyone within reach"):
+        plan_sites(demand, centres, k=1, scenario_worst=worst, radius_m=200)
