@@ -19,6 +19,8 @@ from geo.errors import CrecidaError, CrecidaWarning, InputError, Problem
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
+FLOOD_STATUS_COL = "status"
+"""Column of the exposure engine's per-scenario flood status."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -296,12 +298,113 @@ def _cmd_exposure(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _exposure_for(inputs, name: str | None, threshold_m: float):
+    """Exposure of one scenario, and the centres with its flood status added."""
+    from geo.catchment import with_flood_status
+    from geo.exposure import assess
+
+    scenario = inputs.scenario(name)
+    result = assess(
+        inputs.centres,
+        inputs.communities,
+        {scenario.name: scenario},
+        threshold_m=threshold_m,
+        population=inputs.population,
+        progress=progress_bar(f"exposure {scenario.name}"),
+    )
+    centres = with_flood_status(
+        inputs.centres, result.centres, scenario=scenario.name, exposure_status_col=FLOOD_STATUS_COL
+    )
+    return scenario, result, centres
+
+
 def _cmd_catchment(args: argparse.Namespace) -> int:
-    raise InputError("the catchment command is not available yet")
+    from geo.catchment import assign, scenario_rows
+    from geo.io import write_layers
+
+    inputs = load_from_args(args)
+    scenario, result, centres = _exposure_for(inputs, args.scenario, args.threshold)
+    demand = scenario_rows(result.communities, scenario.name)
+    assignment = assign(
+        demand,
+        centres,
+        weight_col="displaced_est",
+        demand_id_col="community_id",
+        max_distance_m=args.max_distance,
+        mode=args.mode,
+        scenario=scenario,
+        rivers=inputs.rivers,
+        respect_capacity=args.respect_capacity,
+        threshold_m=args.threshold,
+    )
+    layers = assignment.layers()
+    write_layers(args.out, layers)
+    cap = layers["centres_capacity"]
+    print(
+        f"{scenario.name}: {int(demand['displaced_est'].sum()):,} displaced (estimate); "
+        f"{int(cap['overcrowded'].sum())} centre(s) overcrowded; "
+        f"{assignment.unserved_persons:,.0f} displaced without a place"
+    )
+    for note in assignment.notes:
+        print(f"  note: {note}")
+    print(f"wrote {args.out}: " + ", ".join(f"{k} ({len(v)})" for k, v in layers.items()))
+    return EXIT_OK
 
 
 def _cmd_siting(args: argparse.Namespace) -> int:
-    raise InputError("the siting command is not available yet")
+    from geo.catchment import scenario_rows
+    from geo.errors import SolverError
+    from geo.io import read_points, write_layers
+    from geo.siting import plan_sites
+
+    inputs = load_from_args(args)
+    if (args.demand is None) != (args.weight is None):
+        raise InputError(
+            Problem(
+                "--demand and --weight go together",
+                fix="give both, e.g. --demand puntos.csv --weight personas",
+            )
+        )
+    if args.count < 1:
+        raise InputError(Problem(f"--count must be at least 1, got {args.count}"))
+    scenario, result, centres = _exposure_for(inputs, args.scenario, args.threshold)
+    if args.demand is not None:
+        demand, weight = read_points(args.demand), args.weight
+    else:
+        demand, weight = scenario_rows(result.communities, scenario.name), "displaced_est"
+    candidates = read_points(args.candidates) if args.candidates else None
+    try:
+        sites, _suitability = plan_sites(
+            demand,
+            centres,
+            k=args.count,
+            scenario_worst=scenario,
+            radius_m=args.radius,
+            objective=args.objective,
+            candidates=candidates,
+            weight_col=weight,
+            dem=inputs.dem,
+            rivers=inputs.rivers,
+        )
+    except SolverError as exc:
+        if exc.best is None:
+            raise
+        print(f"crecida: warning: {exc} — writing the best feasible answer", file=sys.stderr)
+        sites = exc.best
+    layers = sites.layers()
+    write_layers(args.out, layers)
+    new = layers["new_sites"]
+    print(
+        f"{scenario.name}: {len(new)} new site(s) proposed ({args.objective}, "
+        f"radius {args.radius:g} m)"
+    )
+    for row in new.itertuples():
+        print(
+            f"  - {getattr(row, 'site_id', row.Index)}: +{row.covered_weight:,.0f} persons "
+            f"covered at {row.geometry.y:.5f}, {row.geometry.x:.5f}"
+        )
+    print(f"wrote {args.out}: " + ", ".join(f"{k} ({len(v)})" for k, v in layers.items()))
+    return EXIT_OK
 
 
 def _cmd_export(args: argparse.Namespace) -> int:

@@ -247,6 +247,32 @@ def read_flood_polygons(path: PathLike, *, label: str | None = None) -> gpd.GeoD
     return _finish(result, notes, label=label)
 
 
+def read_points(path: PathLike, *, label: str | None = None) -> gpd.GeoDataFrame:
+    """Read any point layer (or table with coordinates), keeping every column as it is.
+
+    Used for siting candidates and demand layers with a weight column.
+    """
+    label = label or Path(path).name
+    gdf, frame, notes = _read_layer(
+        path, label=label, aliases={}, allowed=("Point",), layer="points"
+    )
+    frame = frame.apply(lambda col: _maybe_numeric(col))
+    result = gpd.GeoDataFrame(frame, geometry=gdf.geometry.to_numpy(), crs=settings.DISPLAY_CRS)
+    return _finish(result, notes, label=label)
+
+
+def _maybe_numeric(col: pd.Series) -> pd.Series:
+    """A text column whose every non-blank cell is a number, as numbers; else unchanged."""
+    if pd.api.types.is_numeric_dtype(col):
+        return col
+    text = col.astype(str).str.strip()
+    parsed = pd.to_numeric(
+        text.str.replace(r"^([+-]?\d+),(\d+)$", r"\1.\2", regex=True), errors="coerce"
+    )
+    blank = text.eq("") | col.isna()
+    return parsed if (parsed.notna() | blank).all() and (~blank).any() else col
+
+
 def is_vector_path(path: PathLike) -> bool:
     """True when the file name says it is a vector layer rather than a raster."""
     name = Path(path).name.lower()
