@@ -55,7 +55,7 @@ class FloodScenario:
     Attributes
     ----------
     name
-        Name people read ("118.6 m — 2012 record").
+        Name people read ("118.6 m – 2012 record").
     kind
         ``depth``, ``extent`` or ``water_level``.
     raster
