@@ -1,0 +1,116 @@
+"""The standalone HTML map: escaped, self-contained layers, and drawn by headless Chromium.
+
+The browser test opens the exported file from a ``file://`` URL with every CDN script served
+from local copies (``tests/browser_assets.py``, which fetches them once with ``npm pack``) and
+every other request (web tiles) aborted, as an offline user would see it.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import geopandas as gpd
+import numpy as np
+import pytest
+from shapely.geometry import Point
+
+from geo import export as ex
+from geo.flood import open_flood
+from geo.provenance import build_provenance
+
+pytest.importorskip("layers.map", reason="the app's map builder (layers/map.py) is missing")
+
+NAME = 'Colegio "Ñuñoa" <b>&amp;</b> <script>window.pwned=1</script>'
+
+
+@pytest.fixture
+def flood(write_tif, tiny_depth):
+    return open_flood(write_tif(tiny_depth, "depth.tif"), name="118.6 m", kind="depth")
+
+
+@pytest.fixture
+def layers(tiny_centres, tiny_communities):
+    centres = tiny_centres.copy()
+    centres.loc[0, "name"] = NAME
+    centres["scenario"] = "118.6 m"
+    centres["depth_m"] = [0.0, 0.3, 1.0, 2.0]
+    centres["flood_status"] = ["dry", "flooded", "flooded", "flooded"]
+    communities = tiny_communities.assign(scenario="118.6 m", flooded_fraction=[0.0, 1.0],
+                                          pop_exposed=[0.0, 800.0], displaced_est=[0.0, 400.0])
+    return {"centres_exposure": centres, "communities_exposure": communities}
+
+
+@pytest.fixture
+def prov():
+    return build_provenance({}, scenario="118.6 m", is_sample=True)
+
+
+def test_html_embeds_layers_escaped_with_provenance(tmp_path, layers, flood, prov):
+    out = ex.export(layers, tmp_path / "map.html", provenance=prov, flood=flood, lang="en")
+    page = out.read_text("utf-8")
+    assert "<script>window.pwned=1</script>" not in page
+    assert "Ñuñoa" in page and "data:image/png;base64," in page
+    start = page.index('id="crecida-provenance">') + len('id="crecida-provenance">')
+    assert json.loads(page[start:page.index("</script>", start)]) == prov.to_dict()
+    assert "SYNTHETIC SAMPLE DATA" in page
+
+
+def test_html_shows_one_scenario(tmp_path, layers, prov):
+    other = layers["centres_exposure"].assign(scenario="116.0 m",
+                                              name="Only in the low scenario")
+    both = {**layers, "centres_exposure": gpd.pd.concat([other, layers["centres_exposure"]])}
+    page = ex.export(both, tmp_path / "map.html", provenance=prov).read_text("utf-8")
+    assert "Only in the low scenario" not in page
+
+
+def _chromium() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.browser
+def test_html_opens_from_disk_with_the_map_drawn(tmp_path, layers, flood, prov):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    import browser_assets
+
+    out = ex.export(layers, tmp_path / "map.html", provenance=prov, flood=flood, lang="es")
+    try:
+        browser_assets.prefetch_for_html(out.read_text("utf-8"))
+    except browser_assets.AssetError as exc:
+        pytest.skip(f"CDN files have no local copy: {exc}")
+    with sync_api.sync_playwright() as p:
+        try:
+            browser = p.chromium.launch()
+        except sync_api.Error:
+            if _chromium() is None:
+                pytest.skip("no Chromium: run `playwright install chromium` or install one")
+            browser = p.chromium.launch(executable_path=_chromium())
+        try:
+            context = browser.new_context()
+            log = browser_assets.install_routes(context)
+            page = context.new_page()
+            errors: list[str] = []
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.goto(out.as_uri())
+            page.wait_for_selector(".leaflet-container", timeout=15_000)
+            page.wait_for_selector("img.crecida-flood", state="attached", timeout=15_000)
+            markers = page.locator("path.leaflet-interactive")
+            markers.first.wait_for(state="attached", timeout=15_000)
+            # 4 centres and 2 communities are drawn as SVG paths.
+            assert markers.count() >= len(layers["centres_exposure"]) + 2
+            assert page.evaluate("typeof window.pwned") == "undefined"
+            legend = page.locator(".crecida-legend, .legend").first.inner_text()
+            assert "Inundado" in legend
+        finally:
+            browser.close()
+    assert not errors, errors
+    assert not log.unmapped, log.unmapped
+    assert np.all([u.startswith("https://") for u in log.served])
+
+
+def test_missing_point_layer_still_exports(tmp_path, prov):
+    only = {"districts": gpd.GeoDataFrame({"name": ["Belén"]},
+                                          geometry=[Point(-73.25, -3.75).buffer(0.01)],
+                                          crs=4326)}
+    page = ex.export(only, tmp_path / "d.html", provenance=prov).read_text("utf-8")
+    assert "Belén" in page or "Bel\\u00e9n" in page
