@@ -135,6 +135,11 @@ def _parser() -> argparse.ArgumentParser:
     _add_exposure_options(p)
     p.add_argument("--scenario", metavar="NAME", help="scenario (default: the most severe)")
     p.add_argument("--lang", choices=("es", "en"), default="es", help="language of maps")
+    p.add_argument(
+        "--layer",
+        metavar="NAME",
+        help="layer for one-layer formats (.geojson, .csv); default centres_exposure",
+    )
     _add_out(p, "PATH (.gpkg .geojson .shp.zip .kml .kmz .csv .tif .html .png .pdf)")
     p.set_defaults(handler=_cmd_export)
     return parser
@@ -408,4 +413,61 @@ def _cmd_siting(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    raise InputError("the export command is not available yet")
+    from geo import export
+    from geo.catchment import assign, scenario_rows, with_flood_status
+    from geo.exposure import assess
+    from geo.provenance import build_provenance
+
+    inputs = load_from_args(args)
+    flood = inputs.scenario(args.scenario)
+    result = assess(
+        inputs.centres,
+        inputs.communities,
+        inputs.scenarios,
+        threshold_m=args.threshold,
+        population=inputs.population,
+        progress=progress_bar("exposure"),
+    )
+    centres = with_flood_status(
+        inputs.centres, result.centres, scenario=flood.name, exposure_status_col=FLOOD_STATUS_COL
+    )
+    catchment = assign(
+        scenario_rows(result.communities, flood.name),
+        centres,
+        weight_col="displaced_est",
+        demand_id_col="community_id",
+        scenario=flood,
+        threshold_m=args.threshold,
+    )
+    layers = export.analysis_layers(
+        centres_exposure=result.centres,
+        communities_exposure=result.communities,
+        scenarios=inputs.scenarios,
+        districts=inputs.districts,
+        rivers=inputs.rivers,
+        threshold_m=args.threshold,
+        **catchment.layers(),
+    )
+    provenance = build_provenance(
+        inputs.sources,
+        scenario=flood.name,
+        is_sample=inputs.is_sample,
+        parameters={
+            "threshold_m": args.threshold,
+            "scenario": flood.name,
+            "catchment_mode": "straight",
+            "lang": args.lang,
+        },
+    )
+    out = export.export(
+        layers,
+        args.out,
+        provenance=provenance,
+        flood=flood,
+        scenario=flood.name,
+        layer=args.layer,
+        lang=args.lang,
+        threshold_m=args.threshold,
+    )
+    print(f"wrote {out} ({export.export_format(out)}; scenario {flood.name})")
+    return EXIT_OK

@@ -58,3 +58,53 @@ def test_validate_reports_warnings_of_user_files():
 ])
 def test_flood_argument(text, expected):
     assert parse_flood_arg(text) == expected
+
+
+def test_exposure_writes_the_three_layers(tmp_path, capsys):
+    import pyogrio
+
+    out = tmp_path / "exp.gpkg"
+    assert main(["exposure", "--out", str(out)]) == 0
+    layers = dict(pyogrio.list_layers(out))
+    assert set(layers) == {"centres_exposure", "communities_exposure", "summary"}
+    centres = pyogrio.read_dataframe(out, layer="centres_exposure")
+    assert len(centres) == 77 * 3  # one row per centre per scenario
+    assert {"scenario", "depth_m", "flooded", "dist_to_flood_m", "access_cut"} <= set(centres)
+    communities = pyogrio.read_dataframe(out, layer="communities_exposure")
+    assert len(communities) == 45 * 3
+    assert "centres_exposure (231 rows)" in capsys.readouterr().out
+
+
+def test_catchment_writes_assignments_catchments_and_capacity(tmp_path, capsys):
+    import pyogrio
+
+    out = tmp_path / "c.gpkg"
+    assert main(["catchment", "--max-distance", "3000", "--out", str(out)]) == 0
+    assert {name for name, _ in pyogrio.list_layers(out)} == {
+        "assignments", "catchments", "centres_capacity"}
+    assert "displaced without a place" in capsys.readouterr().out
+
+
+def test_siting_proposes_k_sites_with_their_coverage(tmp_path, capsys):
+    import pyogrio
+
+    out = tmp_path / "s.gpkg"
+    assert main(["siting", "--count", "2", "--radius", "3000", "--out", str(out)]) == 0
+    sites = pyogrio.read_dataframe(out, layer="new_sites")
+    assert len(sites) == 2 and (sites["covered_weight"] > 0).all()
+    assert "2 new site(s) proposed" in capsys.readouterr().out
+
+
+def test_siting_count_larger_than_candidates_is_a_clear_error(tmp_path, capsys):
+    cands = tmp_path / "cands.csv"
+    cands.write_text("name,lat,lon\nA,-3.75,-73.27\nB,-3.77,-73.28\n", encoding="utf-8")
+    code = main(["siting", "--count", "3", "--candidates", str(cands),
+                 "--out", str(tmp_path / "s.gpkg")])
+    assert code == 2
+    assert "3" in capsys.readouterr().err
+
+
+def test_export_by_extension(tmp_path):
+    out = tmp_path / "albergues.kml"
+    assert main(["export", "--lang", "en", "--out", str(out)]) == 0
+    assert out.read_text(encoding="utf-8").lstrip().startswith("<?xml")
