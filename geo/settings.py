@@ -64,13 +64,15 @@ FLOOD_SEARCH_RADIUS_M: float = 1000.0
 ``dist_to_flood_m`` is NaN ("none within the radius"). Crecida choice: 5 × the default
 at-risk distance, so the search window stays small (about 67 × 67 cells at 30 m)."""
 
-ZONAL_WINDOW_COLS: int = 4096
+ZONAL_WINDOW_COLS: int = 2048
 """Columns per window when streaming a raster for zonal statistics (with ``WINDOW_ROWS``
-rows): bounds memory on wide rasters (1024 × 4096 float32 = 16 MiB). Crecida choice."""
+rows): bounds memory on wide rasters (1024 × 2048 float32 = 8 MiB). Crecida choice, measured
+in ``benchmarks/bench_exposure.py``: 4096 cost 60 MB more peak RSS and was no faster."""
 
-LABEL_CACHE_BYTES: int = 64 * 2**20
+LABEL_CACHE_BYTES: int = 32 * 2**20
 """Largest size of the rasterised polygon labels kept between exposure runs on the same
-grid (bytes); larger label sets are rasterised again on each run. Crecida choice."""
+grid (bytes): grids whose fully covered labels (16 bytes a cell) would not fit are rasterised
+again on each run (scenarios of one run still share one rasterisation). Crecida choice."""
 
 # --- Needs of the displaced (per person unless said) -------------------------------------
 NEEDS_PROFILE: dict[str, dict[str, object]] = {

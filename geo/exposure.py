@@ -1,0 +1,758 @@
+"""Flood exposure of collective centres and communities, scenario by scenario.
+
+Answers the planner's first question — under this flood, which albergues are flooded, cut off
+or at risk, which communities are under water, how many people are exposed and displaced, and
+what they will need — from GeoDataFrames and :class:`~geo.flood.FloodScenario` rasters.
+
+Everything is computed in the raster's CRS: vectors are reprojected to it (and a note says so),
+the raster is never resampled. Rasters are read window by window (see :mod:`geo.zonal`).
+
+Centres (:func:`assess_centres`)
+    ``depth_m`` at the cell under the site (NaN and ``depth_known=False`` where the site is
+    outside the raster or on nodata; NaN with ``depth_known=True`` on water of unknown depth of
+    a 0/1 extent raster); ``flooded`` when depth ≥ threshold; ``dist_to_flood_m`` from the site
+    to the centre of the nearest flooded cell, searched up to ``settings.FLOOD_SEARCH_RADIUS_M``
+    (NaN when none is that close; 0 when flooded); ``ring_flooded_share`` the share of flooded
+    cells among points sampled every cell width or less (at least 16) on a circle of
+    ``ring_radius_m`` around the site (nodata and outside points left out; NaN when none is
+    left); ``access_cut`` when that share ≥ ``access_share``; ``flood_status`` ``flooded``,
+    ``isolated`` (dry, access cut), ``at_risk`` (dry, flooded cell within
+    ``at_risk_distance_m``), ``dry``, or ``unknown`` (no depth at the site).
+
+Communities (:func:`assess_communities`)
+    ``area_m2`` (the polygon's area; on the ellipsoid for a geographic raster),
+    ``not_covered_area_m2`` (its part outside the raster), ``observed_area_m2`` and
+    ``nodata_area_m2`` (its cells with and without data), ``flooded_area_m2``,
+    ``flooded_fraction`` (flooded ÷ observed area), ``max_depth_m`` and ``mean_depth_m`` over
+    flooded cells (area-weighted; NaN for extent rasters), ``area_m2_<class>`` per depth class
+    (flooded cells only), ``pop_exposed`` (``population`` × flooded fraction, or with a
+    population raster the population of the flooded cells), ``displaced_est`` (exposed people
+    × the displacement rate of their depth class; flooded cells shallower than the first class
+    edge get rate 0; for extent rasters × ``settings.EXTENT_DISPLACEMENT_RATE``).
+    Null, empty and zero-area polygons give no rows.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from rasterio.windows import Window
+
+from geo import settings
+from geo.errors import InputError, Problem
+from geo.flood import FloodScenario
+from geo.needs import needs_table
+from geo.raster import RasterSource, gdal_env
+from geo.zonal import (
+    ZonalStats,
+    _grid_key,
+    check_overlap,
+    depth_class_names,
+    geometry_areas_m2,
+    zonal_flood_stats,
+)
+
+__all__ = [
+    "CENTRE_STATUSES",
+    "ExposureResult",
+    "assess",
+    "assess_centres",
+    "assess_communities",
+    "run_exposure",
+]
+
+CENTRE_STATUSES: tuple[str, ...] = ("flooded", "isolated", "at_risk", "dry", "unknown")
+Progress = Callable[[int, int, str], None]
+
+
+# ---------------------------------------------------------------------------------------------
+# Shared helpers
+# ---------------------------------------------------------------------------------------------
+def _to_raster_crs(frame: gpd.GeoDataFrame, raster: RasterSource, what: str,
+                   notes: list[str]) -> gpd.GeoSeries:
+    if frame.crs is None:
+        raise InputError(Problem(f"{what} has no CRS", source=what,
+                                 fix="set one, e.g. gdf.set_crs('EPSG:4326')"))
+    geoms = frame.geometry
+    if frame.crs != raster.crs:
+        geoms = geoms.to_crs(raster.crs)
+        note = (f"{what} reprojected from {frame.crs.to_string()} to the raster's CRS "
+                f"{raster.crs.to_string()} ({raster.label}); the raster was not resampled")
+        if note not in notes:
+            notes.append(note)
+    return geoms
+
+
+def _scenario_items(
+    scenarios: Mapping[str, FloodScenario] | Sequence[FloodScenario] | FloodScenario,
+) -> list[tuple[str, FloodScenario]]:
+    if isinstance(scenarios, FloodScenario):
+        return [(scenarios.name, scenarios)]
+    if isinstance(scenarios, Mapping):
+        return [(str(k), v) for k, v in scenarios.items()]
+    return [(sc.name, sc) for sc in scenarios]
+
+
+def _rates(displacement_rates, depth_classes_m) -> tuple[np.ndarray, np.ndarray]:
+    edges = np.asarray(settings.DEPTH_CLASSES_M if depth_classes_m is None else depth_classes_m,
+                       dtype=np.float64)
+    rates = np.asarray(settings.DISPLACEMENT_RATE_BY_CLASS if displacement_rates is None
+                       else displacement_rates, dtype=np.float64)
+    problems = []
+    if edges.ndim != 1 or edges.size == 0 or np.any(np.diff(edges) <= 0):
+        problems.append(Problem(f"depth classes {edges.tolist()} must be increasing edges (m)",
+                                fix="e.g. 0.1,0.5,1.5"))
+    if rates.shape != edges.shape:
+        problems.append(Problem(
+            f"{rates.size} displacement rates for {edges.size} depth classes",
+            fix="give one rate per class"))
+    elif np.any((rates < 0) | (rates > 1)):
+        problems.append(Problem("displacement rates must be between 0 and 1"))
+    if problems:
+        raise InputError(problems, source="exposure options")
+    return edges, rates
+
+
+# ---------------------------------------------------------------------------------------------
+# Communities
+# ---------------------------------------------------------------------------------------------
+@dataclass
+class _PreparedPolygons:
+    frame: gpd.GeoDataFrame       # kept rows (input CRS)
+    geoms: np.ndarray             # polygonal parts, in the raster's CRS
+    area_m2: np.ndarray
+    not_covered_m2: np.ndarray
+
+
+def _prepare_polygons(communities: gpd.GeoDataFrame, raster: RasterSource, *,
+                      notes: list[str], what: str = "communities") -> _PreparedPolygons:
+    geoms = _to_raster_crs(communities, raster, what, notes).to_numpy()
+    polygonal = np.array([_polygonal(g) for g in geoms], dtype=object)
+    area = geometry_areas_m2(polygonal, raster.crs)
+    keep = area > 0
+    dropped = int((~keep).sum())
+    if dropped:
+        notes.append(f"{dropped} {what} with no area (empty, null or not polygons) left out")
+    frame = communities[keep]
+    polygonal = polygonal[keep]
+    area = area[keep]
+    if polygonal.size:
+        check_overlap(shapely.total_bounds(polygonal), raster, what=what)
+    frame_box = shapely.box(*raster.bounds)
+    inside = geometry_areas_m2(shapely.intersection(polygonal, frame_box), raster.crs) \
+        if polygonal.size else np.zeros(0)
+    not_covered = np.clip(area - inside, 0.0, None)
+    # Tiny negative/positive round-off on fully covered polygons reads as 0.
+    not_covered[not_covered < 1e-9 * np.maximum(area, 1.0)] = 0.0
+    return _PreparedPolygons(frame, polygonal, area, not_covered)
+
+
+def _polygonal(geom) -> Any:
+    if geom is None or geom.is_empty:
+        return None
+    if geom.geom_type in ("Polygon", "MultiPolygon"):
+        return geom
+    parts = [p for p in shapely.get_parts(geom) if p.geom_type in ("Polygon", "MultiPolygon")]
+    return shapely.union_all(parts) if parts else None
+
+
+def _community_frame(prep: _PreparedPolygons, name: str, scenario: FloodScenario,
+                     stats: ZonalStats, edges: np.ndarray, rates: np.ndarray,
+                     population: RasterSource | None) -> gpd.GeoDataFrame:
+    observed = stats.observed_area_m2
+    with np.errstate(invalid="ignore", divide="ignore"):
+        fraction = np.where(observed > 0, stats.flooded_area_m2 / observed, np.nan)
+        mean_depth = np.where(stats.depth_area_m2 > 0,
+                              stats.depth_sum_m3 / stats.depth_area_m2, np.nan)
+        class_share = stats.class_area_m2 / observed[:, None]
+    class_share[~(observed > 0)] = np.nan
+    if "population" in prep.frame.columns:
+        people = pd.to_numeric(prep.frame["population"], errors="coerce").to_numpy(float)
+    else:
+        people = np.full(len(prep.frame), np.nan)
+    pop_exposed = stats.pop_flooded.copy() if population is not None else people * fraction
+    if not scenario.has_depth:
+        displaced = pop_exposed * settings.EXTENT_DISPLACEMENT_RATE
+    elif population is not None:
+        displaced = stats.pop_class @ rates
+    else:
+        displaced = people * (class_share @ rates)
+    out = prep.frame.copy()
+    cols: dict[str, Any] = {
+        "scenario": name,
+        "area_m2": prep.area_m2,
+        "observed_area_m2": observed,
+        "nodata_area_m2": stats.nodata_area_m2,
+        "flooded_area_m2": stats.flooded_area_m2,
+        "flooded_fraction": fraction,
+        "max_depth_m": stats.max_depth_m if scenario.has_depth else np.nan,
+        "mean_depth_m": mean_depth if scenario.has_depth else np.nan,
+    }
+    for k, cname in enumerate(depth_class_names(edges)):
+        cols[f"area_m2_{cname}"] = stats.class_area_m2[:, k] if scenario.has_depth else np.nan
+    cols.update({
+        "pop_exposed": pop_exposed,
+        "displaced_est": displaced,
+        "not_covered_area_m2": prep.not_covered_m2,
+    })
+    for key, value in cols.items():
+        out[key] = value
+    geom_col = out.geometry.name
+    return out[[c for c in out.columns if c != geom_col] + [geom_col]]
+
+
+def _empty_communities(communities: gpd.GeoDataFrame, edges: np.ndarray) -> gpd.GeoDataFrame:
+    out = communities.iloc[0:0].copy()
+    names = ["scenario", "area_m2", "observed_area_m2", "nodata_area_m2", "flooded_area_m2",
+             "flooded_fraction", "max_depth_m", "mean_depth_m",
+             *[f"area_m2_{c}" for c in depth_class_names(edges)],
+             "pop_exposed", "displaced_est", "not_covered_area_m2"]
+    for n in names:
+        out[n] = pd.Series(dtype="str" if n == "scenario" else "float64")
+    geom_col = out.geometry.name
+    return out[[c for c in out.columns if c != geom_col] + [geom_col]]
+
+
+def assess_communities(
+    communities: gpd.GeoDataFrame,
+    scenario: FloodScenario,
+    *,
+    threshold_m: float | None = None,
+    exact: bool = False,
+    population: RasterSource | None = None,
+    depth_classes_m: Sequence[float] | None = None,
+    displacement_rates: Sequence[float] | None = None,
+    labels: str | None = None,
+    progress: Progress | None = None,
+) -> gpd.GeoDataFrame:
+    """Flooded area, depth, exposed and displaced people per community polygon.
+
+    Parameters
+    ----------
+    communities
+        Polygons or multipolygons in any CRS (reprojected to the raster's); an optional
+        ``population`` column (persons) gives ``pop_exposed`` without a population raster.
+    scenario
+        The flood scenario.
+    threshold_m
+        Flooded at depth ≥ this (m); ``settings.FLOOD_THRESHOLD_M``.
+    exact
+        Weight cells by their covered share (as exactextract) instead of the cell-centre rule
+        (as rasterstats / GDAL).
+    population
+        Optional population-count raster, sampled at flood cell centres (see :mod:`geo.zonal`).
+    depth_classes_m, displacement_rates
+        Class edges (m) and one displacement rate per class; settings defaults.
+    labels
+        Scenario label written in the ``scenario`` column (default: the scenario's name).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Input rows with area, the input CRS kept and the columns in the module docstring;
+        areas in m², depths in m. ``.attrs["notes"]`` lists reprojections and dropped rows.
+
+    Raises
+    ------
+    OverlapError
+        The communities and the raster do not overlap.
+    """
+    edges, rates = _rates(displacement_rates, depth_classes_m)
+    notes: list[str] = []
+    prep = _prepare_polygons(communities, scenario.raster, notes=notes)
+    label = scenario.name if labels is None else labels
+    if prep.geoms.size == 0:
+        out = _empty_communities(communities, edges)
+    else:
+        stats = zonal_flood_stats(prep.geoms, [scenario], threshold_m=threshold_m, exact=exact,
+                                  depth_classes_m=edges, population=population,
+                                  progress=progress)[0]
+        out = _community_frame(prep, label, scenario, stats, edges, rates, population)
+    out.attrs["notes"] = notes
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Centres
+# ---------------------------------------------------------------------------------------------
+def _metres_per_unit(raster: RasterSource, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Metres per CRS unit in x and y at each site (1 for projected CRSs)."""
+    if not raster.crs.is_geographic:
+        factor = raster.crs.linear_units_factor[1] if raster.crs.linear_units_factor else 1.0
+        one = np.full(y.shape, float(factor))
+        return one, one
+    from pyproj import CRS as PCRS
+
+    geod = PCRS.from_wkt(raster.crs.to_wkt()).get_geod()
+    lat = np.clip(y, -89.9, 89.9)
+    zero = np.zeros_like(lat)
+    _, _, mx = geod.inv(zero, lat, zero + 0.001, lat)
+    _, _, my = geod.inv(zero, lat - 0.0005, zero, lat + 0.0005)
+    return np.asarray(mx) / 0.001, np.asarray(my) / 0.001
+
+
+def _centre_table(x: np.ndarray, y: np.ndarray, scenario: FloodScenario, *, threshold_m: float,
+                  ring_radius_m: float, access_share: float, at_risk_distance_m: float,
+                  search_radius_m: float) -> dict[str, np.ndarray]:
+    raster = scenario.raster
+    t = raster.transform
+    n = x.size
+    depth = np.full(n, np.nan)
+    known = np.zeros(n, dtype=bool)
+    flooded = np.zeros(n, dtype=bool)
+    dist = np.full(n, np.nan)
+    share = np.full(n, np.nan)
+    if n == 0:
+        return dict(depth_m=depth, depth_known=known, flooded=flooded, dist_to_flood_m=dist,
+                    ring_flooded_share=share)
+    ok = np.isfinite(x) & np.isfinite(y)
+    colf, rowf = ~t * (np.where(ok, x, 0.0), np.where(ok, y, 0.0))
+    colf, rowf = np.asarray(colf, float), np.asarray(rowf, float)
+    mx, my = _metres_per_unit(raster, np.where(ok, y, 0.0))
+    cell_x = np.hypot(t.a, t.d) * mx      # cell width in metres at each site
+    cell_y = np.hypot(t.b, t.e) * my
+    reach = max(ring_radius_m, search_radius_m)
+    halo = int(np.ceil(np.max(reach / np.minimum(cell_x, cell_y)[ok]))) + 2 if ok.any() else 0
+    n_ring = max(16, math.ceil(2 * math.pi * ring_radius_m / float(np.min(
+        np.minimum(cell_x, cell_y)[ok])))) if ok.any() else 16
+    angles = np.linspace(0.0, 2 * math.pi, n_ring, endpoint=False)
+    r_site = np.floor(rowf).astype(np.int64)
+    c_site = np.floor(colf).astype(np.int64)
+    tile = int(settings.WINDOW_ROWS)
+    tr = np.clip(r_site, 0, raster.height - 1) // tile
+    tc = np.clip(c_site, 0, raster.width - 1) // tile
+    order = np.lexsort((tc, tr))
+    groups = np.split(order, np.flatnonzero(np.diff(tr[order] * 10**9 + tc[order])) + 1)
+    with gdal_env(), raster.open() as ds:
+        dem_ctx = None
+        if scenario.dem is not None:
+            dem_ctx = scenario.dem.open()
+        dem_ds = dem_ctx.__enter__() if dem_ctx is not None else None
+        try:
+            for g in groups:
+                g = g[ok[g]]
+                if g.size == 0:
+                    continue
+                r0 = max(0, int(r_site[g].min()) - halo)
+                r1 = min(raster.height, int(r_site[g].max()) + halo + 1)
+                c0 = max(0, int(c_site[g].min()) - halo)
+                c1 = min(raster.width, int(c_site[g].max()) + halo + 1)
+                if r0 >= r1 or c0 >= c1:
+                    continue
+                d = scenario.read_depth_from(ds, Window(c0, r0, c1 - c0, r1 - r0), dem_ds)
+                wet = d >= np.float32(threshold_m)
+                for i in g.tolist():
+                    _one_centre(i, d, wet, r0, c0, rowf, colf, cell_x, cell_y, angles,
+                                ring_radius_m, search_radius_m, depth, known, flooded, dist,
+                                share)
+        finally:
+            if dem_ctx is not None:
+                dem_ctx.__exit__(None, None, None)
+    return dict(depth_m=depth, depth_known=known, flooded=flooded, dist_to_flood_m=dist,
+                ring_flooded_share=share)
+
+
+def _one_centre(i, d, wet, r0, c0, rowf, colf, cell_x, cell_y, angles, ring_radius_m,
+                search_radius_m, depth, known, flooded, dist, share) -> None:
+    h, w = d.shape
+    r, c = math.floor(rowf[i]) - r0, math.floor(colf[i]) - c0
+    if 0 <= r < h and 0 <= c < w and not np.isnan(d[r, c]):
+        known[i] = True
+        flooded[i] = bool(wet[r, c])
+        depth[i] = float(d[r, c]) if np.isfinite(d[r, c]) else np.nan
+    if flooded[i]:
+        dist[i] = 0.0
+    else:
+        # Growing square windows: a flooded cell found at distance ≤ the window's half-width
+        # is the nearest one (every cell outside the window is farther).
+        full = max(math.ceil(search_radius_m / cell_y[i]), math.ceil(search_radius_m / cell_x[i]))
+        for k in (8, 32, full + 1):
+            k = min(k, full + 1)
+            ra, rb = max(0, r - k), min(h, r + k + 1)
+            ca, cb = max(0, c - k), min(w, c + k + 1)
+            if ra >= rb or ca >= cb:
+                break
+            rr, cc = np.nonzero(wet[ra:rb, ca:cb])
+            if rr.size:
+                dy = (rr + ra + r0 + 0.5 - rowf[i]) * cell_y[i]
+                dx = (cc + ca + c0 + 0.5 - colf[i]) * cell_x[i]
+                best = float(np.sqrt(np.min(dx * dx + dy * dy)))
+                if best <= k * min(cell_x[i], cell_y[i]) or k > full:
+                    if best <= search_radius_m:
+                        dist[i] = best
+                    break
+            if k > full:
+                break
+    pr = np.floor(rowf[i] - np.sin(angles) * ring_radius_m / cell_y[i]).astype(np.int64) - r0
+    pc = np.floor(colf[i] + np.cos(angles) * ring_radius_m / cell_x[i]).astype(np.int64) - c0
+    inside = (pr >= 0) & (pr < h) & (pc >= 0) & (pc < w)
+    vals = d[pr[inside], pc[inside]]
+    valid = ~np.isnan(vals)
+    if valid.any():
+        share[i] = float(np.mean(wet[pr[inside], pc[inside]][valid]))
+
+
+def assess_centres(
+    centres: gpd.GeoDataFrame,
+    scenario: FloodScenario,
+    *,
+    threshold_m: float | None = None,
+    ring_radius_m: float | None = None,
+    access_share: float | None = None,
+    at_risk_distance_m: float | None = None,
+    search_radius_m: float | None = None,
+    labels: str | None = None,
+) -> gpd.GeoDataFrame:
+    """Depth, distance to water, access and status of each collective centre.
+
+    Parameters
+    ----------
+    centres
+        Points in any CRS (reprojected to the raster's; other geometries use a point on
+        their surface).
+    scenario
+        The flood scenario.
+    threshold_m
+        Flooded at depth ≥ this (m); ``settings.FLOOD_THRESHOLD_M``.
+    ring_radius_m, access_share
+        Access ring radius (m) and the flooded share at which access is cut;
+        ``settings.ACCESS_RING_RADIUS_M`` and ``settings.ACCESS_CUT_SHARE``.
+    at_risk_distance_m
+        A dry site this close (m) to a flooded cell is at risk; ``settings.AT_RISK_DISTANCE_M``.
+    search_radius_m
+        How far the nearest flooded cell is searched (m); ``settings.FLOOD_SEARCH_RADIUS_M``.
+    labels
+        Scenario label written in the ``scenario`` column (default: the scenario's name).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Input columns and geometry (input CRS) plus ``scenario``, ``depth_m``,
+        ``depth_known``, ``flooded``, ``dist_to_flood_m``, ``ring_flooded_share``,
+        ``access_cut`` and ``flood_status`` (``status``, open/closed/
+        proposed, is kept); ``.attrs["notes"]`` lists reprojections.
+    """
+    threshold_m = settings.FLOOD_THRESHOLD_M if threshold_m is None else float(threshold_m)
+    ring_radius_m = settings.ACCESS_RING_RADIUS_M if ring_radius_m is None else ring_radius_m
+    access_share = settings.ACCESS_CUT_SHARE if access_share is None else access_share
+    at_risk_distance_m = (settings.AT_RISK_DISTANCE_M if at_risk_distance_m is None
+                          else at_risk_distance_m)
+    search_radius_m = settings.FLOOD_SEARCH_RADIUS_M if search_radius_m is None \
+        else search_radius_m
+    search_radius_m = max(float(search_radius_m), float(at_risk_distance_m))
+    notes: list[str] = []
+    raster = scenario.raster
+    geoms = _to_raster_crs(centres, raster, "centres", notes).to_numpy()
+    empty = shapely.is_empty(geoms) | shapely.is_missing(geoms)
+    pts = np.where(empty, None, geoms)
+    not_point = ~empty & (shapely.get_type_id(np.where(empty, shapely.Point(), geoms)) != 0)
+    if not_point.any():
+        pts[not_point] = shapely.point_on_surface(pts[not_point])
+    x = np.where(empty, np.nan, shapely.get_x(np.where(empty, shapely.Point(0, 0), pts)))
+    y = np.where(empty, np.nan, shapely.get_y(np.where(empty, shapely.Point(0, 0), pts)))
+    if (~empty).any():
+        check_overlap(shapely.total_bounds(pts[~empty]), raster, what="centres")
+    cols = _centre_table(x.astype(float), y.astype(float), scenario, threshold_m=threshold_m,
+                         ring_radius_m=float(ring_radius_m), access_share=float(access_share),
+                         at_risk_distance_m=float(at_risk_distance_m),
+                         search_radius_m=search_radius_m)
+    access_cut = np.nan_to_num(cols["ring_flooded_share"], nan=-1.0) >= float(access_share)
+    near = np.nan_to_num(cols["dist_to_flood_m"], nan=np.inf) <= float(at_risk_distance_m)
+    status = np.select(
+        [~cols["depth_known"], cols["flooded"], access_cut, near],
+        ["unknown", "flooded", "isolated", "at_risk"], default="dry",
+    )
+    out = centres.copy()
+    out["scenario"] = scenario.name if labels is None else labels
+    for key in ("depth_m", "depth_known", "flooded", "dist_to_flood_m", "ring_flooded_share"):
+        out[key] = cols[key]
+    out["access_cut"] = access_cut
+    out["flood_status"] = pd.Series(status, index=out.index, dtype="str")
+    geom_col = out.geometry.name
+    out = out[[c for c in out.columns if c != geom_col] + [geom_col]]
+    out.attrs["notes"] = notes
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Several scenarios together
+# ---------------------------------------------------------------------------------------------
+@dataclass
+class ExposureResult:
+    """Exposure under every scenario, ready to write (EPSG:4326 geometries, plain dtypes).
+
+    Attributes
+    ----------
+    centres
+        One row per centre per scenario (:func:`assess_centres` columns).
+    communities
+        One row per community per scenario (:func:`assess_communities` columns).
+    summary
+        Tidy table ``scenario, metric, value``.
+    districts
+        Totals per district per scenario.
+    needs
+        Needs of the displaced per community, district and overall (``level`` column), with
+        the source of each figure.
+    notes
+        What was reprojected, dropped or assumed.
+    """
+
+    centres: gpd.GeoDataFrame
+    communities: gpd.GeoDataFrame
+    summary: pd.DataFrame
+    districts: pd.DataFrame
+    needs: pd.DataFrame
+    notes: list[str] = field(default_factory=list)
+
+
+def assess(
+    centres: gpd.GeoDataFrame | None,
+    communities: gpd.GeoDataFrame | None,
+    scenarios: Mapping[str, FloodScenario] | Sequence[FloodScenario],
+    *,
+    threshold_m: float | None = None,
+    exact: bool = False,
+    population: RasterSource | None = None,
+    ring_radius_m: float | None = None,
+    access_share: float | None = None,
+    at_risk_distance_m: float | None = None,
+    depth_classes_m: Sequence[float] | None = None,
+    displacement_rates: Sequence[float] | None = None,
+    progress: Progress | None = None,
+) -> ExposureResult:
+    """Exposure of centres and communities under every scenario, in one pass per grid.
+
+    Scenarios on the same grid share one rasterisation of the communities and one walk over
+    the windows. Options are those of :func:`assess_centres` and :func:`assess_communities`.
+
+    Parameters
+    ----------
+    centres, communities
+        Canonical frames (any CRS; ``None`` or empty gives empty tables).
+    scenarios
+        Named scenarios (a mapping's keys name them) or a sequence (their names).
+    progress
+        Called as ``progress(done, total, message)``; ``total`` counts raster windows and
+        centre passes.
+
+    Returns
+    -------
+    ExposureResult
+        Frames in EPSG:4326.
+    """
+    items = _scenario_items(scenarios)
+    edges, rates = _rates(displacement_rates, depth_classes_m)
+    centres = _empty_points() if centres is None else centres
+    communities = _empty_polygons() if communities is None else communities
+    notes: list[str] = []
+    groups: dict[tuple, list[tuple[str, FloodScenario]]] = {}
+    for name, sc in items:
+        groups.setdefault(_grid_key(sc.raster), []).append((name, sc))
+        notes.extend(n for n in sc.notes if n not in notes)
+    steps = {"done": 0, "total": 0}
+    from geo.zonal import _windows
+
+    for members in groups.values():
+        r = members[0][1].raster
+        steps["total"] += len(members) + (len(_windows(r.height, r.width))
+                                          if len(communities) else 0)
+
+    def tick(message: str, n: int = 1) -> None:
+        steps["done"] += n
+        if progress is not None:
+            progress(min(steps["done"], steps["total"]), steps["total"], message)
+
+    comm_parts, centre_parts = {}, {}
+    for members in groups.values():
+        raster = members[0][1].raster
+        if len(communities):
+            prep = _prepare_polygons(communities, raster, notes=notes)
+            if prep.geoms.size:
+                base = steps["done"]
+
+                def window_tick(done, total, msg, base=base):
+                    steps["done"] = base + done
+                    if progress is not None:
+                        progress(min(steps["done"], steps["total"]), steps["total"], msg)
+
+                stats = zonal_flood_stats(prep.geoms, [sc for _, sc in members],
+                                          threshold_m=threshold_m, exact=exact,
+                                          depth_classes_m=edges, population=population,
+                                          progress=window_tick)
+                for (name, sc), st in zip(members, stats, strict=True):
+                    comm_parts[name] = _community_frame(prep, name, sc, st, edges, rates,
+                                                        population)
+        for name, sc in members:
+            if len(centres):
+                res = assess_centres(centres, sc, threshold_m=threshold_m,
+                                     ring_radius_m=ring_radius_m, access_share=access_share,
+                                     at_risk_distance_m=at_risk_distance_m, labels=name)
+                notes.extend(n for n in res.attrs.get("notes", []) if n not in notes)
+                centre_parts[name] = res
+            tick(f"centres under {name}")
+    order = [name for name, _ in items]
+    comm = _concat([comm_parts[n] for n in order if n in comm_parts],
+                   _empty_communities(communities, edges))
+    cen = _concat([centre_parts[n] for n in order if n in centre_parts],
+                  _empty_centres(centres))
+    districts = _district_totals(cen, comm, order)
+    needs = _needs(comm)
+    summary = _summary(cen, comm, needs, order)
+    return ExposureResult(centres=cen, communities=comm, summary=summary, districts=districts,
+                          needs=needs, notes=notes)
+
+
+def _empty_points() -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame({"centre_id": pd.Series(dtype="str")},
+                            geometry=gpd.GeoSeries([], crs=settings.DISPLAY_CRS))
+
+
+def _empty_polygons() -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame({"community_id": pd.Series(dtype="str")},
+                            geometry=gpd.GeoSeries([], crs=settings.DISPLAY_CRS))
+
+
+def _empty_centres(centres: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    out = centres.iloc[0:0].copy()
+    for key, dtype in (("scenario", "str"), ("depth_m", "float64"), ("depth_known", "bool"),
+                       ("flooded", "bool"), ("dist_to_flood_m", "float64"),
+                       ("ring_flooded_share", "float64"), ("access_cut", "bool"),
+                       ("flood_status", "str")):
+        out[key] = pd.Series(dtype=dtype)
+    geom_col = out.geometry.name
+    return out[[c for c in out.columns if c != geom_col] + [geom_col]]
+
+
+def _concat(parts: list[gpd.GeoDataFrame], empty: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    frames = [p.to_crs(settings.DISPLAY_CRS) if p.crs is not None else p for p in parts]
+    if not frames:
+        out = empty.to_crs(settings.DISPLAY_CRS) if empty.crs is not None else empty
+        return out.reset_index(drop=True)
+    out = pd.concat(frames, ignore_index=True)
+    return gpd.GeoDataFrame(out, geometry=frames[0].geometry.name, crs=settings.DISPLAY_CRS)
+
+
+def _district_col(frame: pd.DataFrame) -> pd.Series:
+    if "district" in frame.columns:
+        return frame["district"].astype("str").fillna("(none)")
+    return pd.Series("(none)", index=frame.index, dtype="str")
+
+
+def _district_totals(cen: gpd.GeoDataFrame, comm: gpd.GeoDataFrame,
+                     order: list[str]) -> pd.DataFrame:
+    cols = ["scenario", "district", "centres", *[f"centres_{s}" for s in CENTRE_STATUSES],
+            "persons_in_flooded_centres", "communities", "population", "flooded_area_m2",
+            "pop_exposed", "displaced_est"]
+    rows = []
+    cd = _district_col(cen)
+    md = _district_col(comm)
+    persons = (pd.to_numeric(cen["persons"], errors="coerce").fillna(0)
+               if "persons" in cen.columns else pd.Series(0.0, index=cen.index))
+    population = (pd.to_numeric(comm["population"], errors="coerce")
+                  if "population" in comm.columns else pd.Series(np.nan, index=comm.index))
+    for name in order:
+        cs = cen["scenario"] == name
+        ms = comm["scenario"] == name
+        for district in sorted(set(cd[cs]) | set(md[ms])):
+            c = cs & (cd == district)
+            m = ms & (md == district)
+            row = {"scenario": name, "district": district, "centres": int(c.sum())}
+            for s in CENTRE_STATUSES:
+                row[f"centres_{s}"] = int((c & (cen["flood_status"] == s)).sum())
+            row["persons_in_flooded_centres"] = float(persons[c & cen["flooded"]].sum())
+            row["communities"] = int(m.sum())
+            row["population"] = float(population[m].sum())
+            for k in ("flooded_area_m2", "pop_exposed", "displaced_est"):
+                row[k] = float(comm.loc[m, k].sum())
+            rows.append(row)
+    frame = pd.DataFrame(rows, columns=cols)
+    return frame.astype({"scenario": "str", "district": "str"})
+
+
+def _needs(comm: gpd.GeoDataFrame) -> pd.DataFrame:
+    cols = ["scenario", "level", "area_id", "area_name"]
+    frame = pd.DataFrame(comm.drop(columns=comm.geometry.name))
+    frame["_district"] = _district_col(frame)
+    ids = (frame["community_id"].astype("str") if "community_id" in frame.columns
+           else pd.Series(frame.index.astype(str), index=frame.index))
+    names = frame["name"].astype("str") if "name" in frame.columns else ids
+    frame["_id"], frame["_name"] = ids, names
+    parts = []
+    per = needs_table(frame, persons_column="displaced_est", keys=["scenario", "_id", "_name"])
+    parts.append(per.rename(columns={"_id": "area_id", "_name": "area_name"})
+                 .assign(level="community"))
+    per = needs_table(frame, persons_column="displaced_est", keys=["scenario", "_district"])
+    parts.append(per.rename(columns={"_district": "area_id"})
+                 .assign(level="district", area_name=lambda f: f["area_id"]))
+    per = needs_table(frame, persons_column="displaced_est", keys=["scenario"])
+    parts.append(per.assign(level="overall", area_id="all", area_name="all"))
+    out = pd.concat(parts, ignore_index=True)
+    rest = [c for c in out.columns if c not in cols]
+    out = out[cols + rest]
+    return out.astype({c: "str" for c in ("scenario", "level", "area_id", "area_name",
+                                           "item", "unit", "basis", "source")})
+
+
+def _summary(cen: gpd.GeoDataFrame, comm: gpd.GeoDataFrame, needs: pd.DataFrame,
+             order: list[str]) -> pd.DataFrame:
+    rows = []
+    persons = (pd.to_numeric(cen["persons"], errors="coerce").fillna(0)
+               if "persons" in cen.columns else pd.Series(0.0, index=cen.index))
+    for name in order:
+        c = cen["scenario"] == name
+        m = comm["scenario"] == name
+        rows.append((name, "centres", float(c.sum())))
+        for s in CENTRE_STATUSES:
+            rows.append((name, f"centres_{s}", float((c & (cen["flood_status"] == s)).sum())))
+        rows.append((name, "persons_in_flooded_centres", float(persons[c & cen["flooded"]].sum())))
+        rows.append((name, "communities", float(m.sum())))
+        rows.append((name, "communities_flooded",
+                     float((m & (comm["flooded_area_m2"] > 0)).sum())))
+        for k in ("area_m2", "flooded_area_m2", "not_covered_area_m2", "pop_exposed",
+                  "displaced_est"):
+            rows.append((name, k, float(comm.loc[m, k].sum())))
+        overall = needs[(needs["scenario"] == name) & (needs["level"] == "overall")]
+        for item, qty in zip(overall["item"], overall["quantity"], strict=True):
+            rows.append((name, f"need_{item}", float(qty)))
+    frame = pd.DataFrame(rows, columns=["scenario", "metric", "value"])
+    return frame.astype({"scenario": "str", "metric": "str", "value": "float64"})
+
+
+def run_exposure(
+    inputs: Any,
+    *,
+    threshold_m: float | None = None,
+    exact: bool = False,
+    out: Path | None = None,
+    progress: Progress | None = None,
+) -> ExposureResult:
+    """What ``python -m geo exposure`` computes: :func:`assess` on an ``Inputs`` bundle.
+
+    Writes nothing: the CLI writes the result's frames (``centres_exposure``,
+    ``communities_exposure``, ``summary``) to ``out`` with :mod:`geo.io`.
+
+    Parameters
+    ----------
+    inputs
+        A :class:`geo.inputs.Inputs` (``centres``, ``communities``, ``scenarios``,
+        ``population``).
+    out
+        Accepted for the CLI's convenience and not used here.
+    """
+    del out
+    if not getattr(inputs, "scenarios", None):
+        raise InputError(Problem("no flood scenario given", source="inputs",
+                                 fix="give at least one flood raster"))
+    return assess(inputs.centres, inputs.communities, inputs.scenarios,
+                  threshold_m=threshold_m, exact=exact,
+                  population=getattr(inputs, "population", None), progress=progress)
+
