@@ -83,8 +83,8 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "upload_loaded": {"es": "Cargado: {name}", "en": "Loaded: {name}"},
     "inputs_failed": {
-        "es": "Los datos cargados no se pueden usar juntos:",
-        "en": "The uploaded data cannot be used together:",
+        "es": "Los datos cargados no se pueden usar juntos; se muestran los datos de muestra:",
+        "en": "The uploaded data cannot be used together; the sample is shown instead:",
     },
     "warnings_header": {"es": "Avisos sobre los datos", "en": "Notes on the data"},
     "layer_sources": {"es": "Capas en uso", "en": "Layers in use"},

@@ -1,0 +1,625 @@
+"""Crecida's planner app: ``streamlit run app.py``.
+
+A thin page: widgets in, calls to ``geo/`` (computation) and ``layers/`` (map layers) out.
+Heavy work is cached here, at the UI edge, keyed on file contents (SHA-256 of every file a
+layer comes from) and on the parameters. The map is drawn by streamlit-folium with only the
+drawings returned, so panning or zooming never reruns the script.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import re
+import tempfile
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+from shapely.geometry import shape
+from streamlit_folium import st_folium
+
+from geo import settings
+from geo.errors import CrecidaError, CrecidaWarning, InputError, Problem
+from geo.exposure import ExposureResult, assess
+from geo.i18n import LANGUAGES, t
+from geo.inputs import Inputs, load_inputs
+from layers.flood import FloodOverlay, flood_overlay
+from layers.map import MAP_HEIGHT_PX, build_map
+
+
+def _optional(module: str):
+    """Import a ``geo`` module only when its view is opened (siting pulls in spopt, which takes
+    seconds to import); ``None`` when this build of Crecida does not have it."""
+    try:
+        return importlib.import_module(module)
+    except ImportError:  # pragma: no cover - depends on the build
+        return None
+
+
+UPLOAD_DIR = Path(tempfile.gettempdir()) / "crecida_uploads"
+VIEWS = ("exposure", "catchment", "sites", "export")
+UPLOADS: dict[str, tuple[str, list[str], bool]] = {
+    # layer: (label key, accepted extensions, several files)
+    "centres": ("upload_centres", ["csv", "xlsx", "xls", "geojson", "json", "gpkg", "kml",
+                                   "kmz", "zip"], False),
+    "communities": ("upload_communities", ["geojson", "json", "gpkg", "kml", "kmz", "zip",
+                                           "csv", "xlsx"], False),
+    "floods": ("upload_floods", ["tif", "tiff", "geojson", "json", "gpkg", "zip", "kml"], True),
+    "districts": ("upload_districts", ["geojson", "json", "gpkg", "kml", "kmz", "zip"], False),
+    "rivers": ("upload_rivers", ["geojson", "json", "gpkg", "kml", "kmz", "zip"], False),
+    "dem": ("upload_dem", ["tif", "tiff"], False),
+    "population": ("upload_population", ["tif", "tiff"], False),
+}
+
+
+# --------------------------------------------------------------------------- files and caching
+@dataclass(frozen=True)
+class Upload:
+    """An uploaded file saved under a folder named by its SHA-256 (the cache key)."""
+
+    layer: str
+    name: str
+    path: str
+    sha256: str
+
+
+def _safe_name(name: str) -> str:
+    """A file name with no folders and only plain characters (keeps the extension)."""
+    base = Path(name.replace("\\", "/")).name or "upload"
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", base)[-120:]
+
+
+def _save_upload(layer: str, name: str, data: bytes) -> Upload:
+    """Write uploaded bytes once to ``<tmp>/crecida_uploads/<sha256>/<name>``."""
+    digest = hashlib.sha256(data).hexdigest()
+    folder = UPLOAD_DIR / digest
+    path = folder / _safe_name(name)
+    if not path.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(path.suffix + ".part")
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    return Upload(layer, name, str(path), digest)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _file_sha256(path: str, size: int, mtime_ns: int) -> str:
+    """SHA-256 of a file; cached on (path, size, mtime) so it is hashed once."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _content_key(paths: list[str]) -> str:
+    """One key for the contents of several files."""
+    parts = []
+    for path in sorted(paths):
+        stat = Path(path).stat()
+        parts.append(_file_sha256(path, stat.st_size, stat.st_mtime_ns))
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def _inputs_key(inputs: Inputs) -> str:
+    return _content_key([p for p in inputs.sources.values() if Path(p).is_file()])
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _load(spec: tuple[Upload, ...]) -> tuple[Inputs | None, tuple[Problem, ...]]:
+    """Load the session's layers (uploads over the sample); problems instead of an error."""
+    kwargs: dict[str, Any] = {}
+    labels: dict[str, str] = {}
+    floods = []
+    for up in spec:
+        if up.layer == "floods":
+            name = Path(up.name).stem
+            floods.append((name, up.path))
+            labels[f"flood:{name}"] = up.name
+        else:
+            kwargs[up.layer] = up.path
+            labels[up.layer] = up.name
+    if floods:
+        kwargs["floods"] = floods
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", CrecidaWarning)
+            return load_inputs(labels=labels, **kwargs), ()
+    except InputError as exc:
+        return None, tuple(exc.problems)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _exposure(key: str, _inputs: Inputs, threshold_m: float, ring_radius_m: float
+              ) -> ExposureResult:
+    """Exposure of every scenario (cached on the inputs' contents and the parameters)."""
+    return assess(_inputs.centres, _inputs.communities, _inputs.scenarios,
+                  threshold_m=threshold_m, ring_radius_m=ring_radius_m,
+                  population=_inputs.population)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _overlay(key: str, scenario_name: str, _inputs: Inputs, threshold_m: float) -> FloodOverlay:
+    """The scenario's classified depth image (cached per scenario contents and threshold)."""
+    return flood_overlay(_inputs.scenarios[scenario_name], threshold_m=threshold_m)
+
+
+# --------------------------------------------------------------------------- frames for views
+def _scenario_centres(result: ExposureResult, inputs: Inputs, scenario: str) -> gpd.GeoDataFrame:
+    """One scenario's centres: ``flood_status`` and the operating ``status`` side by side."""
+    del inputs
+    return result.centres[result.centres["scenario"] == scenario].copy()
+
+
+def _scenario_communities(result: ExposureResult, scenario: str) -> gpd.GeoDataFrame:
+    return result.communities[result.communities["scenario"] == scenario].copy()
+
+
+def _summary_value(result: ExposureResult, scenario: str, metric: str) -> float:
+    rows = result.summary[(result.summary["scenario"] == scenario)
+                          & (result.summary["metric"] == metric)]
+    return float(rows["value"].iloc[0]) if len(rows) else float("nan")
+
+
+def _label(prefix: str, value: object, lang: str) -> str:
+    try:
+        return t(f"{prefix}_{value}", lang)
+    except KeyError:
+        return str(value)
+
+
+def _table(frame: pd.DataFrame, columns: list[str], lang: str) -> pd.DataFrame:
+    """Selected columns with translated headers and translated codes (kind, status…)."""
+    out = pd.DataFrame(frame[[c for c in columns if c in frame.columns]]).copy()
+    for column, prefix in (("kind", "kind"), ("flood_status", "status"), ("status", "op")):
+        if column in out.columns:
+            out[column] = out[column].map(lambda v, p=prefix: _label(p, v, lang))
+    if "flooded_fraction" in out.columns:
+        out["flooded_fraction"] = (pd.to_numeric(out["flooded_fraction"]) * 100).round(1)
+    for column in out.columns:
+        if column.endswith(("_m", "_m2")) or column in ("pop_exposed", "displaced_est"):
+            out[column] = pd.to_numeric(out[column], errors="coerce").round(1)
+    out.columns = [_label("col", c, lang) for c in out.columns]
+    return out.reset_index(drop=True)
+
+
+def _fmt(value: float) -> str:
+    if value != value:
+        return "–"
+    return f"{round(value):,}"
+
+
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def _md(text: object) -> str:
+    """User text made literal inside Streamlit Markdown (no links, images, LaTeX or HTML)."""
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", str(text))
+
+
+def _show_problems(problems: list[Problem] | tuple[Problem, ...], header: str) -> None:
+    """One ``st.error`` listing each problem on its own line (never a traceback)."""
+    st.error(_md(header) + "\n\n" + "\n".join(f"- {_md(p)}" for p in problems))
+
+
+def _belongs(problem: Problem, upload: Upload) -> bool:
+    """True when the problem names the uploaded file as its source."""
+    return bool(problem.source) and upload.name in str(problem.source)
+
+
+def _not_available(what: str, lang: str) -> None:
+    st.info(t("not_available", lang, what=what))
+
+
+# --------------------------------------------------------------------------- sidebar
+def sidebar_inputs(lang: str) -> Inputs:
+    """Upload widgets; returns the session's inputs (the sample where nothing is uploaded)."""
+    sb = st.sidebar
+    with sb.expander(t("data_header", lang), expanded=False):
+        st.caption(t("data_help", lang))
+        uploads: list[Upload] = []
+        slots: dict[str, Any] = {}
+        for layer, (label_key, types, many) in UPLOADS.items():
+            files = st.file_uploader(t(label_key, lang), type=types, accept_multiple_files=many,
+                                     key=f"upload_{layer}")
+            slots[layer] = st.container()
+            for file in (files if many else [files] if files else []):
+                if file is None:
+                    continue
+                if file.size > settings.MAX_UPLOAD_BYTES:
+                    slots[layer].error(t("upload_too_big", lang, name=file.name,
+                                         size_mb=round(file.size / 2**20),
+                                         limit_mb=round(settings.MAX_UPLOAD_BYTES / 2**20)))
+                    continue
+                uploads.append(_save_upload(layer, file.name, file.getvalue()))
+    inputs, problems = _load(tuple(uploads))
+    kept = tuple(uploads)
+    if problems:
+        # Show each problem next to the upload it belongs to, then retry without those files.
+        for up in uploads:
+            mine = [p for p in problems if _belongs(p, up)]
+            if mine:
+                with slots[up.layer]:
+                    _show_problems(mine, t("upload_failed", lang, name=up.name))
+        others = [p for p in problems if not any(_belongs(p, u) for u in uploads)]
+        if others:
+            with sb:
+                _show_problems(others, t("inputs_failed", lang))
+        bad = {up.layer for up in uploads if any(_belongs(p, up) for p in problems)}
+        kept = tuple(u for u in uploads if u.layer not in bad) if not others else ()
+        inputs, problems = _load(kept)
+        if inputs is None:
+            kept = ()
+            inputs, problems = _load(kept)
+    for up in kept:
+        slots[up.layer].success(t("upload_loaded", lang, name=_md(up.name)))
+    if inputs is None:  # the sample itself failed: nothing to show
+        _show_problems(problems, t("inputs_failed", lang))
+        st.stop()
+    if inputs.warnings:
+        with sb.expander(t("warnings_header", lang)):
+            for note in inputs.warnings:
+                st.markdown(f"- {_md(note)}")
+    return inputs
+
+
+def sidebar_parameters(inputs: Inputs, lang: str) -> dict[str, Any]:
+    sb = st.sidebar
+    sb.subheader(t("params_header", lang))
+    names = list(inputs.scenarios)
+    if not names:
+        st.error(t("no_scenarios", lang))
+        st.stop()
+    scenario = sb.selectbox(t("scenario", lang), names, index=len(names) - 1, key="scenario")
+    threshold = sb.number_input(t("threshold_m", lang), min_value=0.01, max_value=10.0,
+                                value=float(settings.FLOOD_THRESHOLD_M), step=0.05,
+                                format="%.2f", help=t("threshold_help", lang), key="threshold")
+    ring = sb.number_input(t("access_radius_m", lang), min_value=30.0, max_value=5000.0,
+                           value=float(settings.ACCESS_RING_RADIUS_M), step=50.0,
+                           format="%.0f", help=t("access_radius_help", lang), key="ring")
+    service = sb.number_input(t("service_distance_m", lang), min_value=100.0,
+                              max_value=100_000.0, value=float(settings.SERVICE_DISTANCE_M),
+                              step=500.0, format="%.0f", help=t("service_distance_help", lang),
+                              key="service")
+    return {"scenario": scenario, "threshold_m": float(threshold), "ring_radius_m": float(ring),
+            "service_distance_m": float(service)}
+
+
+# --------------------------------------------------------------------------- views
+def exposure_view(inputs: Inputs, result: ExposureResult, params: dict, lang: str) -> None:
+    name = params["scenario"]
+    centres = _scenario_centres(result, inputs, name)
+    communities = _scenario_communities(result, name)
+    statuses = centres["flood_status"].value_counts()
+    families = pd.to_numeric(centres.loc[centres["flood_status"] == "flooded", "families"],
+                             errors="coerce").sum()
+    cols = [*st.columns(4), *st.columns(3)]
+    for col, (key, value) in zip(cols, [
+        ("m_centres_flooded", statuses.get("flooded", 0)),
+        ("m_centres_isolated", statuses.get("isolated", 0)),
+        ("m_centres_at_risk", statuses.get("at_risk", 0)),
+        ("m_centres_dry", statuses.get("dry", 0)),
+        ("m_families_flooded", families),
+        ("m_pop_exposed", _summary_value(result, name, "pop_exposed")),
+        ("m_displaced", _summary_value(result, name, "displaced_est")),
+    ], strict=True):
+        col.metric(t(key, lang), _fmt(float(value)))
+
+    overlay = _overlay(_inputs_key(inputs), name, inputs, params["threshold_m"])
+    fmap = build_map(lang=lang, centres=centres, communities=communities, flood=overlay,
+                     flood_name=name, flood_depth_known=inputs.scenarios[name].has_depth,
+                     districts=inputs.districts, rivers=inputs.rivers)
+    st_folium(fmap, key="map_exposure", height=MAP_HEIGHT_PX, use_container_width=True,
+              returned_objects=[])
+    st.caption(t("map_hint", lang))
+
+    left, right = st.columns(2)
+    with left:
+        st.subheader(t("h_centres", lang))
+        st.dataframe(_table(centres, ["centre_id", "name", "kind", "district", "families",
+                                      "persons", "capacity_persons", "depth_m",
+                                      "dist_to_flood_m", "flood_status", "status"], lang),
+                     hide_index=True)
+    with right:
+        st.subheader(t("h_communities", lang))
+        st.dataframe(_table(communities, ["community_id", "name", "district", "population",
+                                          "flooded_fraction", "max_depth_m", "pop_exposed",
+                                          "displaced_est"], lang),
+                     hide_index=True)
+
+    left, right = st.columns(2)
+    with left:
+        st.subheader(t("h_by_district", lang))
+        districts = result.districts[result.districts["scenario"] == name]
+        chart = districts.set_index("district")[["pop_exposed", "displaced_est"]]
+        chart.columns = [t("col_pop_exposed", lang), t("col_displaced_est", lang)]
+        chart.index.name = t("col_district", lang)
+        st.bar_chart(chart, stack=False)
+        st.caption(t("chart_district_caption", lang, scenario=_md(name)))
+    with right:
+        st.subheader(t("h_compare", lang))
+        wanted = ["centres_flooded", "centres_isolated", "centres_at_risk",
+                  "persons_in_flooded_centres", "communities_flooded", "pop_exposed",
+                  "displaced_est"]
+        summary = result.summary[result.summary["metric"].isin(wanted)]
+        pivot = summary.pivot(index="metric", columns="scenario", values="value")
+        pivot = pivot.reindex(index=wanted, columns=list(inputs.scenarios)).round(0)
+        pivot.index = [_label("metric", m, lang) for m in pivot.index]
+        pivot.index.name = t("col_metric", lang)
+        st.dataframe(pivot)
+        st.caption(t("compare_caption", lang, threshold_m=params["threshold_m"]))
+
+    st.subheader(t("h_needs", lang))
+    needs = result.needs[(result.needs["scenario"] == name) & (result.needs["level"] == "overall")]
+    table = pd.DataFrame({
+        t("col_need", lang): [_label("need", i, lang) for i in needs["item"]],
+        t("col_quantity", lang): needs["quantity"].round(0).to_numpy(),
+        t("col_unit", lang): needs["unit"].to_numpy(),
+        t("col_source", lang): needs["source"].to_numpy(),
+    })
+    st.dataframe(table, hide_index=True)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _assignment(key: str, _inputs: Inputs, _result: ExposureResult, scenario: str,
+                threshold_m: float, service_m: float, mode: str, respect_capacity: bool):
+    centres = _scenario_centres(_result, _inputs, scenario)
+    communities = _scenario_communities(_result, scenario)
+    return _optional("geo.catchment").assign(
+        communities, centres, weight_col="displaced_est", max_distance_m=service_m, mode=mode,
+        scenario=_inputs.scenarios[scenario], rivers=_inputs.rivers,
+        respect_capacity=respect_capacity, flood_status_col="flood_status",
+        threshold_m=threshold_m,
+    )
+
+
+def catchment_view(inputs: Inputs, result: ExposureResult, params: dict, lang: str) -> None:
+    if _optional("geo.catchment") is None:
+        _not_available("geo.catchment", lang)
+        return
+    from layers.catchment import assignment_layers, catchment_legend
+
+    name = params["scenario"]
+    c1, c2 = st.columns(2)
+    mode = c1.radio(t("catchment_mode", lang), ["straight", "flood-aware"], horizontal=True,
+                    format_func=lambda m: t("mode_" + m.replace("-", "_"), lang),
+                    key="catchment_mode")
+    respect = c2.checkbox(t("capacity_mode", lang), value=True, key="respect_capacity")
+    key = _inputs_key(inputs) + f"|{params['threshold_m']}|{params['ring_radius_m']}"
+    with st.spinner("…"):
+        try:
+            assignment = _assignment(key, inputs, result, name, params["threshold_m"],
+                                     params["service_distance_m"], mode, respect)
+        except CrecidaError as exc:
+            st.error(str(exc))
+            return
+    cap = assignment.centres_capacity
+    cols = st.columns(3)
+    cols[0].metric(t("m_operational", lang), _fmt(float(cap["operational"].sum())))
+    cols[1].metric(t("m_overcrowded", lang), _fmt(float(cap["overcrowded"].fillna(False).sum())))
+    cols[2].metric(t("m_unserved", lang), _fmt(assignment.unserved_persons))
+
+    centres = _scenario_centres(result, inputs, name)
+    overlay = _overlay(_inputs_key(inputs), name, inputs, params["threshold_m"])
+    layers = assignment_layers(assignment, centres, lang=lang)
+    fmap = build_map(lang=lang, centres=centres, flood=overlay, flood_name=name,
+                     flood_depth_known=inputs.scenarios[name].has_depth,
+                     districts=inputs.districts, rivers=inputs.rivers, extra_layers=layers,
+                     extra_legend=[catchment_legend(lang=lang)])
+    st_folium(fmap, key="map_catchment", height=MAP_HEIGHT_PX, use_container_width=True,
+              returned_objects=[])
+    st.subheader(t("h_capacity", lang))
+    st.dataframe(_table(cap.rename(columns={"spare": "spare_capacity"}),
+                        ["centre_id", "name", "flood_status", "capacity_persons", "persons",
+                         "incoming", "spare_capacity", "overcrowded"], lang),
+                 hide_index=True)
+    st.subheader(t("h_assignments", lang))
+    st.dataframe(_table(assignment.assignments.rename(columns={
+        "demand_persons": "displaced_est", "centre_name": "assigned_centre",
+        "unserved_persons": "unserved"}),
+        ["name", "displaced_est", "assigned_centre", "distance_m", "travel_min", "unserved",
+         "unserved_reason"], lang), hide_index=True)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _suitability(key: str, _inputs: Inputs, _result: ExposureResult, scenario: str,
+                 threshold_m: float, service_m: float):
+    communities = _scenario_communities(_result, scenario)
+    return _optional("geo.siting").suitability(
+        _inputs.scenarios[scenario], dem=_inputs.dem, rivers=_inputs.rivers,
+        threshold_m=threshold_m, demand=communities, weight_col="displaced_est",
+        service_distance_m=service_m,
+    )
+
+
+def _drawn_polygon(state: dict | None):
+    """The latest drawn polygon (lon/lat shapely geometry) from st_folium's answer, or None."""
+    if not state:
+        return None
+    feature = state.get("last_active_drawing") or None
+    drawings = state.get("all_drawings") or []
+    if feature is None and drawings:
+        feature = drawings[-1]
+    if not feature or not feature.get("geometry"):
+        return None
+    return shape(feature["geometry"])
+
+
+def sites_view(inputs: Inputs, result: ExposureResult, params: dict, lang: str) -> None:
+    siting = _optional("geo.siting")
+    if siting is None:
+        _not_available("geo.siting", lang)
+        return
+    from layers.sites import drawn_area_layer, sites_layer, sites_legend, suitability_layer
+
+    name = params["scenario"]
+    key = _inputs_key(inputs) + f"|{params['ring_radius_m']}"
+    centres = _scenario_centres(result, inputs, name)
+    communities = _scenario_communities(result, name)
+    extra, legend = [], []
+    try:
+        suit = _suitability(key, inputs, result, name, params["threshold_m"],
+                            params["service_distance_m"])
+        extra.append(suitability_layer(suit.polygons, lang=lang))
+    except CrecidaError as exc:
+        st.error(str(exc))
+        suit = None
+
+    st.subheader(t("h_optimise", lang))
+    c1, c2, c3 = st.columns([1, 2, 1])
+    k = int(c1.number_input(t("k_sites", lang), min_value=1, max_value=20, value=3, step=1,
+                            key="k_sites"))
+    objective = c2.radio(t("objective", lang), ["coverage", "median"], horizontal=True,
+                         format_func=lambda o: t("objective_" + o, lang), key="objective")
+    plan_key = (key, name, params["threshold_m"], params["service_distance_m"], k, objective)
+    if c3.button(t("optimise_button", lang), key="optimise"):
+        with st.spinner(t("optimise_running", lang)):
+            try:
+                plan, _ = siting.plan_sites(
+                    communities, centres, k=k, scenario_worst=inputs.scenarios[name],
+                    radius_m=params["service_distance_m"], objective=objective,
+                    weight_col="displaced_est", flood_status_col="flood_status",
+                    dem=inputs.dem, rivers=inputs.rivers,
+                )
+                st.session_state["plan"] = (plan_key, plan)
+            except CrecidaError as exc:
+                st.error(str(exc))
+    stored = st.session_state.get("plan")
+    plan = stored[1] if stored and stored[0] == plan_key else None
+    legend.append(sites_legend(lang=lang))
+    if plan is not None:
+        extra.append(sites_layer(plan.new_sites, lang=lang))
+        st.dataframe(_table(plan.new_sites, ["site_id", "rank", "covered_weight",
+                                             "mean_distance_m", "nearest_existing_m",
+                                             "reason"], lang),
+                     hide_index=True)
+
+    st.subheader(t("h_draw", lang))
+    st.caption(t("draw_hint", lang))
+    overlay = _overlay(_inputs_key(inputs), name, inputs, params["threshold_m"])
+    drawn_state = st.session_state.get("map_sites")
+    polygon = _drawn_polygon(drawn_state if isinstance(drawn_state, dict) else None)
+    if polygon is not None and polygon.geom_type in ("Polygon", "MultiPolygon"):
+        extra.append(drawn_area_layer(polygon, lang=lang))
+    fmap = build_map(lang=lang, centres=centres, flood=overlay, flood_name=name,
+                     flood_depth_known=inputs.scenarios[name].has_depth,
+                     districts=inputs.districts, rivers=inputs.rivers, extra_layers=extra,
+                     extra_legend=legend, draw=True)
+    state = st_folium(fmap, key="map_sites", height=MAP_HEIGHT_PX, use_container_width=True,
+                      returned_objects=["last_active_drawing", "all_drawings"])
+    saved = st.session_state.get("map_sites")
+    polygon = _drawn_polygon(state) or _drawn_polygon(saved if isinstance(saved, dict) else None)
+    if polygon is None:
+        st.info(t("draw_none", lang))
+        return
+    if polygon.geom_type not in ("Polygon", "MultiPolygon"):
+        st.warning(t("draw_not_polygon", lang))
+        return
+    try:
+        report = siting.evaluate_area(
+            polygon, scenarios=inputs.scenarios, demand=communities, centres=centres,
+            weight_col="displaced_est", service_distance_m=params["service_distance_m"],
+            threshold_m=params["threshold_m"],
+        )
+    except CrecidaError as exc:
+        st.error(str(exc))
+        return
+    cols = st.columns(4)
+    cols[0].metric(t("e_area_m2", lang), _fmt(report["area_m2"]))
+    cols[1].metric(t("e_capacity_site", lang), _fmt(report["capacity_site_persons"]))
+    cols[2].metric(t("e_capacity_covered", lang),
+                   _fmt(report["capacity_if_all_covered_persons"]))
+    cols[3].metric(t("e_served", lang), _fmt(report["displaced_within_m"]))
+    st.write(t("e_flood_by_scenario", lang))
+    by_scenario = pd.DataFrame(report["scenarios"]).rename(columns={"status": "flood_status"})
+    if "flood_status" in by_scenario.columns:
+        by_scenario["flood_status"] = [_label("area", v, lang) for v in by_scenario["flood_status"]]
+    st.dataframe(by_scenario.rename(columns=lambda c: _label("col", c, lang)), hide_index=True)
+    st.write(t("e_nearest", lang))
+    st.dataframe(pd.DataFrame(report["nearest_centres"]).rename(
+        columns=lambda c: _label("col", c, lang)), hide_index=True)
+
+
+def export_view(inputs: Inputs, result: ExposureResult, params: dict, lang: str) -> None:
+    st.caption(t("export_intro", lang))
+    name = params["scenario"]
+    layers = {
+        "centres_exposure": _scenario_centres(result, inputs, name),
+        "communities_exposure": _scenario_communities(result, name),
+    }
+    if inputs.districts is not None:
+        layers["districts"] = inputs.districts
+    if inputs.rivers is not None:
+        layers["rivers"] = inputs.rivers
+    chosen = st.multiselect(t("export_layers", lang), list(layers), default=list(layers),
+                            format_func=lambda k: _label("export_layer", k, lang),
+                            key="export_layers")
+    if not chosen:
+        st.info(t("export_empty", lang))
+        return
+    picked = {k: layers[k] for k in chosen}
+    export = _optional("geo.export")
+    provenance_mod = _optional("geo.provenance")
+    if export is None or provenance_mod is None:
+        _not_available("geo.export", lang)
+        return
+    formats = [".gpkg", ".geojson", ".geojson.zip", ".shp.zip", ".kml", ".kmz", ".csv",
+               ".tif", ".html", ".png", ".pdf"]
+    fmt = st.selectbox(t("export_format", lang), formats, key="export_format")
+    export_key = (_inputs_key(inputs), tuple(sorted(picked)), fmt, lang,
+                  tuple(sorted(params.items())))
+    if st.button(t("export_button", lang, fmt=fmt), key="export_prepare"):
+        provenance = provenance_mod.build_provenance(
+            inputs.sources, parameters={k: v for k, v in params.items() if k != "scenario"},
+            scenario=name, is_sample=inputs.is_sample, producer="Crecida app",
+        )
+        with st.spinner("…"), tempfile.TemporaryDirectory() as tmp:
+            out = Path(tmp) / f"crecida_{_safe_name(name)}{fmt}"
+            try:
+                export.export(picked, out, provenance=provenance,
+                               flood=inputs.scenarios[name], scenario=name, lang=lang,
+                               threshold_m=params["threshold_m"])
+            except CrecidaError as exc:
+                st.error(str(exc))
+                return
+            # A GeoPackage comes with its classified-depth GeoTIFF: offer every file written.
+            files = [(p.name, p.read_bytes()) for p in sorted(Path(tmp).iterdir())
+                     if p.is_file()]
+            st.session_state["export_file"] = (export_key, files)
+    ready = st.session_state.get("export_file")
+    if ready and ready[0] == export_key:
+        for i, (file_name, data) in enumerate(ready[1]):
+            st.download_button(file_name, data=data, file_name=file_name,
+                               key=f"export_download_{i}")
+
+
+# --------------------------------------------------------------------------- page
+def main() -> None:
+    st.set_page_config(page_title="Crecida", page_icon="🌊", layout="wide")
+    lang = st.sidebar.radio("Idioma / Language", list(LANGUAGES), format_func=LANGUAGES.get,
+                            horizontal=True, key="lang")
+    st.title(t("app_title", lang))
+    st.caption(t("app_caption", lang))
+    inputs = sidebar_inputs(lang)
+    params = sidebar_parameters(inputs, lang)
+    if inputs.is_sample or inputs.sample_layers:
+        st.warning(t("sample_banner", lang))
+    view = st.radio(t("view", lang), VIEWS, horizontal=True, key="view",
+                    format_func=lambda v: t(f"view_{v}", lang), label_visibility="collapsed")
+    with st.spinner("…"):
+        try:
+            result = _exposure(_inputs_key(inputs), inputs, params["threshold_m"],
+                               params["ring_radius_m"])
+        except CrecidaError as exc:
+            st.error(str(exc))
+            st.stop()
+    {"exposure": exposure_view, "catchment": catchment_view, "sites": sites_view,
+     "export": export_view}[view](inputs, result, params, lang)
+
+
+main()

@@ -1,0 +1,150 @@
+"""A map legend as one Leaflet control (bottom right), built from sections.
+
+The legend is plain HTML generated here (every label escaped) and handed to Leaflet as a JSON
+string, so it needs no extra library and renders the same inside Streamlit and in a standalone
+HTML file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from branca.element import MacroElement
+from jinja2 import Template
+
+from geo.i18n import t
+from layers import style
+from layers.markup import escape_text
+
+Swatch = Literal["box", "circle", "line", "dashed"]
+
+
+@dataclass(frozen=True)
+class LegendItem:
+    """One row: a swatch of ``colour`` drawn as ``swatch``, then ``label``."""
+
+    colour: str
+    label: str
+    swatch: Swatch = "box"
+
+
+@dataclass(frozen=True)
+class LegendSection:
+    """A titled group of rows, one per class of a layer."""
+
+    title: str
+    items: tuple[LegendItem, ...]
+    note: str | None = None
+
+
+_SWATCH_CSS: dict[str, str] = {
+    "box": "display:inline-block;width:14px;height:12px;border:1px solid #555;"
+           "margin-right:6px;vertical-align:middle;background:{c};opacity:0.85",
+    "circle": "display:inline-block;width:12px;height:12px;border:1px solid #222;"
+              "border-radius:50%;margin-right:6px;vertical-align:middle;background:{c}",
+    "line": "display:inline-block;width:16px;height:0;border-top:3px solid {c};"
+            "margin-right:6px;vertical-align:middle",
+    "dashed": "display:inline-block;width:16px;height:0;border-top:2px dashed {c};"
+              "margin-right:6px;vertical-align:middle",
+}
+
+
+def legend_html(sections: list[LegendSection]) -> str:
+    """The legend's inner HTML; titles, labels and notes are escaped."""
+    parts = []
+    for section in sections:
+        parts.append(f'<div class="crecida-legend-section"><b>{escape_text(section.title)}</b>')
+        for item in section.items:
+            css = _SWATCH_CSS[item.swatch].format(c=escape_text(item.colour))
+            parts.append(f'<div><span style="{css}"></span>{escape_text(item.label)}</div>')
+        if section.note:
+            parts.append(f'<div style="color:#555;font-size:11px">{escape_text(section.note)}'
+                         "</div>")
+        parts.append("</div>")
+    return "".join(parts)
+
+
+class Legend(MacroElement):
+    """A Leaflet control at the bottom right holding :func:`legend_html`."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            (function() {
+                var legend = L.control({position: "bottomright"});
+                legend.onAdd = function () {
+                    var div = L.DomUtil.create("div", "crecida-legend");
+                    div.style.cssText = {{ this.css|tojson }};
+                    div.innerHTML = {{ this.content|tojson }};
+                    L.DomEvent.disableScrollPropagation(div);
+                    L.DomEvent.disableClickPropagation(div);
+                    return div;
+                };
+                legend.addTo({{ this._parent.get_name() }});
+            })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, sections: list[LegendSection]):
+        super().__init__()
+        self._name = "Legend"
+        self.content = legend_html(sections)
+        self.css = ("background:rgba(255,255,255,0.92);padding:6px 8px;border-radius:4px;"
+                    "box-shadow:0 1px 4px rgba(0,0,0,0.3);font:12px/1.35 sans-serif;"
+                    "max-height:45vh;overflow-y:auto;max-width:230px")
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
+
+
+def flood_section(edges_m: tuple[float, ...], *, lang: str, depth_known: bool = True
+                  ) -> LegendSection:
+    """Depth classes of the flood overlay (``edges_m`` from ``layers.flood.class_edges``)."""
+    items = []
+    if depth_known:
+        for i, low in enumerate(edges_m):
+            if i + 1 < len(edges_m):
+                label = t("legend_depth_range", lang, low=_number(low),
+                          high=_number(edges_m[i + 1]))
+            else:
+                label = t("legend_depth_above", lang, low=_number(low))
+            items.append(LegendItem(style.depth_class_colour(i), label))
+    else:
+        items.append(LegendItem(style.WATER_UNKNOWN_DEPTH_COLOUR, t("legend_water_unknown", lang)))
+    return LegendSection(t("legend_flood", lang), tuple(items))
+
+
+def centres_section(*, lang: str, statuses: tuple[str, ...] = style.STATUS_ORDER[:4]
+                    ) -> LegendSection:
+    """Flood statuses of the centres, worst first."""
+    items = tuple(LegendItem(style.STATUS_COLOURS[s], t(f"status_{s}", lang), "circle")
+                  for s in statuses)
+    return LegendSection(t("legend_centres", lang), items, note=t("legend_centres_note", lang))
+
+
+def communities_section(*, lang: str) -> LegendSection:
+    """Flooded-share classes of the communities."""
+    items = [LegendItem(style.COMMUNITY_DRY_COLOUR, t("legend_share_none", lang))]
+    edges = style.FLOODED_SHARE_EDGES
+    for i, (low, colour) in enumerate(zip(edges, style.FLOODED_SHARE_COLOURS, strict=True)):
+        if i + 1 < len(edges):
+            label = t("legend_share_range", lang, low=_number(low * 100),
+                      high=_number(edges[i + 1] * 100))
+        else:
+            label = t("legend_share_above", lang, low=_number(low * 100))
+        items.append(LegendItem(colour, label))
+    return LegendSection(t("legend_communities", lang), tuple(items))
+
+
+def lines_section(*, lang: str, districts: bool, rivers: bool) -> LegendSection | None:
+    """District outlines and rivers, when shown."""
+    items = []
+    if districts:
+        items.append(LegendItem(style.DISTRICT_OUTLINE_COLOUR, t("layer_districts", lang),
+                                "dashed"))
+    if rivers:
+        items.append(LegendItem(style.RIVER_COLOUR, t("layer_rivers", lang), "line"))
+    return LegendSection(t("legend_lines", lang), tuple(items)) if items else None

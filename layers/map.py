@@ -1,0 +1,171 @@
+"""Assemble the planner's map: background, flood overlay, vector layers, legend and tools.
+
+:func:`build_map` is what the app (and the standalone HTML export) calls. Stacking, bottom to
+top: web tiles, the flood image (in its own pane under every vector), communities, catchment
+zones, districts, rivers, lines and sites, then the centres on top so they stay clickable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import folium
+import geopandas as gpd
+from folium import plugins
+from folium.map import CustomPane
+
+from geo import settings
+from geo.i18n import t
+from layers.basemap import districts_layer, rivers_layer, tile_layers
+from layers.centres import centres_layer, flood_status
+from layers.communities import communities_layer
+from layers.flood import FloodOverlay, flood_layer
+from layers.legend import (
+    Legend,
+    LegendSection,
+    centres_section,
+    communities_section,
+    flood_section,
+    lines_section,
+)
+
+FLOOD_PANE = "crecida_flood"
+MAP_HEIGHT_PX = 620
+
+
+def layer_bounds(*frames: gpd.GeoDataFrame | None) -> list[list[float]] | None:
+    """``[[south, west], [north, east]]`` around every non-empty frame, in degrees."""
+    boxes = []
+    for frame in frames:
+        if frame is None or frame.empty or frame.crs is None:
+            continue
+        boxes.append(frame.to_crs(settings.DISPLAY_CRS).total_bounds)
+    if not boxes:
+        return None
+    west = min(b[0] for b in boxes)
+    south = min(b[1] for b in boxes)
+    east = max(b[2] for b in boxes)
+    north = max(b[3] for b in boxes)
+    return [[float(south), float(west)], [float(north), float(east)]]
+
+
+def base_map(
+    *, lang: str, bounds: list[list[float]] | None = None, tiles: bool = True,
+    draw: bool = False,
+) -> folium.Map:
+    """An empty map with scale bar, full screen, measure tool and (optionally) a draw tool.
+
+    Parameters
+    ----------
+    lang
+        ``es`` or ``en``.
+    bounds
+        ``[[south, west], [north, east]]`` to fit; default the study area (Loreto).
+    tiles
+        Add web base layers (they need internet; the map works without them).
+    draw
+        Add the draw tool (polygon and rectangle) used to sketch an area for a new centre.
+    """
+    if bounds is None:
+        west, south, east, north = settings.STUDY_AREA_BOUNDS_LONLAT
+        bounds = [[south, west], [north, east]]
+    centre = [(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2]
+    fmap = folium.Map(location=centre, zoom_start=12, tiles=None, control_scale=True,
+                      prefer_canvas=False)
+    if tiles:
+        for layer in tile_layers(lang=lang):
+            layer.add_to(fmap)
+    CustomPane(FLOOD_PANE, z_index=350, pointer_events=False).add_to(fmap)
+    plugins.Fullscreen(position="topleft").add_to(fmap)
+    plugins.MeasureControl(
+        position="topleft", primary_length_unit="meters", secondary_length_unit="kilometers",
+        primary_area_unit="sqmeters", secondary_area_unit="hectares",
+    ).add_to(fmap)
+    if draw:
+        plugins.Draw(
+            export=False, position="topleft", show_geometry_on_click=False,
+            draw_options={"polyline": False, "circle": False, "circlemarker": False,
+                          "marker": False, "polygon": {"allowIntersection": False},
+                          "rectangle": True},
+            edit_options={"edit": False},
+        ).add_to(fmap)
+    fmap.fit_bounds(bounds)
+    return fmap
+
+
+def build_map(
+    *,
+    lang: str,
+    centres: gpd.GeoDataFrame | None = None,
+    communities: gpd.GeoDataFrame | None = None,
+    flood: FloodOverlay | None = None,
+    flood_name: str = "",
+    flood_depth_known: bool = True,
+    districts: gpd.GeoDataFrame | None = None,
+    rivers: gpd.GeoDataFrame | None = None,
+    extra_layers: Sequence[folium.map.Layer] = (),
+    extra_legend: Sequence[LegendSection] = (),
+    draw: bool = False,
+    tiles: bool = True,
+) -> folium.Map:
+    """The planner's map with every layer given, a legend for each and a layer control.
+
+    Parameters
+    ----------
+    lang
+        ``es`` or ``en`` for layer names, tooltips, popups and the legend.
+    centres, communities
+        One scenario's rows (EPSG:4326), with exposure columns when known.
+    flood
+        The classified overlay from :func:`layers.flood.flood_overlay`.
+    flood_name
+        Scenario name shown in the layer control.
+    flood_depth_known
+        False for 0/1 extents: the legend then shows "water, depth unknown".
+    districts, rivers
+        Context layers, drawn when given.
+    extra_layers
+        Layers added above the communities and below the centres (catchments, sites…).
+    extra_legend
+        Legend sections for ``extra_layers``.
+    draw
+        Add the draw tool.
+    tiles
+        Add web base layers.
+    """
+    bounds = layer_bounds(communities, centres) or (flood.bounds if flood is not None
+                                                    else layer_bounds(districts))
+    fmap = base_map(lang=lang, bounds=bounds, tiles=tiles, draw=draw)
+    sections: list[LegendSection] = []
+    if flood is not None:
+        layer = flood_layer(flood, name=t("layer_flood", lang, scenario=flood_name))
+        layer.options["pane"] = FLOOD_PANE
+        layer.add_to(fmap)
+        sections.append(flood_section(flood.class_edges_m, lang=lang,
+                                      depth_known=flood_depth_known))
+    if communities is not None and not communities.empty:
+        communities_layer(communities, lang=lang).add_to(fmap)
+        if "flooded_fraction" in communities.columns:
+            sections.append(communities_section(lang=lang))
+    for layer in extra_layers:
+        layer.add_to(fmap)
+    sections.extend(extra_legend)
+    if districts is not None and not districts.empty:
+        districts_layer(districts, lang=lang).add_to(fmap)
+    if rivers is not None and not rivers.empty:
+        rivers_layer(rivers, lang=lang).add_to(fmap)
+    lines = lines_section(lang=lang, districts=districts is not None and not districts.empty,
+                          rivers=rivers is not None and not rivers.empty)
+    if centres is not None:
+        centres_layer(centres, lang=lang).add_to(fmap)
+        if not centres.empty:
+            shown = set(flood_status(centres))
+            statuses = tuple(s for s in ("flooded", "isolated", "at_risk", "dry", "unknown")
+                             if s in shown or s != "unknown")
+            sections.insert(0, centres_section(lang=lang, statuses=statuses))
+    if lines is not None:
+        sections.append(lines)
+    if sections:
+        Legend(sections).add_to(fmap)
+    folium.LayerControl(collapsed=False, position="topright").add_to(fmap)
+    return fmap

@@ -1,0 +1,153 @@
+"""Drive the Streamlit app in Debian's headless Chromium (shared by the browser test and the
+benchmark script).
+
+The app runs as ``streamlit run app.py`` on a free localhost port; Chromium is Debian's
+(``apt-get install -y chromium``), launched by Playwright with ``executable_path`` because
+``playwright install`` cannot download browsers here; CDN files come from local copies
+(:mod:`browser_assets`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT: Path = Path(__file__).resolve().parent.parent
+APP: Path = ROOT / "app.py"
+ARTIFACTS: Path = ROOT / "artifacts"
+
+CHROMIUM_ARGS: list[str] = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+]
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+CENTRE_MARKERS = "path.crecida-centre"
+FLOOD_IMAGE = "img.crecida-flood"
+
+
+def chromium_path() -> str | None:
+    """Debian's Chromium binary, if installed."""
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextlib.contextmanager
+def running_app(*, app: Path | None = None, log_path: Path | None = None, timeout_s: float = 90.0,
+                env: dict[str, str] | None = None) -> Iterator[str]:
+    """Start ``streamlit run app`` on a free port; yield its URL; stop it afterwards."""
+    port = free_port()
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(app or APP),
+        "--server.headless", "true", "--server.port", str(port),
+        "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+        "--server.fileWatcherType", "none", "--global.developmentMode", "false",
+        "--client.toolbarMode", "minimal",
+    ]
+    log_path = log_path or (ARTIFACTS / "streamlit.log")
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                                env={**os.environ, **(env or {})})
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + timeout_s
+            while True:
+                if proc.poll() is not None:
+                    raise RuntimeError(f"streamlit exited early (code {proc.returncode}); "
+                                       f"see {log_path}")
+                try:
+                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+                        if resp.status == 200:
+                            break
+                except OSError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"streamlit did not answer within {timeout_s} s")
+                time.sleep(0.3)
+            yield url
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=10)
+
+
+def prefetch_map_assets() -> None:
+    """Fetch (once) the local copies of every CDN file the app's maps load, before a browser
+    asks for them; fails with a clear :class:`browser_assets.AssetError` when npm cannot."""
+    from browser_assets import prefetch_for_html
+
+    from layers.map import build_map
+
+    prefetch_for_html(build_map(lang="es", draw=True, tiles=False).get_root().render())
+
+
+def launch(playwright):
+    """Headless Debian Chromium with the flags CI needs."""
+    return playwright.chromium.launch(executable_path=chromium_path(), headless=True,
+                                      args=CHROMIUM_ARGS)
+
+
+def map_frame(page):
+    """The streamlit-folium iframe holding the Leaflet map."""
+    return page.frame_locator(MAP_FRAME).first
+
+
+def wait_for_markers(page, count: int, *, timeout_ms: int = 30_000) -> None:
+    """Wait until the map shows exactly ``count`` centre markers and the flood image."""
+    frame = map_frame(page)
+    frame.locator(FLOOD_IMAGE).first.wait_for(state="attached", timeout=timeout_ms)
+    deadline = time.monotonic() + timeout_ms / 1000
+    while frame.locator(CENTRE_MARKERS).count() != count:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the map shows {frame.locator(CENTRE_MARKERS).count()} "
+                                 f"centre markers, expected {count}")
+        time.sleep(0.05)
+
+
+def wait_for_map_text(page, text: str, *, timeout_ms: int = 30_000) -> None:
+    """Wait until the map (its layer control or legend) shows ``text``: the map re-rendered."""
+    map_frame(page).get_by_text(text, exact=True).first.wait_for(timeout=timeout_ms)
+
+
+def flooded_markers(page) -> int:
+    """Centre markers drawn with the flooded status."""
+    return map_frame(page).locator("path.crecida-centre.crecida-status-flooded").count()
+
+
+def metric_value(page, label: str) -> str:
+    """Text of the ``st.metric`` whose label is ``label``."""
+    metric = page.locator('[data-testid="stMetric"]').filter(has_text=label).first
+    return metric.locator('[data-testid="stMetricValue"]').inner_text().strip()
+
+
+def choose_option(page, label: str, option: str) -> None:
+    """Pick ``option`` in the ``st.selectbox`` labelled ``label``."""
+    box = page.locator('[data-testid="stSelectbox"]').filter(has_text=label).first
+    box.click()
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+def wait_until_idle(page, *, timeout_ms: int = 60_000) -> None:
+    """Wait until Streamlit has finished rerunning the script."""
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        " || !/Running|Ejecutando/i.test("
+        "document.querySelector('[data-testid=\"stStatusWidget\"]').innerText)",
+        timeout=timeout_ms,
+    )

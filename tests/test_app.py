@@ -1,0 +1,132 @@
+"""The Streamlit page driven headless with ``streamlit.testing.v1.AppTest`` on the sample.
+
+Each view runs without an exception, and the widgets change what is shown (scenario, threshold,
+language). The map itself is checked in a real browser (``test_browser.py``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from geo.i18n import t
+from geo.inputs import sample_manifest
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+TIMEOUT_S = 180
+
+
+def _metric(at: AppTest, label: str) -> float:
+    for metric in at.metric:
+        if metric.label == label:
+            return float(str(metric.value).replace(",", ""))
+    raise AssertionError(f"no metric labelled {label!r}: {[m.label for m in at.metric]}")
+
+
+def _ok(at: AppTest) -> AppTest:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    return at
+
+
+@pytest.fixture(scope="module")
+def scenario_names() -> list[str]:
+    return [s["name"] for s in sample_manifest()["scenarios"]]
+
+
+@pytest.fixture
+def app() -> AppTest:
+    return _ok(AppTest.from_file(APP, default_timeout=TIMEOUT_S).run())
+
+
+def test_starts_on_the_sample_with_the_worst_scenario_and_a_synthetic_data_warning(
+    app, scenario_names
+):
+    assert app.title[0].value == t("app_title", "es")
+    assert app.selectbox(key="scenario").value == scenario_names[-1]
+    assert any(w.value == t("sample_banner", "es") for w in app.warning)
+    assert _metric(app, t("m_centres_flooded", "es")) > 0
+    statuses = sum(_metric(app, t(k, "es")) for k in (
+        "m_centres_flooded", "m_centres_isolated", "m_centres_at_risk", "m_centres_dry"))
+    assert statuses <= 77  # "unknown" centres are the rest
+    assert len(app.dataframe) >= 4
+
+
+def test_switching_scenario_changes_the_flooded_count(app, scenario_names):
+    worst = _metric(app, t("m_centres_flooded", "es"))
+    worst_displaced = _metric(app, t("m_displaced", "es"))
+    _ok(app.selectbox(key="scenario").set_value(scenario_names[0]).run())
+    assert _metric(app, t("m_centres_flooded", "es")) < worst
+    assert _metric(app, t("m_displaced", "es")) < worst_displaced
+
+
+def test_raising_the_threshold_above_every_depth_floods_no_centre(app):
+    assert _metric(app, t("m_centres_flooded", "es")) > 0
+    _ok(app.number_input(key="threshold").set_value(10.0).run())
+    assert _metric(app, t("m_centres_flooded", "es")) == 0
+
+
+def test_english_translates_labels_and_tables(app):
+    _ok(app.radio(key="lang").set_value("en").run())
+    assert app.title[0].value == t("app_title", "en")
+    labels = [m.label for m in app.metric]
+    assert t("m_centres_flooded", "en") in labels
+    assert t("m_centres_flooded", "es") not in labels
+    headers = list(app.dataframe[0].value.columns)
+    assert t("col_flood_status", "en") in headers
+    statuses = set(app.dataframe[0].value[t("col_flood_status", "en")])
+    assert statuses <= {t(f"status_{s}", "en") for s in
+                        ("flooded", "isolated", "at_risk", "dry", "unknown")}
+
+
+def test_catchment_view_shows_capacity_and_unserved(app, scenario_names):
+    _ok(app.radio(key="view").set_value("catchment").run())
+    labels = [m.label for m in app.metric]
+    assert labels == [t("m_operational", "es"), t("m_overcrowded", "es"), t("m_unserved", "es")]
+    assert _metric(app, t("m_operational", "es")) > 0
+    capacity = app.dataframe[0].value
+    assert len(capacity) == 77
+    straight_unserved = _metric(app, t("m_unserved", "es"))
+    _ok(app.checkbox(key="respect_capacity").uncheck().run())
+    assert _metric(app, t("m_unserved", "es")) <= straight_unserved
+
+
+def test_new_centres_view_evaluates_a_drawn_area_and_proposes_sites(app):
+    _ok(app.radio(key="view").set_value("sites").run())
+    assert any(i.value == t("draw_none", "es") for i in app.info)
+    # What streamlit-folium hands back after the planner draws a rectangle (GeoJSON, lon/lat).
+    square = [[-73.262, -3.742], [-73.252, -3.742], [-73.252, -3.734], [-73.262, -3.734],
+              [-73.262, -3.742]]
+    app.session_state["map_sites"] = {"last_active_drawing": {
+        "type": "Feature", "properties": {},
+        "geometry": {"type": "Polygon", "coordinates": [square]}}}
+    _ok(app.run())
+    area = _metric(app, t("e_area_m2", "es"))
+    assert 900_000 < area < 1_000_000  # about 1.1 km × 0.9 km at Iquitos' latitude
+    assert _metric(app, t("e_capacity_site", "es")) == pytest.approx(area // 45, abs=1)
+
+    _ok(app.number_input(key="k_sites").set_value(2).run())
+    _ok(app.button(key="optimise").click().run())
+    sites = app.dataframe[0].value
+    assert len(sites) == 2
+
+
+def test_export_view_prepares_a_geojson_download(app):
+    _ok(app.radio(key="view").set_value("export").run())
+    _ok(app.selectbox(key="export_format").set_value(".geojson").run())
+    _ok(app.button(key="export_prepare").click().run())
+    (name, data), = app.session_state["export_file"][1]
+    assert name.endswith(".geojson")
+    assert b'"FeatureCollection"' in data
+
+
+def test_export_view_offers_the_geopackage_and_its_depth_raster(app):
+    _ok(app.radio(key="view").set_value("export").run())
+    _ok(app.selectbox(key="export_format").set_value(".gpkg").run())
+    _ok(app.button(key="export_prepare").click().run())
+    names = sorted(name for name, _ in app.session_state["export_file"][1])
+    assert len(names) == 2
+    assert names[0].endswith(".gpkg") and names[1].endswith("_flood_depth.tif")
+    assert app.session_state["export_file"][1][0][1][:16] == b"SQLite format 3\x00"

@@ -1,0 +1,238 @@
+"""The app in a real browser: Debian's headless Chromium drives ``streamlit run app.py``.
+
+CDN files (Leaflet, jQuery, Bootstrap, plugins) are served from npm copies; every other
+external request is aborted, as in CI. The test fails when the map does not render. A
+screenshot is saved under ``artifacts/`` (git-ignored) for people to look at.
+
+CI needs: ``apt-get install -y chromium npm`` (Debian's Chromium and npm), and the Python
+requirements (playwright). No ``playwright install`` is needed.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pandas as pd
+import pytest
+
+pytestmark = pytest.mark.browser
+
+playwright_sync = pytest.importorskip("playwright.sync_api")
+
+import browser_app as app  # noqa: E402  (after the importorskip)
+from browser_assets import install_routes  # noqa: E402
+from conftest import XSS_NAME  # noqa: E402
+
+import geo.inputs  # noqa: E402
+from geo.i18n import t  # noqa: E402
+
+N_CENTRES = 77
+
+#: In the map iframe, click (as a person would) every centre whose popup data mentions the
+#: needle, so Leaflet opens its popup; return how many were clicked.
+_OPEN_POPUPS_WITH_TEXT = """(needle) => {
+    const maps = new Set();
+    for (const key of Object.keys(window)) {
+        try { if (window[key] instanceof L.Map) maps.add(window[key]); } catch (e) { }
+    }
+    let clicked = 0;
+    for (const map of maps) {
+        map.eachLayer(layer => {
+            const props = layer.feature && layer.feature.properties;
+            if (!props || typeof props.popup !== "string" || !props.popup.includes(needle)) return;
+            layer.fire("mouseover", {latlng: layer.getLatLng()}, true);
+            layer.fire("click", {latlng: layer.getLatLng()}, true);
+            clicked += 1;
+        });
+    }
+    return clicked;
+}"""
+
+
+def _require_chromium() -> None:
+    if app.chromium_path() is None:
+        message = "Debian's chromium is not installed (apt-get install -y chromium)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+@pytest.fixture(scope="module")
+def app_url():
+    _require_chromium()
+    app.prefetch_map_assets()
+    with app.running_app(log_path=app.ARTIFACTS / "streamlit_test.log") as url:
+        yield url
+
+
+@pytest.fixture
+def browser_page(app_url):
+    with playwright_sync.sync_playwright() as pw:
+        browser = app.launch(pw)
+        context = browser.new_context(viewport={"width": 1400, "height": 1100})
+        log = install_routes(context)
+        page = context.new_page()
+        dialogs: list[str] = []
+        errors: list[str] = []
+
+        def on_dialog(dialog) -> None:
+            dialogs.append(dialog.message)
+            dialog.dismiss()
+
+        page.on("dialog", on_dialog)
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        try:
+            yield page, log, dialogs, errors
+        finally:
+            browser.close()
+
+
+def _flood_image_loaded(page) -> bool:
+    frame = app.map_frame(page)
+    return bool(frame.locator(app.FLOOD_IMAGE).first.evaluate(
+        "img => img.complete && img.naturalWidth > 0"))
+
+
+def test_map_renders_and_switching_scenario_changes_flooded_count(app_url, browser_page):
+    page, log, dialogs, errors = browser_page
+    page.goto(app_url)
+    app.wait_for_markers(page, N_CENTRES, timeout_ms=90_000)
+    assert _flood_image_loaded(page)
+    flooded_label = t("m_centres_flooded", "es")
+    names = [s["name"] for s in geo.inputs.sample_manifest()["scenarios"]]
+    app.wait_for_map_text(page, t("layer_flood", "es", scenario=names[-1]))
+    worst = int(app.metric_value(page, flooded_label).replace(",", ""))
+    assert worst > 0
+    assert app.flooded_markers(page) == worst
+
+    app.choose_option(page, t("scenario", "es"), names[0])
+    app.wait_for_map_text(page, t("layer_flood", "es", scenario=names[0]))
+    app.wait_for_markers(page, N_CENTRES)
+    mildest = int(app.metric_value(page, flooded_label).replace(",", ""))
+    assert mildest < worst
+    assert app.flooded_markers(page) == mildest
+    assert _flood_image_loaded(page)
+
+    app.ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(app.ARTIFACTS / "app_exposure.png"))
+    assert not log.unmapped, f"CDN files without a local copy: {log.unmapped}"
+    assert not dialogs
+    assert not errors, errors
+
+
+def test_switching_language_translates_the_page(app_url, browser_page):
+    page, _log, _dialogs, _errors = browser_page
+    page.goto(app_url)
+    app.wait_for_markers(page, N_CENTRES, timeout_ms=90_000)
+    page.get_by_text("English", exact=True).click()
+    page.get_by_text(t("m_centres_flooded", "en"), exact=True).wait_for(timeout=30_000)
+    legend = app.map_frame(page).locator(".crecida-legend")
+    legend.get_by_text(t("legend_flood", "en"), exact=True).wait_for(timeout=30_000)
+    app.wait_for_markers(page, N_CENTRES)
+    assert t("legend_centres", "en") in legend.inner_text()
+
+
+def test_a_centre_named_like_a_script_shows_as_text_and_runs_nothing(
+    app_url, browser_page, tmp_path
+):
+    page, _log, dialogs, _errors = browser_page
+    sample_csv = geo.inputs.SAMPLE_DIR / geo.inputs.sample_manifest()["centres"]
+    centres = pd.read_csv(sample_csv, dtype=str, keep_default_na=False)
+    name_column = next(c for c in centres.columns if c.lower() in ("name", "nombre"))
+    centres.loc[0, name_column] = XSS_NAME
+    upload = tmp_path / "albergues_xss.csv"
+    centres.to_csv(upload, index=False)
+
+    page.goto(app_url)
+    app.wait_for_markers(page, N_CENTRES, timeout_ms=90_000)
+    page.get_by_text(t("data_header", "es"), exact=True).click()
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(
+        str(upload))
+    page.get_by_text(t("upload_loaded", "es", name=upload.name)).wait_for(timeout=60_000)
+    app.wait_for_markers(page, N_CENTRES)
+
+    opened = 0
+    for _ in range(60):  # the map re-renders a moment after the upload is reported
+        frame = page.locator(app.MAP_FRAME).first.element_handle().content_frame()
+        opened = frame.evaluate(_OPEN_POPUPS_WITH_TEXT, "onerror=alert(1)")
+        if opened:
+            break
+        page.wait_for_timeout(500)
+    assert opened == 1, "the renamed centre was not found on the map"
+    popup = app.map_frame(page).locator(".leaflet-popup-content")
+    popup.wait_for(timeout=10_000)
+    assert XSS_NAME in popup.inner_text()
+    assert app.map_frame(page).locator('img[src="x"]').count() == 0
+    assert page.locator('img[src="x"]').count() == 0
+    page.wait_for_timeout(500)
+    assert dialogs == []
+
+
+def test_a_bad_upload_shows_a_readable_message_and_keeps_the_sample(
+    app_url, browser_page, tmp_path
+):
+    page, _log, _dialogs, _errors = browser_page
+    upload = tmp_path / "sin_coordenadas.csv"
+    upload.write_text("nombre,familias\nI.E. N° 1,10\n", encoding="utf-8")
+    page.goto(app_url)
+    app.wait_for_markers(page, N_CENTRES, timeout_ms=90_000)
+    page.get_by_text(t("data_header", "es"), exact=True).click()
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(
+        str(upload))
+    message = page.locator('[data-testid="stAlertContentError"]').filter(
+        has_text=t("upload_failed", "es", name=upload.name))
+    message.first.wait_for(timeout=60_000)
+    text = message.first.inner_text()
+    assert upload.name in text
+    assert len([line for line in text.splitlines() if line.strip()]) >= 2  # the problem itself
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert "Traceback" not in page.content()
+    app.wait_for_markers(page, N_CENTRES)
+
+
+def test_drawing_an_area_on_the_map_gets_it_evaluated(app_url, browser_page):
+    page, _log, _dialogs, errors = browser_page
+    page.goto(app_url)
+    app.wait_for_markers(page, N_CENTRES, timeout_ms=90_000)
+    page.get_by_text(t("view_sites", "es"), exact=True).click()
+    tool = app.map_frame(page).locator(".leaflet-draw-draw-rectangle")
+    tool.wait_for(timeout=60_000)
+    page.get_by_text(t("draw_none", "es")).wait_for(timeout=30_000)
+    tool.click()
+    box = page.locator(app.MAP_FRAME).first.bounding_box()
+    x0, y0 = box["x"] + box["width"] * 0.35, box["y"] + box["height"] * 0.35
+    page.mouse.move(x0, y0)
+    page.mouse.down()
+    page.mouse.move(x0 + 80, y0 + 60, steps=5)
+    page.mouse.up()
+    app.wait_until_idle(page)
+    area = page.locator('[data-testid="stMetric"]').filter(has_text=t("e_area_m2", "es"))
+    area.first.wait_for(timeout=60_000)
+    value = float(app.metric_value(page, t("e_area_m2", "es")).replace(",", ""))
+    assert value > 0
+    app.wait_for_map_text(page, t("layer_drawn", "es"))
+    assert not errors, errors
+
+
+def test_panning_and_zooming_the_map_does_not_rerun_the_app(app_url, browser_page):
+    page, _log, _dialogs, _errors = browser_page
+    sent: list[int] = []
+    page.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent.append(len(payload))))
+    page.goto(app_url)
+    app.wait_for_markers(page, N_CENTRES, timeout_ms=90_000)
+    page.wait_for_timeout(1000)
+    before = len(sent)
+    box = page.locator(app.MAP_FRAME).first.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + 150, y + 90, steps=8)
+    page.mouse.up()
+    page.mouse.wheel(0, -400)
+    app.map_frame(page).locator(".leaflet-control-zoom-in").click()
+    page.wait_for_timeout(1500)
+    assert len(sent) == before, "the browser asked Streamlit to rerun after a pan or zoom"
+    # and a real widget change does reach the server (the check above can fail)
+    page.get_by_text("English", exact=True).click()
+    page.wait_for_timeout(1000)
+    assert len(sent) > before

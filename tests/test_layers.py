@@ -1,0 +1,262 @@
+"""Map layers: escaping, the flood overlay image, markers, communities, legend and the map."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+from browser_assets import EMPTY_STYLESHEETS, _npm_spec, external_urls
+from conftest import TINY_CRS, XSS_NAME
+from PIL import Image
+from shapely.geometry import LineString, Point
+
+from geo.flood import open_flood
+from geo.i18n import t
+from layers import style
+from layers.centres import centres_layer, flood_status, marker_radius_px, operating_status
+from layers.communities import communities_layer
+from layers.flood import class_edges, classify_depth, flood_overlay
+from layers.geojson import light_geojson
+from layers.legend import centres_section, flood_section, legend_html
+from layers.map import build_map, layer_bounds
+from layers.markup import escape_text, format_value, html_table
+
+# Tiny depth (conftest.tiny_depth) classified at 0.1 m: columns 0–4 dry, 5–6 class 0
+# (0.1–0.5 m), 7–9 class 1 (0.5–1.5 m) except rows 0–1 class 2 (> 1.5 m).
+EXPECTED_CLASSES = np.full((10, 10), -1, dtype=np.int8)
+EXPECTED_CLASSES[:, 5:7] = 0
+EXPECTED_CLASSES[:, 7:] = 1
+EXPECTED_CLASSES[:2, 7:] = 2
+
+
+def _html(fmap) -> str:
+    return fmap.get_root().render()
+
+
+# --- escaping ------------------------------------------------------------------------------
+@pytest.mark.parametrize(("value", "expected"), [
+    (XSS_NAME, "&lt;img src=x onerror=alert(1)&gt;"),
+    ("`${alert(1)}`", "&#96;&#36;{alert(1)}&#96;"),
+    ('Coliseo "Río" & \'Sur\'', "Coliseo &quot;Río&quot; &amp; &#x27;Sur&#x27;"),
+    ("a\\b", "a&#92;b"),
+    (None, ""),
+    (float("nan"), ""),
+    (pd.NA, ""),
+    (12, "12"),
+])
+def test_escape_text(value, expected):
+    assert escape_text(value) == expected
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    (1100, "1,100"), (np.int64(77), "77"), (2.345, "2.3"), (3.0, "3"), (np.float32(0.25), "0.2"),
+    (None, "–"), (np.nan, "–"), (pd.NA, "–"), (True, "True"), ("Belén", "Belén"),
+])
+def test_format_value(value, expected):
+    assert format_value(value) == expected
+
+
+def test_html_table_escapes_labels_values_and_title():
+    out = html_table([("<b>", XSS_NAME)], title="`t`")
+    assert "<img" not in out and "<b>" not in out.replace("<b>&#96;", "")
+    assert "&lt;img src=x onerror=alert(1)&gt;" in out
+    assert out.count("<tr>") == 1
+
+
+# --- flood overlay -------------------------------------------------------------------------
+@pytest.mark.parametrize(("threshold", "classes", "expected"), [
+    (0.1, (0.1, 0.5, 1.5), (0.1, 0.5, 1.5)),
+    (0.3, (0.1, 0.5, 1.5), (0.3, 0.5, 1.5)),
+    (0.5, (0.1, 0.5, 1.5), (0.5, 1.5)),
+    (2.0, (0.1, 0.5, 1.5), (2.0,)),
+])
+def test_class_edges_start_at_the_threshold(threshold, classes, expected):
+    assert class_edges(threshold, classes) == expected
+
+
+def test_classify_depth_exact():
+    depth = np.array([[np.nan, 0.0, 0.09, 0.1], [0.5, 1.49, 1.5, np.inf]], dtype="float32")
+    assert classify_depth(depth, (0.1, 0.5, 1.5)).tolist() == [[-1, -1, -1, 0], [1, 1, 2, 3]]
+
+
+def test_flood_overlay_classes_png_and_bounds(write_tif, tiny_depth):
+    scenario = open_flood(write_tif(tiny_depth, "depth.tif"), name="tiny", kind="depth")
+    overlay = flood_overlay(scenario, threshold_m=0.1)
+    assert (overlay.width, overlay.height) == (10, 10)
+    np.testing.assert_array_equal(overlay.classes, EXPECTED_CLASSES)
+    rgba = np.asarray(Image.open(io.BytesIO(overlay.png)))
+    assert rgba.shape == (10, 10, 4)
+    assert (rgba[..., 3][EXPECTED_CLASSES == -1] == 0).all()
+    assert (rgba[..., 3][EXPECTED_CLASSES >= 0] == style.FLOOD_ALPHA).all()
+    assert tuple(rgba[0, 9, :3]) == style.hex_to_rgb(style.depth_class_colour(2))
+    (south, west), (north, east) = overlay.bounds
+    assert -3.751 < south < north < -3.747 and -73.254 < west < east < -73.250
+
+
+def test_flood_overlay_threshold_removes_shallow_water(write_tif, tiny_depth):
+    scenario = open_flood(write_tif(tiny_depth, "depth.tif"), name="tiny", kind="depth")
+    overlay = flood_overlay(scenario, threshold_m=0.5)
+    assert overlay.class_edges_m == (0.5, 1.5)
+    assert (overlay.classes[:, 5:7] == -1).all()
+    assert (overlay.classes[2:, 7:] == 0).all() and (overlay.classes[:2, 7:] == 1).all()
+
+
+@pytest.mark.parametrize("nodata", [255, None])
+def test_flood_overlay_of_an_extent_raster_shows_water_of_unknown_depth(write_tif, nodata):
+    mask = np.zeros((10, 10), dtype="uint8")
+    mask[:, 5:] = 1
+    scenario = open_flood(write_tif(mask, "extent.tif", nodata=nodata), name="x", kind="extent")
+    overlay = flood_overlay(scenario, threshold_m=0.1)
+    unknown = len(overlay.class_edges_m)
+    assert (overlay.classes[:, 5:] == unknown).all() and (overlay.classes[:, :5] == -1).all()
+
+
+def test_flood_overlay_is_capped_and_reads_overviews(write_tif):
+    depth = np.ones((256, 256), dtype="float32")
+    path = write_tif(depth, "big.tif", overviews=(2, 4, 8))
+    overlay = flood_overlay(open_flood(path, name="big", kind="depth"), max_size_px=40)
+    assert max(overlay.width, overlay.height) <= 40
+    assert (overlay.classes == 1).all()  # 1.0 m everywhere: class 0.5–1.5 m
+
+
+# --- centres -------------------------------------------------------------------------------
+def test_flood_status_reads_flood_status_or_status_and_never_the_operating_status():
+    frame = pd.DataFrame({"status": ["open", "closed"]})
+    assert flood_status(frame).tolist() == ["unknown", "unknown"]
+    frame = pd.DataFrame({"status": ["flooded", "unknown", "dry"]})
+    assert flood_status(frame).tolist() == ["flooded", "unknown", "dry"]
+    frame = pd.DataFrame({"status": ["open", "open"], "flood_status": ["at_risk", "oops"]})
+    assert flood_status(frame).tolist() == ["at_risk", "unknown"]
+    assert operating_status(frame).tolist() == ["open", "open"]
+
+
+@pytest.mark.parametrize(("persons", "radius"), [
+    (0, 5.0), (None, 5.0), (np.nan, 5.0), (9, 6.0), (81, 8.0), (10_000, 14.0)])
+def test_marker_radius(persons, radius):
+    assert marker_radius_px(persons) == radius
+
+
+def test_centres_layer_one_marker_per_centre_coloured_and_escaped(tiny_centres):
+    tiny_centres["flood_status"] = ["dry", "flooded", "flooded", "isolated"]
+    tiny_centres["depth_m"] = [0.0, 0.3, 1.0, 2.0]
+    layer = centres_layer(tiny_centres, lang="es")
+    features = layer.data["features"]
+    assert len(features) == 4
+    # Largest first (persons 188, 141, 94, 47), so small markers are drawn on top.
+    styles = [f["properties"]["style"] for f in features]
+    assert [s["className"] for s in styles] == [
+        "crecida-centre crecida-status-isolated", "crecida-centre crecida-status-flooded",
+        "crecida-centre crecida-status-flooded", "crecida-centre crecida-status-dry"]
+    assert styles[0]["fillColor"] == style.STATUS_COLOURS["isolated"]
+    assert styles[1]["dashArray"] == "4 3"  # c3 is closed
+    assert [s["radius"] for s in styles] == [marker_radius_px(p) for p in (188, 141, 94, 47)]
+    popup = features[2]["properties"]["popup"]
+    assert "&lt;img src=x onerror=alert(1)&gt;" in popup and "<img" not in popup
+    assert t("status_flooded", "es") in popup and t("kind_church", "es") in popup
+    html = _html(build_map(lang="es", centres=tiny_centres, tiles=False))
+    assert "<img src=x" not in html
+    assert "Parroquia `" not in html and "${x}" not in html  # template literals stay closed
+    assert "L.circleMarker" in html or "L.CircleMarker" in html
+
+
+def test_centres_layer_empty_frame_gives_an_empty_group(tiny_centres):
+    layer = centres_layer(tiny_centres.iloc[0:0], lang="en")
+    assert layer.data["features"] == []
+
+
+# --- communities, context, GeoJSON -----------------------------------------------------------
+def test_communities_filled_by_flooded_share_and_escaped(tiny_communities):
+    tiny_communities["flooded_fraction"] = [0.0, 0.6]
+    layer = communities_layer(tiny_communities, lang="en")
+    fills = [f["properties"]["fill"] for f in layer.data["features"]]
+    assert fills == [style.COMMUNITY_DRY_COLOUR, style.FLOODED_SHARE_COLOURS[2]]
+    tips = [f["properties"]["tip"] for f in layer.data["features"]]
+    assert "Wet &lt;b&gt;side&lt;/b&gt;" in tips[1] and "60" in tips[1]
+
+
+def test_light_geojson_rounds_keeps_only_given_properties_and_skips_empties():
+    frame = gpd.GeoDataFrame({"secret": ["x", "y"]},
+                             geometry=[Point(-73.1234567, -3.7654321), Point()],
+                             crs="EPSG:4326")
+    data = light_geojson(frame, properties={"tip": ["a", "b"]}, simplify_m=0)
+    assert len(data["features"]) == 1
+    assert data["features"][0]["properties"] == {"tip": "a"}
+    assert data["features"][0]["geometry"]["coordinates"] == pytest.approx((-73.12346, -3.76543))
+    assert light_geojson(frame.iloc[0:0], properties={})["features"] == []
+
+
+def test_light_geojson_simplifies_in_metres():
+    wiggly = LineString([(694_000 + i * 10, 9_585_000 + (i % 2) * 0.5) for i in range(101)])
+    frame = gpd.GeoDataFrame(geometry=[wiggly], crs=TINY_CRS)
+    data = light_geojson(frame, properties={}, simplify_m=5)
+    assert len(data["features"][0]["geometry"]["coordinates"]) == 2
+
+
+# --- legend and map ------------------------------------------------------------------------
+def test_flood_legend_labels_follow_the_class_edges():
+    section = flood_section((0.3, 0.5, 1.5), lang="es")
+    assert [i.label for i in section.items] == ["0.3–0.5 m", "0.5–1.5 m", "más de 1.5 m"]
+    unknown = flood_section((0.1,), lang="en", depth_known=False)
+    assert [i.label for i in unknown.items] == [t("legend_water_unknown", "en")]
+
+
+def test_legend_html_escapes_labels():
+    section = centres_section(lang="en")
+    html = legend_html([section.__class__(XSS_NAME, section.items)])
+    assert "<img" not in html and "&lt;img" in html
+    assert html.count("border-radius:50%") == 4
+
+
+def test_build_map_has_every_layer_control_and_tool(write_tif, tiny_depth, tiny_centres,
+                                                    tiny_communities):
+    overlay = flood_overlay(open_flood(write_tif(tiny_depth, "d.tif"), name="d", kind="depth"))
+    districts = gpd.GeoDataFrame({"district_id": ["160112"], "name": ["Belén"]},
+                                 geometry=[tiny_communities.union_all().envelope],
+                                 crs="EPSG:4326")
+    rivers = gpd.GeoDataFrame({"name": ["Itaya"]}, geometry=[LineString(
+        [(-73.253, -3.750), (-73.251, -3.748)])], crs="EPSG:4326")
+    tiny_communities["flooded_fraction"] = [0.0, 1.0]
+    fmap = build_map(lang="en", centres=tiny_centres, communities=tiny_communities,
+                     flood=overlay, flood_name="<b>x</b>", districts=districts, rivers=rivers,
+                     draw=True)
+    html = _html(fmap)
+    for needle in ("L.control.layers", "L.control.fullscreen", "L.Control.Measure",
+                   "L.Control.Draw", "L.control.scale", "crecida-legend", "L.imageOverlay",
+                   "crecida-community", "crecida-district", "crecida-river"):
+        assert needle in html, needle
+    assert "<b>x</b>" not in html
+    assert "Flood: \\u0026lt;b\\u0026gt;x" in html  # escaped, then JSON-encoded
+    assert html.count("data:image/png;base64,") == 1
+    assert len(html.encode()) < 200_000
+
+
+def test_map_bounds_fit_the_vector_layers(tiny_centres, tiny_communities):
+    (south, west), (north, east) = layer_bounds(tiny_communities, tiny_centres)
+    assert south < tiny_centres.geometry.y.min() <= tiny_centres.geometry.y.max() < north
+    assert west < tiny_centres.geometry.x.min() <= tiny_centres.geometry.x.max() < east
+    assert layer_bounds(None, tiny_centres.iloc[0:0]) is None
+
+
+def test_every_cdn_file_the_map_loads_has_a_local_copy_rule(tiny_centres):
+    """Guards folium upgrades: the browser tests can only serve URLs they know."""
+    html = _html(build_map(lang="es", centres=tiny_centres, draw=True, tiles=False))
+    urls = [u for u in external_urls(html) if re.search(r"\.(js|css)$", u)]
+    assert len(urls) >= 10
+    unknown = [u for u in urls if u not in EMPTY_STYLESHEETS and _npm_spec(u) is None]
+    assert unknown == []
+
+
+def test_empty_inputs_still_give_a_map():
+    html = _html(build_map(lang="es", centres=gpd.GeoDataFrame(
+        {"name": []}, geometry=[], crs="EPSG:4326"), tiles=False))
+    assert "L.map(" in html and "crecida-legend" not in html
+
+
+def test_utm_zone_of_iquitos_is_18_south(tiny_centres):
+    from layers.geojson import _utm_crs
+
+    assert _utm_crs(tiny_centres) == "EPSG:32718"
