@@ -260,14 +260,14 @@ def with_flood_status(
     centres_exposure: pd.DataFrame,
     *,
     scenario: str | None = None,
-    exposure_status_col: str = "status",
+    exposure_status_col: str = "flood_status",
     flood_status_col: str = "flood_status",
 ) -> gpd.GeoDataFrame:
     """Canonical centres with the scenario's flood status added as ``flood_status_col``.
 
-    The exposure engine names its per-scenario flood status ``status``, the same name as the
-    canonical open/closed/proposed column; this joins the two by ``centre_id`` so both are kept.
-    Centres the exposure table does not list get ``unknown``.
+    Joins the exposure engine's per-scenario ``flood_status`` onto the canonical centres by
+    ``centre_id``, so a frame of centres from any source gets the scenario's status; centres the
+    exposure table does not list get ``unknown``.
 
     Parameters
     ----------

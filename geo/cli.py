@@ -19,7 +19,7 @@ from geo.errors import CrecidaError, CrecidaWarning, InputError, Problem
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
-FLOOD_STATUS_COL = "status"
+FLOOD_STATUS_COL = "flood_status"
 """Column of the exposure engine's per-scenario flood status."""
 
 

@@ -206,11 +206,11 @@ def test_with_flood_status_keeps_the_canonical_status():
     exposure = pd.DataFrame({
         "centre_id": ["A", "B", "A", "B"],
         "scenario": ["low", "low", "high", "high"],
-        "status": ["dry", "dry", "flooded", "isolated"],  # the engine's flood status
+        "flood_status": ["dry", "dry", "flooded", "isolated"],  # the engine's flood status
     })
     out = with_flood_status(_centres(), exposure, scenario="high")
     assert out["status"].tolist() == ["open", "open", "closed"]
     assert out["flood_status"].tolist() == ["flooded", "isolated", "unknown"]
-    assert scenario_rows(exposure, "low")["status"].tolist() == ["dry", "dry"]
+    assert scenario_rows(exposure, "low")["flood_status"].tolist() == ["dry", "dry"]
     with pytest.raises(InputError, match="choose one of: low, high"):
         scenario_rows(exposure, "medium")

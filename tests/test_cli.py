@@ -70,6 +70,11 @@ def test_exposure_writes_the_three_layers(tmp_path, capsys):
     centres = pyogrio.read_dataframe(out, layer="centres_exposure")
     assert len(centres) == 77 * 3  # one row per centre per scenario
     assert {"scenario", "depth_m", "flooded", "dist_to_flood_m", "access_cut"} <= set(centres)
+    # The flood status sits beside the operating status, which is kept as loaded.
+    assert set(centres["status"]) == {"open"}
+    assert set(centres["flood_status"]) <= {"flooded", "isolated", "at_risk", "dry", "unknown"}
+    worst = centres[centres["scenario"] == "118.6 m – 2012 record"]
+    assert (worst["flood_status"] == "flooded").sum() == 11
     communities = pyogrio.read_dataframe(out, layer="communities_exposure")
     assert len(communities) == 45 * 3
     assert "centres_exposure (231 rows)" in capsys.readouterr().out

@@ -5,10 +5,10 @@ from __future__ import annotations
 import geopandas as gpd
 import numpy as np
 import pytest
+from conftest import TINY_CELL_M, TINY_CRS, TINY_ORIGIN_E, TINY_ORIGIN_N
 from rasterio.transform import from_origin
 from shapely.geometry import box
 
-from conftest import TINY_CELL_M, TINY_CRS, TINY_ORIGIN_E, TINY_ORIGIN_N
 from geo.errors import InputError, OverlapError
 from geo.flood import flood_from_vector, guess_kind, open_flood
 from geo.raster import open_raster
@@ -106,5 +106,5 @@ def test_vector_extent_without_grid_uses_utm_cells():
 def test_vector_extent_outside_the_grid(write_tif):
     dem = open_raster(write_tif(np.zeros((3, 3), "float32"), "dem.tif"))
     far = gpd.GeoDataFrame(geometry=[box(-70, -5, -69.9, -4.9)], crs="EPSG:4326")
-    with pytest.raises(OverlapError, match="do not overlap the grid of dem.tif"):
+    with pytest.raises(OverlapError, match=r"do not overlap the grid of dem\.tif"):
         flood_from_vector(far, name="x", grid=dem)

@@ -33,7 +33,7 @@ def test_sample_is_complete_and_synthetic(sample):
 
 
 def test_unknown_scenario_lists_the_names(sample):
-    with pytest.raises(InputError, match="choose one of: 116.0 m – high water, 117.0 m"):
+    with pytest.raises(InputError, match=r"choose one of: 116\.0 m – high water, 117\.0 m"):
         sample.scenario("2013")
 
 

@@ -14,8 +14,8 @@ from rasterio.transform import from_origin
 from shapely.geometry import LineString, Point, Polygon
 
 from geo.errors import (
-    CRSError,
     CrecidaWarning,
+    CRSError,
     FormatError,
     GeometryTypeError,
     InputError,
@@ -220,7 +220,7 @@ def _tiny_raster(path: Path, *, crs: str | None, origin=(690000, 9590000)) -> Pa
 
 def test_raster_without_crs_is_an_error(tmp_path):
     path = _tiny_raster(tmp_path / "nocrs.tif", crs=None)
-    with pytest.raises(CRSError, match="nocrs.tif: the raster has no coordinate reference"):
+    with pytest.raises(CRSError, match=r"nocrs\.tif: the raster has no coordinate reference"):
         open_raster(path)
 
 
