@@ -26,17 +26,19 @@ from matplotlib.patches import Patch, Rectangle
 
 from geo import settings
 from geo.export import (
+    _depth_colours,
+    _label,
+    depth_class_labels,
+    flood_status,
+    one_scenario,
+)
+from geo.palette import (
     COMMUNITY_OUTLINE_COLOUR,
     DISTRICT_OUTLINE_COLOUR,
     FLOOD_STATUSES,
     RIVER_COLOUR,
     SITE_COLOUR,
     STATUS_COLOURS,
-    _depth_colours,
-    _label,
-    depth_class_labels,
-    flood_status,
-    one_scenario,
 )
 from geo.provenance import Provenance
 

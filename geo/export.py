@@ -66,6 +66,17 @@ from shapely.geometry import shape
 from geo import schema, settings
 from geo.errors import CRSError, InputError, Problem
 from geo.flood import FloodScenario
+from geo.palette import (
+    ASSIGNMENT_LINE_COLOUR,
+    COMMUNITY_OUTLINE_COLOUR,
+    DEPTH_CLASS_COLOURS,
+    DISTRICT_OUTLINE_COLOUR,
+    FLOOD_STATUSES,
+    RIVER_COLOUR,
+    SITE_COLOUR,
+    STATUS_COLOURS,
+    WATER_UNKNOWN_DEPTH_COLOUR,
+)
 from geo.provenance import Provenance
 from geo.raster import gdal_env
 
@@ -88,25 +99,6 @@ __all__ = [
     "shapefile_field_names",
     "write_classified_depth",
 ]
-
-# --- Palette ------------------------------------------------------------------------------
-# The same colours as the app (layers/style.py; a test keeps them equal). geo/ may not import
-# layers/, so the few colours the exports need are repeated here.
-FLOOD_STATUSES: tuple[str, ...] = ("flooded", "isolated", "at_risk", "dry", "unknown")
-STATUS_COLOURS: dict[str, str] = {
-    "flooded": "#d7191c",
-    "isolated": "#7b3294",
-    "at_risk": "#f08c00",
-    "dry": "#1a9641",
-    "unknown": "#7f7f7f",
-}
-DEPTH_CLASS_COLOURS: tuple[str, ...] = ("#9ecae1", "#4292c6", "#08306b")
-WATER_UNKNOWN_DEPTH_COLOUR: str = "#3f8fd2"
-COMMUNITY_OUTLINE_COLOUR: str = "#6b4e16"
-DISTRICT_OUTLINE_COLOUR: str = "#333333"
-RIVER_COLOUR: str = "#2b6cb0"
-SITE_COLOUR: str = "#0571b0"
-ASSIGNMENT_LINE_COLOUR: str = "#555555"
 
 #: Output kinds, keyed by the extension that selects them (longest match wins).
 EXPORT_FORMATS: dict[str, str] = {

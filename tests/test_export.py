@@ -495,19 +495,6 @@ def test_export_replaces_an_existing_file(tmp_path, layers, prov, name):
     assert [p.name for p in out.parent.iterdir()] == [name]
 
 
-# --- Palette kept equal to the app's ----------------------------------------------------------
-def test_palette_matches_the_app():
-    style = pytest.importorskip("layers.style")
-    assert style.STATUS_COLOURS == ex.STATUS_COLOURS
-    assert style.DEPTH_CLASS_COLOURS == ex.DEPTH_CLASS_COLOURS
-    assert style.WATER_UNKNOWN_DEPTH_COLOUR == ex.WATER_UNKNOWN_DEPTH_COLOUR
-    assert style.RIVER_COLOUR == ex.RIVER_COLOUR
-    assert style.DISTRICT_OUTLINE_COLOUR == ex.DISTRICT_OUTLINE_COLOUR
-    assert style.COMMUNITY_OUTLINE_COLOUR == ex.COMMUNITY_OUTLINE_COLOUR
-    assert style.SITE_COLOUR == ex.SITE_COLOUR
-    assert style.ASSIGNMENT_LINE_COLOUR == ex.ASSIGNMENT_LINE_COLOUR
-
-
 @pytest.mark.parametrize("suffix", [".gpkg", ".geojson", ".geojson.zip", ".shp.zip", ".kml",
                                     ".kmz", ".csv"])
 def test_empty_layers_and_missing_geometries_export(tmp_path, prov, suffix):
