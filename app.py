@@ -609,8 +609,13 @@ def main() -> None:
     params = sidebar_parameters(inputs, lang)
     if inputs.is_sample or inputs.sample_layers:
         st.warning(t("sample_banner", lang))
-    view = st.radio(t("view", lang), VIEWS, horizontal=True, key="view",
-                    format_func=lambda v: t(f"view_{v}", lang), label_visibility="collapsed")
+    # One radio per language: Streamlit's frontend drops the selection of a keyed radio whose
+    # option labels change, so the chosen view is carried across in session state instead.
+    current = st.session_state.get("current_view", VIEWS[0])
+    view = st.radio(t("view", lang), VIEWS, index=VIEWS.index(current), horizontal=True,
+                    key=f"view_{lang}", format_func=lambda v: t(f"view_{v}", lang),
+                    label_visibility="collapsed")
+    st.session_state["current_view"] = view
     with st.spinner("…"):
         try:
             result = _exposure(_inputs_key(inputs), inputs, params["threshold_m"],

@@ -82,7 +82,7 @@ def test_english_translates_labels_and_tables(app):
 
 
 def test_catchment_view_shows_capacity_and_unserved(app, scenario_names):
-    _ok(app.radio(key="view").set_value("catchment").run())
+    _ok(app.radio(key="view_es").set_value("catchment").run())
     labels = [m.label for m in app.metric]
     assert labels == [t("m_operational", "es"), t("m_overcrowded", "es"), t("m_unserved", "es")]
     assert _metric(app, t("m_operational", "es")) > 0
@@ -94,7 +94,7 @@ def test_catchment_view_shows_capacity_and_unserved(app, scenario_names):
 
 
 def test_new_centres_view_evaluates_a_drawn_area_and_proposes_sites(app):
-    _ok(app.radio(key="view").set_value("sites").run())
+    _ok(app.radio(key="view_es").set_value("sites").run())
     assert any(i.value == t("draw_none", "es") for i in app.info)
     # What streamlit-folium hands back after the planner draws a rectangle (GeoJSON, lon/lat).
     square = [[-73.262, -3.742], [-73.252, -3.742], [-73.252, -3.734], [-73.262, -3.734],
@@ -114,7 +114,7 @@ def test_new_centres_view_evaluates_a_drawn_area_and_proposes_sites(app):
 
 
 def test_export_view_prepares_a_geojson_download(app):
-    _ok(app.radio(key="view").set_value("export").run())
+    _ok(app.radio(key="view_es").set_value("export").run())
     _ok(app.selectbox(key="export_format").set_value(".geojson").run())
     _ok(app.button(key="export_prepare").click().run())
     (name, data), = app.session_state["export_file"][1]
@@ -123,7 +123,7 @@ def test_export_view_prepares_a_geojson_download(app):
 
 
 def test_export_view_offers_the_geopackage_and_its_depth_raster(app):
-    _ok(app.radio(key="view").set_value("export").run())
+    _ok(app.radio(key="view_es").set_value("export").run())
     _ok(app.selectbox(key="export_format").set_value(".gpkg").run())
     _ok(app.button(key="export_prepare").click().run())
     names = sorted(name for name, _ in app.session_state["export_file"][1])

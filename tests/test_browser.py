@@ -124,7 +124,13 @@ def test_switching_language_translates_the_page(app_url, browser_page):
     page, _log, _dialogs, _errors = browser_page
     page.goto(app_url)
     app.wait_for_markers(page, N_CENTRES, timeout_ms=90_000)
+    # The chosen view survives the switch, and stays shown as chosen.
+    page.get_by_text(t("view_catchment", "es"), exact=True).click()
+    page.get_by_text(t("m_operational", "es"), exact=True).wait_for(timeout=60_000)
     page.get_by_text("English", exact=True).click()
+    page.get_by_text(t("m_operational", "en"), exact=True).wait_for(timeout=60_000)
+    assert page.get_by_role("radio", name=t("view_catchment", "en")).is_checked()
+    page.get_by_text(t("view_exposure", "en"), exact=True).click()
     page.get_by_text(t("m_centres_flooded", "en"), exact=True).wait_for(timeout=30_000)
     legend = app.map_frame(page).locator(".crecida-legend")
     legend.get_by_text(t("legend_flood", "en"), exact=True).wait_for(timeout=30_000)
