@@ -24,8 +24,8 @@ def derive_boundaries(
     points
         Point geometries (any CRS; computed in its UTM zone, in metres).
     clip_to
-        Study area in the points' CRS; defaults to their convex hull buffered by
-        :data:`DEFAULT_HULL_BUFFER_M`.
+        Study area in the points' CRS (cells are clipped to it exactly, in that CRS); defaults
+        to their convex hull buffered by :data:`DEFAULT_HULL_BUFFER_M`.
 
     Returns
     -------
@@ -37,10 +37,17 @@ def derive_boundaries(
     metric = gpd.GeoSeries(points, crs=crs)
     work_crs = metric.estimate_utm_crs() if metric.crs.is_geographic else metric.crs
     pts = metric.to_crs(work_crs)
+    hull = shapely.convex_hull(shapely.MultiPoint(pts.to_numpy())).buffer(DEFAULT_HULL_BUFFER_M)
     if clip_to is None:
-        area = shapely.convex_hull(shapely.MultiPoint(pts.to_numpy())).buffer(DEFAULT_HULL_BUFFER_M)
-    else:
-        area = gpd.GeoSeries([clip_to], crs=crs).to_crs(work_crs).iloc[0]
+        area = hull
+    else:  # cells must reach past the study area's edge before they are clipped to it
+        area = shapely.union(
+            gpd.GeoSeries([clip_to], crs=crs)
+            .to_crs(work_crs)
+            .iloc[0]
+            .buffer(DEFAULT_HULL_BUFFER_M),
+            hull,
+        )
     if len(pts) == 1:
         cells = [area]
     else:
@@ -50,8 +57,14 @@ def derive_boundaries(
         cells = list(regions.geoms)
         if len(cells) != len(pts):  # coincident points: match cells to points spatially
             cells = _match_cells(pts.to_numpy(), cells)
-    clipped = shapely.intersection(np.asarray(cells, dtype=object), area)
-    return gpd.GeoSeries(clipped, index=points.index, crs=work_crs).to_crs(crs)
+    cells = gpd.GeoSeries(np.asarray(cells, dtype=object), index=points.index, crs=work_crs)
+    if clip_to is None:
+        clipped = shapely.intersection(cells.to_numpy(), area)
+        return gpd.GeoSeries(clipped, index=points.index, crs=work_crs).to_crs(crs)
+    # Drawn in metres, clipped in the study area's own CRS: the outer edges then follow its
+    # boundary exactly (a straight edge in UTM is not a straight edge in degrees).
+    clipped = shapely.intersection(cells.to_crs(crs).to_numpy(), clip_to)
+    return gpd.GeoSeries(clipped, index=points.index, crs=crs)
 
 
 def _match_cells(points: np.ndarray, cells: list[shapely.Geometry]) -> list[shapely.Geometry]:
