@@ -255,20 +255,62 @@ def test_other_crs_is_reprojected_and_noted(depth3):
     assert any("reprojected" in n for n in out.attrs["notes"])
 
 
-def test_rasterises_once_for_all_scenarios_and_reuses(write_tif, monkeypatch):
+@pytest.fixture(params=["by_window", "by_polygon"])
+def labelling(request, monkeypatch):
+    """Both ways of listing the polygons' cells: window by window, polygon by polygon."""
+    limit = 0 if request.param == "by_polygon" else 10**18
+    monkeypatch.setattr(zonal, "_CELLS_PER_POLYGON_FOR_RUNS", limit)
+    return request.param
+
+
+def test_rasterises_once_for_all_scenarios_and_reuses(write_tif, monkeypatch, labelling):
     calls = []
     real = zonal.rasterize
     monkeypatch.setattr(zonal, "rasterize", lambda *a, **k: calls.append(1) or real(*a, **k))
     a = open_flood(write_tif(DEPTH3, "a.tif", transform=GRID), name="a", kind="depth")
     deeper = np.where(DEPTH3 == -9999.0, -9999.0, DEPTH3 * 2).astype("float32")
     b = open_flood(write_tif(deeper, "b.tif", transform=GRID), name="b", kind="depth")
-    polys = [cells(0, 0, 3, 2), cells(0, 2, 3, 3)]    # one layer: they only touch
+    polys = [cells(0, 0, 3, 2), cells(0, 2, 3, 3)]
     first = zonal_flood_stats(polys, [a, b])
-    assert len(calls) == 1
+    # once for both scenarios: one window of one layer, or once per polygon
+    expected = 1 if labelling == "by_window" else 2
+    assert len(calls) == expected
     assert first[0].flooded_area_m2.tolist() == pytest.approx([300.0, 200.0])
     assert first[1].flooded_area_m2.tolist() == pytest.approx([400.0, 200.0])  # 0.05→0.1
     zonal_flood_stats(polys, [b], threshold_m=1.0)
-    assert len(calls) == 1
+    assert len(calls) == expected
+
+
+@pytest.mark.parametrize("rows, cols", [(3, 4), (1, 20), (20, 1), (7, 7)])
+def test_centre_rule_cells_in_small_windows_match_brute_force(write_tif, monkeypatch,
+                                                              labelling, rows, cols):
+    # 20×20 grid; overlapping polygons, a hole, a multipolygon, one reaching outside the
+    # raster: every polygon's cells must be counted once per polygon, whatever the windows.
+    rng = np.random.default_rng(5)
+    depth = np.round(rng.uniform(-0.2, 2.0, (20, 20)), 2).astype("float32")
+    depth[4, :] = -9999.0
+    sc = open_flood(write_tif(depth, "b.tif", transform=GRID), name="b", kind="depth")
+    polys = [shapely.Point(X0 + 83, TOP - 97).buffer(61.0),
+             shapely.Point(X0 + 121, TOP - 88).buffer(47.0),                  # overlaps
+             cells(2, 2, 18, 18).difference(cells(6, 6, 12, 12)),            # hole
+             MultiPolygon([cells(0, 15, 3, 19), cells(16, 0, 19, 4)]),
+             shapely.Point(X0 - 20, TOP - 150).buffer(55.0)]                  # half outside
+    monkeypatch.setattr(settings, "WINDOW_ROWS", rows)
+    monkeypatch.setattr(settings, "ZONAL_WINDOW_COLS", cols)
+    got = zonal_flood_stats(polys, [sc], threshold_m=0.1)[0]
+    rr, cc = np.mgrid[0:20, 0:20]
+    x, y = X0 + (cc + 0.5) * CELL, TOP - (rr + 0.5) * CELL
+    clean = np.where(depth == -9999.0, np.nan, np.maximum(depth, 0))
+    for i, poly in enumerate(polys):
+        inside = shapely.contains_xy(poly, x, y)
+        wet = inside & (clean >= np.float32(0.1))
+        assert got.flooded_cells[i] == wet.sum()
+        assert got.nodata_area_m2[i] == 100.0 * (inside & np.isnan(clean)).sum()
+        assert got.observed_area_m2[i] == 100.0 * (inside & ~np.isnan(clean)).sum()
+        assert got.max_depth_m[i] == (clean[wet].max() if wet.any() else pytest.approx(np.nan,
+                                                                                   nan_ok=True))
+        assert got.depth_sum_m3[i] == pytest.approx(100.0 * clean[wet].astype(float).sum())
+        assert got.class_area_m2[i, 2] == 100.0 * (wet & (clean >= np.float32(1.5))).sum()
 
 
 def test_windows_smaller_than_raster_give_same_result(write_tif, monkeypatch):
