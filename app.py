@@ -150,9 +150,8 @@ def _overlay(key: str, scenario_name: str, _inputs: Inputs, threshold_m: float) 
 
 
 # --------------------------------------------------------------------------- frames for views
-def _scenario_centres(result: ExposureResult, inputs: Inputs, scenario: str) -> gpd.GeoDataFrame:
+def _scenario_centres(result: ExposureResult, scenario: str) -> gpd.GeoDataFrame:
     """One scenario's centres: ``flood_status`` and the operating ``status`` side by side."""
-    del inputs
     return result.centres[result.centres["scenario"] == scenario].copy()
 
 
@@ -293,7 +292,7 @@ def sidebar_parameters(inputs: Inputs, lang: str) -> dict[str, Any]:
 # --------------------------------------------------------------------------- views
 def exposure_view(inputs: Inputs, result: ExposureResult, params: dict, lang: str) -> None:
     name = params["scenario"]
-    centres = _scenario_centres(result, inputs, name)
+    centres = _scenario_centres(result, name)
     communities = _scenario_communities(result, name)
     statuses = centres["flood_status"].value_counts()
     families = pd.to_numeric(centres.loc[centres["flood_status"] == "flooded", "families"],
@@ -368,7 +367,7 @@ def exposure_view(inputs: Inputs, result: ExposureResult, params: dict, lang: st
 @st.cache_data(show_spinner=False, max_entries=16)
 def _assignment(key: str, _inputs: Inputs, _result: ExposureResult, scenario: str,
                 threshold_m: float, service_m: float, mode: str, respect_capacity: bool):
-    centres = _scenario_centres(_result, _inputs, scenario)
+    centres = _scenario_centres(_result, scenario)
     communities = _scenario_communities(_result, scenario)
     return _optional("geo.catchment").assign(
         communities, centres, weight_col="displaced_est", max_distance_m=service_m, mode=mode,
@@ -404,7 +403,7 @@ def catchment_view(inputs: Inputs, result: ExposureResult, params: dict, lang: s
     cols[1].metric(t("m_overcrowded", lang), _fmt(float(cap["overcrowded"].fillna(False).sum())))
     cols[2].metric(t("m_unserved", lang), _fmt(assignment.unserved_persons))
 
-    centres = _scenario_centres(result, inputs, name)
+    centres = _scenario_centres(result, name)
     overlay = _overlay(_inputs_key(inputs), name, inputs, params["threshold_m"])
     layers = assignment_layers(assignment, centres, lang=lang)
     fmap = build_map(lang=lang, centres=centres, flood=overlay, flood_name=name,
@@ -459,7 +458,7 @@ def sites_view(inputs: Inputs, result: ExposureResult, params: dict, lang: str) 
 
     name = params["scenario"]
     key = _inputs_key(inputs) + f"|{params['ring_radius_m']}"
-    centres = _scenario_centres(result, inputs, name)
+    centres = _scenario_centres(result, name)
     communities = _scenario_communities(result, name)
     extra, legend = [], []
     try:
@@ -549,7 +548,7 @@ def export_view(inputs: Inputs, result: ExposureResult, params: dict, lang: str)
     st.caption(t("export_intro", lang))
     name = params["scenario"]
     layers = {
-        "centres_exposure": _scenario_centres(result, inputs, name),
+        "centres_exposure": _scenario_centres(result, name),
         "communities_exposure": _scenario_communities(result, name),
     }
     if inputs.districts is not None:

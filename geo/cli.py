@@ -74,7 +74,7 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("catchment", help="assign displaced people to operational centres")
     _add_inputs(p)
     _add_exposure_options(p)
-    p.add_argument("--scenario", metavar="NAME", help="scenario (default: the most severe)")
+    _add_scenario(p)
     p.add_argument(
         "--mode",
         choices=("straight", "flood-aware"),
@@ -99,7 +99,7 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("siting", help="propose new collective centres")
     _add_inputs(p)
     _add_exposure_options(p)
-    p.add_argument("--scenario", metavar="NAME", help="scenario (default: the most severe)")
+    _add_scenario(p)
     p.add_argument("--count", type=int, required=True, metavar="K", help="new sites to choose")
     p.add_argument(
         "--radius",
@@ -133,7 +133,7 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("export", help="export layers and briefing maps (format by extension)")
     _add_inputs(p)
     _add_exposure_options(p)
-    p.add_argument("--scenario", metavar="NAME", help="scenario (default: the most severe)")
+    _add_scenario(p)
     p.add_argument("--lang", choices=("es", "en"), default="es", help="language of maps")
     p.add_argument(
         "--layer",
@@ -183,6 +183,10 @@ def _add_exposure_options(p: argparse.ArgumentParser) -> None:
         default=settings.FLOOD_THRESHOLD_M,
         help=f"flooded at or above this depth (default {settings.FLOOD_THRESHOLD_M})",
     )
+
+
+def _add_scenario(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--scenario", metavar="NAME", help="scenario (default: the most severe)")
 
 
 def _add_out(p: argparse.ArgumentParser, metavar: str) -> None:

@@ -37,7 +37,6 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
@@ -66,7 +65,6 @@ __all__ = [
     "assess",
     "assess_centres",
     "assess_communities",
-    "run_exposure",
 ]
 
 CENTRE_STATUSES: tuple[str, ...] = ("flooded", "isolated", "at_risk", "dry", "unknown")
@@ -725,34 +723,3 @@ def _summary(cen: gpd.GeoDataFrame, comm: gpd.GeoDataFrame, needs: pd.DataFrame,
             rows.append((name, f"need_{item}", float(qty)))
     frame = pd.DataFrame(rows, columns=["scenario", "metric", "value"])
     return frame.astype({"scenario": "str", "metric": "str", "value": "float64"})
-
-
-def run_exposure(
-    inputs: Any,
-    *,
-    threshold_m: float | None = None,
-    exact: bool = False,
-    out: Path | None = None,
-    progress: Progress | None = None,
-) -> ExposureResult:
-    """What ``python -m geo exposure`` computes: :func:`assess` on an ``Inputs`` bundle.
-
-    Writes nothing: the CLI writes the result's frames (``centres_exposure``,
-    ``communities_exposure``, ``summary``) to ``out`` with :mod:`geo.io`.
-
-    Parameters
-    ----------
-    inputs
-        A :class:`geo.inputs.Inputs` (``centres``, ``communities``, ``scenarios``,
-        ``population``).
-    out
-        Accepted for the CLI's convenience and not used here.
-    """
-    del out
-    if not getattr(inputs, "scenarios", None):
-        raise InputError(Problem("no flood scenario given", source="inputs",
-                                 fix="give at least one flood raster"))
-    return assess(inputs.centres, inputs.communities, inputs.scenarios,
-                  threshold_m=threshold_m, exact=exact,
-                  population=getattr(inputs, "population", None), progress=progress)
-

@@ -102,8 +102,21 @@ class FloodScenario:
         with gdal_env(), self.raster.open() as ds:
             return self.read_depth_from(ds, window)
 
+    def depth_from_values(self, values: np.ndarray) -> np.ndarray:
+        """Raw float32 values of a ``depth`` raster as metres, in place: nodata NaN, negatives 0.
+
+        Lets a caller that reads blocks itself clean only the cells it needs.
+        """
+        nodata = self.raster.nodata
+        if nodata is not None and not np.isnan(nodata):
+            values[values == np.float32(nodata)] = np.nan
+        np.maximum(values, 0, out=values)  # NaN stays NaN
+        return values
+
     def read_depth_from(self, ds, window: Window | None = None, dem_ds=None) -> np.ndarray:
         """As :meth:`read_depth`, from an already open dataset (and DEM dataset)."""
+        if self.kind == "depth":
+            return self.depth_from_values(ds.read(1, window=window, out_dtype="float32"))
         values = read_band(ds, window, nodata=self.raster.nodata)
         if self.kind == "extent":
             out = np.where(values > 0, np.float32(np.inf), np.float32(0))

@@ -25,7 +25,6 @@ import numpy as np
 import pandas as pd
 import pyogrio
 import shapely
-from shapely.geometry import box
 
 from geo import schema, settings
 from geo.errors import (
@@ -1134,15 +1133,6 @@ def _plural(kind: str) -> str:
 def _short(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     return text[:200]
-
-
-def study_area_polygon(bounds: tuple[float, float, float, float]) -> shapely.Polygon:
-    """A lon/lat bounding box as a polygon."""
-    return box(*bounds)
-
-
-# --------------------------------------------------------------------------- writing
-
 
 def write_layers(path: PathLike, layers: Mapping[str, pd.DataFrame]) -> Path:
     """Write frames as layers of one GeoPackage, atomically (temporary file, then rename).

@@ -579,14 +579,6 @@ def clear_label_cache() -> None:
 # ---------------------------------------------------------------------------------------------
 # Accumulation
 # ---------------------------------------------------------------------------------------------
-def _clean_depth(values: np.ndarray, nodata: float | None) -> np.ndarray:
-    """Raw depth values → metres: nodata as NaN, negatives as 0 (in place)."""
-    if nodata is not None and not np.isnan(nodata):
-        values[values == np.float32(nodata)] = np.nan
-    np.maximum(values, 0, out=values)            # NaN stays NaN, silently
-    return values
-
-
 def _depth_class(depth_m: np.ndarray, edges: np.ndarray) -> np.ndarray:
     """Number of class edges ≤ each depth (``searchsorted(edges, d, "right")``, faster)."""
     cls = np.zeros(depth_m.shape, dtype=np.uint8 if edges.size < 255 else np.intp)
@@ -868,8 +860,8 @@ def zonal_flood_stats(
                         pop_c = sampler.sample(wl.corr_flat // sw + row0,
                                                wl.corr_flat % sw + col0)
             if sc.kind == "depth":
-                d = _clean_depth(block[wl.flat], sc.raster.nodata)
-                dc = _clean_depth(block[wl.corr_flat], sc.raster.nodata) if has_corr else None
+                d = sc.depth_from_values(block[wl.flat])
+                dc = sc.depth_from_values(block[wl.corr_flat]) if has_corr else None
             else:
                 d = block[wl.flat]
                 dc = block[wl.corr_flat] if has_corr else None
