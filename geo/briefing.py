@@ -29,24 +29,28 @@ from geo.export import (
     _depth_colours,
     _label,
     depth_class_labels,
-    flood_status,
-    one_scenario,
 )
 from geo.palette import (
     COMMUNITY_OUTLINE_COLOUR,
     DISTRICT_OUTLINE_COLOUR,
-    FLOOD_STATUSES,
     RIVER_COLOUR,
     SITE_COLOUR,
     STATUS_COLOURS,
 )
 from geo.provenance import Provenance
+from geo.schema import (
+    FLOOD_STATUSES,
+    NOT_OPERATIONAL_FLOOD_STATUSES,
+    capacity_persons,
+    flood_status,
+    one_scenario,
+    operating_status,
+)
 
 __all__ = ["BriefingData", "BriefingSummary", "briefing_figure", "briefing_from_layers",
            "summarise"]
 
 _PAGE_IN = (11.69, 8.27)  # A4 landscape
-_OPERATIONAL_EXCLUDED = ("flooded", "isolated")
 
 
 @dataclass(frozen=True)
@@ -418,21 +422,13 @@ def _spare_places(centres: gpd.GeoDataFrame, status: pd.Series | None) -> float 
     """Free places (persons) in open centres that are neither flooded nor isolated."""
     if "capacity_persons" not in centres.columns and "covered_area_m2" not in centres.columns:
         return None
-    capacity = pd.to_numeric(centres.get("capacity_persons"), errors="coerce") \
-        if "capacity_persons" in centres.columns else pd.Series(np.nan, index=centres.index)
-    if "covered_area_m2" in centres.columns:
-        by_area = np.floor(pd.to_numeric(centres["covered_area_m2"], errors="coerce")
-                           / settings.COVERED_AREA_M2_PER_PERSON)
-        capacity = capacity.fillna(by_area)
+    capacity, _source = capacity_persons(centres)
     occupants = pd.to_numeric(centres.get("persons", 0), errors="coerce")
-    spare = (capacity.astype("float64") - occupants.fillna(0)).clip(lower=0).fillna(0)
-    usable = pd.Series(True, index=centres.index)
+    spare = (capacity - occupants.fillna(0)).clip(lower=0).fillna(0)
+    usable = operating_status(centres).eq("open")
     if status is not None:
-        usable &= ~status.isin(_OPERATIONAL_EXCLUDED).to_numpy()
-    if "status" in centres.columns and (status is None or "flood_status" in centres.columns):
-        usable &= (centres["status"].astype("string") == "open").fillna(False).to_numpy()
+        usable &= ~status.isin(NOT_OPERATIONAL_FLOOD_STATUSES).to_numpy()
     return float(spare[usable].sum())
-
 
 def _work_crs(frames: Mapping[str, gpd.GeoDataFrame]):
     for name in ("centres_exposure", "communities_exposure", "districts", "flood_extent"):

@@ -34,24 +34,20 @@ from shapely.geometry import box, shape
 from geo import settings
 from geo.errors import CRSError, InputError, Problem
 from geo.flood import FloodScenario
+from geo.schema import capacity_persons, operational_mask, scenario_rows
 from geo.travel import cost_allocation, friction_surface, travel_matrix
 
 __all__ = [
     "ASSIGNMENT_COLUMNS",
     "CAPACITY_COLUMNS",
     "CATCHMENT_COLUMNS",
-    "NOT_OPERATIONAL_FLOOD_STATUSES",
     "Assignment",
     "assign",
-    "capacity_persons",
     "demand_points",
-    "operational_mask",
-    "scenario_rows",
     "with_flood_status",
 ]
 
 Mode = Literal["straight", "flood-aware"]
-NOT_OPERATIONAL_FLOOD_STATUSES: tuple[str, ...] = ("flooded", "isolated")
 
 #: Columns of the ``assignments`` layer (geometry last: the demand point).
 ASSIGNMENT_COLUMNS: tuple[str, ...] = (
@@ -113,52 +109,6 @@ class Assignment:
 
 
 # --- inputs ----------------------------------------------------------------------------------
-def operational_mask(
-    centres: pd.DataFrame, *, flood_status_col: str = "flood_status"
-) -> pd.Series:
-    """True for centres that are open and neither flooded nor isolated.
-
-    A missing ``flood_status_col`` (no scenario assessed) leaves every open centre operational;
-    a missing ``status`` column treats every centre as open.
-    """
-    status = centres["status"] if "status" in centres else pd.Series("open", index=centres.index)
-    is_open = status.astype("string").str.lower().eq("open").fillna(False)
-    if flood_status_col in centres:
-        flood = centres[flood_status_col].astype("string").str.lower()
-        cut = flood.isin(NOT_OPERATIONAL_FLOOD_STATUSES).fillna(False)
-    else:
-        cut = pd.Series(False, index=centres.index)
-    return (is_open & ~cut).astype(bool)
-
-
-def capacity_persons(centres: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    """Capacity in persons and where it comes from.
-
-    ``capacity_persons`` when given, else ``floor(covered_area_m2 /``
-    :data:`settings.COVERED_AREA_M2_PER_PERSON` ``)``, else ``NaN`` (unknown).
-
-    Returns
-    -------
-    capacity
-        float64 persons (``NaN`` when unknown).
-    source
-        ``"capacity_persons"``, ``"covered_area"`` or ``"unknown"``.
-    """
-    idx = centres.index
-    given = pd.to_numeric(centres.get("capacity_persons", pd.Series(np.nan, index=idx)),
-                          errors="coerce").astype("float64")
-    area = pd.to_numeric(centres.get("covered_area_m2", pd.Series(np.nan, index=idx)),
-                         errors="coerce").astype("float64")
-    from_area = np.floor(area / settings.COVERED_AREA_M2_PER_PERSON)
-    capacity = given.where(given.notna(), from_area)
-    source = pd.Series(
-        np.where(given.notna(), "capacity_persons",
-                 np.where(from_area.notna(), "covered_area", "unknown")),
-        index=idx, dtype="object",
-    )
-    return capacity, source
-
-
 def demand_points(
     demand: gpd.GeoDataFrame,
     *,
@@ -233,26 +183,6 @@ def _check_centres(centres: gpd.GeoDataFrame) -> None:
         problems.append(Problem("centres must be points", source="centres"))
     if problems:
         raise InputError(problems)
-
-
-def scenario_rows(frame: gpd.GeoDataFrame, scenario: str, *,
-                  scenario_col: str = "scenario") -> gpd.GeoDataFrame:
-    """The rows of a long exposure table (one row per feature per scenario) for ``scenario``.
-
-    Raises
-    ------
-    InputError
-        No row carries that scenario name.
-    """
-    if scenario_col not in frame:
-        raise InputError(Problem(f"no '{scenario_col}' column", column=scenario_col,
-                                 fix="pass the exposure engine's per-scenario table"))
-    rows = frame[frame[scenario_col].astype(str) == str(scenario)]
-    if rows.empty and len(frame):
-        names = ", ".join(dict.fromkeys(frame[scenario_col].astype(str)))
-        raise InputError(Problem(f"no rows for scenario '{scenario}'", column=scenario_col,
-                                 fix=f"choose one of: {names}"))
-    return rows
 
 
 def with_flood_status(

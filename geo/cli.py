@@ -328,8 +328,9 @@ def _exposure_for(inputs, name: str | None, threshold_m: float):
 
 
 def _cmd_catchment(args: argparse.Namespace) -> int:
-    from geo.catchment import assign, scenario_rows
+    from geo.catchment import assign
     from geo.io import write_layers
+    from geo.schema import scenario_rows
 
     inputs = load_from_args(args)
     scenario, result, centres = _exposure_for(inputs, args.scenario, args.threshold)
@@ -361,9 +362,9 @@ def _cmd_catchment(args: argparse.Namespace) -> int:
 
 
 def _cmd_siting(args: argparse.Namespace) -> int:
-    from geo.catchment import scenario_rows
     from geo.errors import SolverError
     from geo.io import read_points, write_layers
+    from geo.schema import scenario_rows
     from geo.siting import plan_sites
 
     inputs = load_from_args(args)
@@ -418,9 +419,10 @@ def _cmd_siting(args: argparse.Namespace) -> int:
 
 def _cmd_export(args: argparse.Namespace) -> int:
     from geo import export
-    from geo.catchment import assign, scenario_rows, with_flood_status
+    from geo.catchment import assign, with_flood_status
     from geo.exposure import assess
     from geo.provenance import build_provenance
+    from geo.schema import scenario_rows
 
     inputs = load_from_args(args)
     flood = inputs.scenario(args.scenario)

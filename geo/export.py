@@ -71,7 +71,6 @@ from geo.palette import (
     COMMUNITY_OUTLINE_COLOUR,
     DEPTH_CLASS_COLOURS,
     DISTRICT_OUTLINE_COLOUR,
-    FLOOD_STATUSES,
     RIVER_COLOUR,
     SITE_COLOUR,
     STATUS_COLOURS,
@@ -79,6 +78,7 @@ from geo.palette import (
 )
 from geo.provenance import Provenance
 from geo.raster import gdal_env
+from geo.schema import FLOOD_STATUSES, flood_status, one_scenario
 
 if TYPE_CHECKING:
     from geo.briefing import BriefingData
@@ -86,7 +86,6 @@ if TYPE_CHECKING:
 __all__ = [
     "DEPTH_NODATA",
     "EXPORT_FORMATS",
-    "FLOOD_STATUSES",
     "STATUS_COLOURS",
     "analysis_layers",
     "classify_depth",
@@ -94,8 +93,6 @@ __all__ = [
     "export",
     "export_format",
     "flood_extent_polygons",
-    "flood_status",
-    "one_scenario",
     "shapefile_field_names",
     "write_classified_depth",
 ]
@@ -283,21 +280,6 @@ def analysis_layers(
                                                   crs=settings.DISPLAY_CRS)
     layers |= {"districts": districts, "rivers": rivers, **extra}
     return {name: frame for name, frame in layers.items() if frame is not None}
-
-
-def flood_status(frame: pd.DataFrame) -> pd.Series | None:
-    """The flood status of each row (flooded|isolated|at_risk|dry|unknown), or ``None``.
-
-    Read from ``flood_status``, else from ``status`` when every non-missing value there is a
-    flood status (centres also have an operational ``status``: open|closed|proposed).
-    """
-    for column in ("flood_status", "status"):
-        if column in frame.columns:
-            values = frame[column].astype("string")
-            present = values.dropna()
-            if column == "flood_status" or (len(present) and present.isin(FLOOD_STATUSES).all()):
-                return values.fillna("unknown").where(values.isin(FLOOD_STATUSES), "unknown")
-    return None
 
 
 def depth_class_labels(*, threshold_m: float | None = None) -> dict[int, str]:
@@ -1069,23 +1051,6 @@ def _write_html(frames: Mapping[str, gpd.GeoDataFrame], out: Path, *, provenance
     with _atomic_path(out) as tmp:
         tmp.write_text(page, encoding="utf-8")
     return out
-
-
-def one_scenario(frame: gpd.GeoDataFrame | None, scenario: str | None
-                 ) -> gpd.GeoDataFrame | None:
-    """Rows of ``scenario`` in a layer with a ``scenario`` column (else the layer as it is).
-
-    For ``scenario=None`` the last scenario in the layer's order is kept (the most severe in
-    the sample). A scenario the layer does not have gives an empty frame.
-    """
-    if frame is None or "scenario" not in frame.columns or not len(frame):
-        return frame
-    if scenario is None:
-        present = frame["scenario"].dropna()
-        if present.empty:
-            return frame
-        scenario = present.iloc[-1]
-    return frame[frame["scenario"] == scenario]
 
 
 def _label(key: str, lang: str, *, default: str | None = None, **values: object) -> str:

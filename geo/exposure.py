@@ -50,6 +50,7 @@ from geo.errors import InputError, Problem
 from geo.flood import FloodScenario
 from geo.needs import needs_table
 from geo.raster import RasterSource, gdal_env
+from geo.schema import FLOOD_STATUSES
 from geo.zonal import (
     ZonalStats,
     _grid_key,
@@ -60,14 +61,12 @@ from geo.zonal import (
 )
 
 __all__ = [
-    "CENTRE_STATUSES",
     "ExposureResult",
     "assess",
     "assess_centres",
     "assess_communities",
 ]
 
-CENTRE_STATUSES: tuple[str, ...] = ("flooded", "isolated", "at_risk", "dry", "unknown")
 Progress = Callable[[int, int, str], None]
 
 
@@ -647,7 +646,7 @@ def _district_col(frame: pd.DataFrame) -> pd.Series:
 
 def _district_totals(cen: gpd.GeoDataFrame, comm: gpd.GeoDataFrame,
                      order: list[str]) -> pd.DataFrame:
-    cols = ["scenario", "district", "centres", *[f"centres_{s}" for s in CENTRE_STATUSES],
+    cols = ["scenario", "district", "centres", *[f"centres_{s}" for s in FLOOD_STATUSES],
             "persons_in_flooded_centres", "communities", "population", "flooded_area_m2",
             "pop_exposed", "displaced_est"]
     rows = []
@@ -664,7 +663,7 @@ def _district_totals(cen: gpd.GeoDataFrame, comm: gpd.GeoDataFrame,
             c = cs & (cd == district)
             m = ms & (md == district)
             row = {"scenario": name, "district": district, "centres": int(c.sum())}
-            for s in CENTRE_STATUSES:
+            for s in FLOOD_STATUSES:
                 row[f"centres_{s}"] = int((c & (cen["flood_status"] == s)).sum())
             row["persons_in_flooded_centres"] = float(persons[c & cen["flooded"]].sum())
             row["communities"] = int(m.sum())
@@ -709,7 +708,7 @@ def _summary(cen: gpd.GeoDataFrame, comm: gpd.GeoDataFrame, needs: pd.DataFrame,
         c = cen["scenario"] == name
         m = comm["scenario"] == name
         rows.append((name, "centres", float(c.sum())))
-        for s in CENTRE_STATUSES:
+        for s in FLOOD_STATUSES:
             rows.append((name, f"centres_{s}", float((c & (cen["flood_status"] == s)).sum())))
         rows.append((name, "persons_in_flooded_centres", float(persons[c & cen["flooded"]].sum())))
         rows.append((name, "communities", float(m.sum())))

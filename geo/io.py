@@ -802,7 +802,7 @@ def _centre_attributes(
     )
     _non_negative(capacity, "capacity_persons", label=label, problems=problems)
     from_area = capacity.isna() & area.notna()
-    capacity = capacity.where(~from_area, np.floor(area / settings.COVERED_AREA_M2_PER_PERSON))
+    capacity = capacity.where(~from_area, schema.capacity_from_area(area))
     if from_area.any():
         notes.append(
             f"capacity of {int(from_area.sum())} centre(s) computed as covered area / "

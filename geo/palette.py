@@ -18,10 +18,6 @@ STATUS_COLOURS: dict[str, str] = {
     "unknown": "#7f7f7f",
 }
 
-#: Order in which statuses are listed in legends and tables (worst first).
-FLOOD_STATUSES: tuple[str, ...] = ("flooded", "isolated", "at_risk", "dry", "unknown")
-STATUS_ORDER: tuple[str, ...] = FLOOD_STATUSES
-
 #: Fill colours of the flood-depth classes, shallow to deep (one per class of
 #: ``settings.DEPTH_CLASSES_M``; the last repeats for any extra class).
 DEPTH_CLASS_COLOURS: tuple[str, ...] = ("#9ecae1", "#4292c6", "#08306b")

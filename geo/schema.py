@@ -10,6 +10,12 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import numpy as np
+import pandas as pd
+
+from geo import settings
+from geo.errors import InputError, Problem
+
 CENTRE_KINDS: tuple[str, ...] = (
     "school",
     "church",
@@ -18,7 +24,15 @@ CENTRE_KINDS: tuple[str, ...] = (
     "tent_camp",
     "other",
 )
-CENTRE_STATUSES: tuple[str, ...] = ("open", "closed", "proposed")
+#: A centre's operating status as loaded (column ``status``).
+OPERATING_STATUSES: tuple[str, ...] = ("open", "closed", "proposed")
+
+#: The exposure engine's verdict on a centre under one scenario (column ``flood_status``),
+#: worst first: the order of legends, tables and summary metrics.
+FLOOD_STATUSES: tuple[str, ...] = ("flooded", "isolated", "at_risk", "dry", "unknown")
+
+#: Flood statuses that take a centre out of service (see :func:`operational_mask`).
+NOT_OPERATIONAL_FLOOD_STATUSES: tuple[str, ...] = ("flooded", "isolated")
 
 #: Canonical centre columns, in order (geometry last).
 CENTRE_COLUMNS: tuple[str, ...] = (
@@ -238,3 +252,118 @@ def normalise_hxl(tag: object) -> str:
     """
     parts = str(tag).strip().lower().replace(" ", "").split("+")
     return "+".join([parts[0], *sorted(p for p in parts[1:] if p)])
+
+
+# --- rules on canonical frames ------------------------------------------------------------------
+def flood_status(frame: pd.DataFrame) -> pd.Series | None:
+    """Each row's flood status (one of :data:`FLOOD_STATUSES`), or ``None`` when not known.
+
+    Read from ``flood_status``; else from ``status`` when every value there is a flood status
+    (a layer written by an older export); missing or unknown values give ``unknown``.
+    """
+    for column in ("flood_status", "status"):
+        if column in frame.columns:
+            values = frame[column].astype("string")
+            present = values.dropna()
+            if column == "flood_status" or (len(present) and present.isin(FLOOD_STATUSES).all()):
+                return values.where(values.isin(FLOOD_STATUSES), "unknown").fillna("unknown") \
+                    .astype(str)
+    return None
+
+
+def operating_status(frame: pd.DataFrame) -> pd.Series:
+    """Each row's operating status (one of :data:`OPERATING_STATUSES`); ``open`` when unknown."""
+    if "status" in frame.columns:
+        values = frame["status"].astype("string").str.lower()
+        if values.dropna().isin(OPERATING_STATUSES).all():
+            return values.fillna("open").astype(str)
+    return pd.Series("open", index=frame.index, dtype=object)
+
+
+def operational_mask(frame: pd.DataFrame, *, flood_status_col: str = "flood_status"
+                     ) -> pd.Series:
+    """True for centres that are open and neither flooded nor isolated.
+
+    A missing ``flood_status_col`` (no scenario assessed) leaves every open centre operational;
+    a missing ``status`` column treats every centre as open.
+    """
+    is_open = operating_status(frame).eq("open")
+    if flood_status_col in frame.columns:
+        flood = frame[flood_status_col].astype("string").str.lower()
+        cut = flood.isin(NOT_OPERATIONAL_FLOOD_STATUSES).fillna(False)
+    else:
+        cut = pd.Series(False, index=frame.index)
+    return (is_open & ~cut).astype(bool)
+
+
+def capacity_from_area(covered_area_m2: pd.Series | np.ndarray | float):
+    """Persons a covered area shelters: ``floor(area / COVERED_AREA_M2_PER_PERSON)`` (Sphere)."""
+    return np.floor(covered_area_m2 / settings.COVERED_AREA_M2_PER_PERSON)
+
+
+def capacity_persons(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Capacity in persons of each centre, and where it comes from.
+
+    ``capacity_persons`` when given, else :func:`capacity_from_area` of ``covered_area_m2``,
+    else ``NaN`` (unknown).
+
+    Returns
+    -------
+    capacity
+        float64 persons (``NaN`` when unknown).
+    source
+        ``"capacity_persons"``, ``"covered_area"`` or ``"unknown"``.
+    """
+    idx = frame.index
+    given = pd.to_numeric(frame.get("capacity_persons", pd.Series(np.nan, index=idx)),
+                          errors="coerce").astype("float64")
+    area = pd.to_numeric(frame.get("covered_area_m2", pd.Series(np.nan, index=idx)),
+                         errors="coerce").astype("float64")
+    from_area = capacity_from_area(area)
+    capacity = given.where(given.notna(), from_area)
+    source = pd.Series(
+        np.where(given.notna(), "capacity_persons",
+                 np.where(from_area.notna(), "covered_area", "unknown")),
+        index=idx, dtype="object",
+    )
+    return capacity, source
+
+
+def default_scenario(names: list[str] | tuple[str, ...]) -> str | None:
+    """The scenario chosen when none is named: the last one (the most severe, as loaded)."""
+    return names[-1] if len(names) else None
+
+
+def one_scenario(frame: pd.DataFrame | None, scenario: str | None) -> pd.DataFrame | None:
+    """Rows of ``scenario`` in a long table (one row per feature per scenario).
+
+    A frame without a ``scenario`` column is returned as it is; ``scenario=None`` keeps the
+    table's last scenario (:func:`default_scenario`); a scenario the table lacks gives an
+    empty frame (see :func:`scenario_rows` for the strict version).
+    """
+    if frame is None or "scenario" not in frame.columns or not len(frame):
+        return frame
+    if scenario is None:
+        scenario = default_scenario(list(dict.fromkeys(frame["scenario"].dropna())))
+        if scenario is None:
+            return frame
+    return frame[frame["scenario"].astype(str) == str(scenario)]
+
+
+def scenario_rows(frame: pd.DataFrame, scenario: str) -> pd.DataFrame:
+    """The rows of ``scenario`` in a long table; an error naming the choices when it has none.
+
+    Raises
+    ------
+    InputError
+        No ``scenario`` column, or no row carries that scenario name.
+    """
+    if "scenario" not in frame:
+        raise InputError(Problem("no 'scenario' column", column="scenario",
+                                 fix="pass the exposure engine's per-scenario table"))
+    rows = frame[frame["scenario"].astype(str) == str(scenario)]
+    if rows.empty and len(frame):
+        names = ", ".join(dict.fromkeys(frame["scenario"].astype(str)))
+        raise InputError(Problem(f"no rows for scenario '{scenario}'", column="scenario",
+                                 fix=f"choose one of: {names}"))
+    return rows

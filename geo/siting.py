@@ -43,10 +43,11 @@ from shapely.geometry import shape
 from spopt.locate import MCLP, PMedian
 
 from geo import settings
-from geo.catchment import assign, demand_points, operational_mask
+from geo.catchment import assign, demand_points
 from geo.errors import CRSError, InputError, Problem, SolverError
 from geo.flood import FloodScenario
 from geo.raster import RasterSource
+from geo.schema import capacity_from_area, operational_mask
 from geo.travel import depth_grid
 
 __all__ = [
@@ -351,8 +352,7 @@ def evaluate_area(
         "area_m2": area,
         "capacity_site_persons": cap,
         "covered_area_needed_m2": cap * settings.COVERED_AREA_M2_PER_PERSON,
-        "capacity_if_all_covered_persons": int(np.floor(area
-                                                        / settings.COVERED_AREA_M2_PER_PERSON)),
+        "capacity_if_all_covered_persons": int(capacity_from_area(area)),
         "service_distance_m": float(service_distance_m),
         "displaced_within_m": 0.0,
         "n_demand_within": 0,
@@ -507,7 +507,7 @@ def optimise_sites(
         Points or polygons (any CRS) with persons in ``weight_col``.
     existing
         Centres that stay open (pass the operational ones; see
-        :func:`geo.catchment.operational_mask`), ids in ``centre_id``. ``None``: none.
+        :func:`geo.schema.operational_mask`), ids in ``centre_id``. ``None``: none.
     k
         Number of new sites (1 … number of candidates).
     radius_m

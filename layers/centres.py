@@ -16,39 +16,10 @@ import pandas as pd
 
 from geo import settings
 from geo.i18n import t
+from geo.schema import flood_status, operating_status
 from layers import style
 from layers.geojson import light_geojson
 from layers.markup import escape_text, html_table
-
-FLOOD_STATUSES: tuple[str, ...] = ("flooded", "isolated", "at_risk", "dry")
-
-
-def flood_status(frame: pd.DataFrame) -> pd.Series:
-    """Each row's flood status (``flooded``, ``isolated``, ``at_risk``, ``dry`` or ``unknown``).
-
-    Reads ``flood_status`` when the exposure engine provides it, else ``status`` when that
-    column holds flood statuses (not the operating status open/closed/proposed), else gives
-    ``unknown`` for every row.
-    """
-    for column in ("flood_status", "status"):
-        if column in frame.columns:
-            values = frame[column].astype("string")
-            known = values.dropna()
-            if column == "flood_status" or (
-                len(known) and known.isin((*FLOOD_STATUSES, "unknown")).all()
-            ):
-                return values.where(values.isin(FLOOD_STATUSES), "unknown").astype(str)
-    return pd.Series("unknown", index=frame.index, dtype=object)
-
-
-def operating_status(frame: pd.DataFrame) -> pd.Series:
-    """Each row's operating status (open/closed/proposed), or ``open`` when not known."""
-    for column in ("operating_status", "status"):
-        if column in frame.columns:
-            values = frame[column].astype("string")
-            if values.dropna().isin(("open", "closed", "proposed")).all():
-                return values.fillna("open").astype(str)
-    return pd.Series("open", index=frame.index, dtype=object)
 
 
 def marker_radius_px(persons: object) -> float:
@@ -120,6 +91,8 @@ def centres_layer(
                             errors="coerce").fillna(0)
     points = points.loc[persons.sort_values(ascending=False, kind="stable").index]
     statuses = flood_status(points)
+    if statuses is None:
+        statuses = pd.Series("unknown", index=points.index)
     op_statuses = operating_status(points)
     styles = []
     for idx, row in points.iterrows():

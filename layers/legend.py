@@ -14,6 +14,7 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from geo.i18n import t
+from geo.schema import FLOOD_STATUSES
 from layers import style
 from layers.markup import escape_text
 
@@ -117,7 +118,7 @@ def flood_section(edges_m: tuple[float, ...], *, lang: str, depth_known: bool = 
     return LegendSection(t("legend_flood", lang), tuple(items))
 
 
-def centres_section(*, lang: str, statuses: tuple[str, ...] = style.STATUS_ORDER[:4]
+def centres_section(*, lang: str, statuses: tuple[str, ...] = FLOOD_STATUSES[:4]
                     ) -> LegendSection:
     """Flood statuses of the centres, worst first."""
     items = tuple(LegendItem(style.STATUS_COLOURS[s], t(f"status_{s}", lang), "circle")

@@ -16,8 +16,9 @@ from folium.map import CustomPane
 
 from geo import settings
 from geo.i18n import t
+from geo.schema import FLOOD_STATUSES, flood_status
 from layers.basemap import districts_layer, rivers_layer, tile_layers
-from layers.centres import centres_layer, flood_status
+from layers.centres import centres_layer
 from layers.communities import communities_layer
 from layers.flood import FloodOverlay, flood_layer
 from layers.legend import (
@@ -159,9 +160,9 @@ def build_map(
     if centres is not None:
         centres_layer(centres, lang=lang).add_to(fmap)
         if not centres.empty:
-            shown = set(flood_status(centres))
-            statuses = tuple(s for s in ("flooded", "isolated", "at_risk", "dry", "unknown")
-                             if s in shown or s != "unknown")
+            known = flood_status(centres)
+            shown = set(known) if known is not None else {"unknown"}
+            statuses = tuple(s for s in FLOOD_STATUSES if s in shown or s != "unknown")
             sections.insert(0, centres_section(lang=lang, statuses=statuses))
     if lines is not None:
         sections.append(lines)

@@ -43,11 +43,11 @@ def test_every_key_the_app_and_layers_use_exists():
 
 
 def test_status_kind_and_operating_labels_cover_the_schema():
-    from geo.schema import CENTRE_KINDS, CENTRE_STATUSES
+    from geo.schema import CENTRE_KINDS, OPERATING_STATUSES
 
     for kind in CENTRE_KINDS:
         assert f"kind_{kind}" in STRINGS
-    for status in CENTRE_STATUSES:
+    for status in OPERATING_STATUSES:
         assert f"op_{status}" in STRINGS
     for status in ("flooded", "isolated", "at_risk", "dry", "unknown"):
         assert f"status_{status}" in STRINGS

@@ -14,12 +14,10 @@ from geo.catchment import (
     CAPACITY_COLUMNS,
     CATCHMENT_COLUMNS,
     assign,
-    capacity_persons,
-    operational_mask,
-    scenario_rows,
     with_flood_status,
 )
 from geo.errors import CRSError, InputError
+from geo.schema import capacity_persons, operational_mask, scenario_rows
 
 X0, Y0 = 700_000.0, 9_580_000.0
 UTM = "EPSG:32718"

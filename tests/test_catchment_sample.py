@@ -12,7 +12,8 @@ from geo.errors import InputError
 inputs = pytest.importorskip("geo.inputs", reason="geo.inputs (load_sample) is not there yet")
 exposure = pytest.importorskip("geo.exposure", reason="geo.exposure (assess) is not there yet")
 
-from geo.catchment import assign, scenario_rows, with_flood_status  # noqa: E402
+from geo.catchment import assign, with_flood_status  # noqa: E402
+from geo.schema import scenario_rows  # noqa: E402
 from geo.siting import plan_sites  # noqa: E402
 
 

@@ -17,7 +17,7 @@ from shapely.geometry import LineString, Point
 from geo.flood import open_flood
 from geo.i18n import t
 from layers import style
-from layers.centres import centres_layer, flood_status, marker_radius_px, operating_status
+from layers.centres import centres_layer, marker_radius_px
 from layers.communities import communities_layer
 from layers.flood import class_edges, classify_depth, flood_overlay
 from layers.geojson import light_geojson
@@ -124,16 +124,6 @@ def test_flood_overlay_is_capped_and_reads_overviews(write_tif):
 
 
 # --- centres -------------------------------------------------------------------------------
-def test_flood_status_reads_flood_status_or_status_and_never_the_operating_status():
-    frame = pd.DataFrame({"status": ["open", "closed"]})
-    assert flood_status(frame).tolist() == ["unknown", "unknown"]
-    frame = pd.DataFrame({"status": ["flooded", "unknown", "dry"]})
-    assert flood_status(frame).tolist() == ["flooded", "unknown", "dry"]
-    frame = pd.DataFrame({"status": ["open", "open"], "flood_status": ["at_risk", "oops"]})
-    assert flood_status(frame).tolist() == ["at_risk", "unknown"]
-    assert operating_status(frame).tolist() == ["open", "open"]
-
-
 @pytest.mark.parametrize(("persons", "radius"), [
     (0, 5.0), (None, 5.0), (np.nan, 5.0), (9, 6.0), (81, 8.0), (10_000, 14.0)])
 def test_marker_radius(persons, radius):
