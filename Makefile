@@ -1,7 +1,8 @@
 # Crecida — two commands do all the set-up on a fresh machine:
 #   make run    start the app on the bundled synthetic Iquitos sample
 #   make test   run the test suite
-# Both create .venv and install the pinned requirements the first time.
+# Both create .venv the first time: `run` installs the pinned runtime lock (requirements.txt),
+# `test` adds the pinned test tools (requirements-test.txt).
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -16,16 +17,20 @@ $(VENV)/.installed: requirements.txt
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $@
 
+$(VENV)/.installed-test: $(VENV)/.installed requirements-test.txt
+	$(PY) -m pip install --quiet -r requirements-test.txt
+	touch $@
+
 run: $(VENV)/.installed
 	$(PY) -m streamlit run app.py --server.port $(PORT) --browser.gatherUsageStats false
 
-test: $(VENV)/.installed
+test: $(VENV)/.installed-test
 	$(PY) -m pytest
 
 validate: $(VENV)/.installed
 	$(PY) -m geo validate
 
-lint: $(VENV)/.installed
+lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .
 
 sample: $(VENV)/.installed
