@@ -1,15 +1,15 @@
 """Crecida's planner app: ``streamlit run app.py``.
 
-A thin page: widgets in, calls to ``geo/`` (computation) and ``layers/`` (map layers) out.
-Heavy work is cached here, at the UI edge, keyed on file contents (SHA-256 of every file a
-layer comes from) and on the parameters. The map is drawn by streamlit-folium with only the
-drawings returned, so panning or zooming never reruns the script.
+A thin page: widgets in, one :class:`geo.analysis.PlanningRun` asked for every result (the
+object the command line uses too), ``layers/`` for the map. Runs are cached here, at the UI
+edge, keyed on file contents (SHA-256 of every file a layer comes from); a run shares what it
+computed with the same inputs under other parameters. The map is drawn by streamlit-folium with
+only the drawings returned, so panning or zooming never reruns the script.
 """
 
 from __future__ import annotations
 
 import hashlib
-import importlib
 import re
 import tempfile
 import warnings
@@ -17,29 +17,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import geopandas as gpd
 import pandas as pd
 import streamlit as st
 from shapely.geometry import shape
 from streamlit_folium import st_folium
 
 from geo import settings
+from geo.analysis import LAYER_ORDER, PlanningRun
 from geo.errors import CrecidaError, CrecidaWarning, InputError, Problem
-from geo.exposure import ExposureResult, assess
 from geo.i18n import LANGUAGES, t
 from geo.inputs import Inputs, load_inputs
 from layers.flood import FloodOverlay, flood_overlay
 from layers.map import MAP_HEIGHT_PX, build_map
-
-
-def _optional(module: str):
-    """Import a ``geo`` module only when its view is opened (siting pulls in spopt, which takes
-    seconds to import); ``None`` when this build of Crecida does not have it."""
-    try:
-        return importlib.import_module(module)
-    except ImportError:  # pragma: no cover - depends on the build
-        return None
-
 
 UPLOAD_DIR = Path(tempfile.gettempdir()) / "crecida_uploads"
 VIEWS = ("exposure", "catchment", "sites", "export")
@@ -134,13 +123,11 @@ def _load(spec: tuple[Upload, ...]) -> tuple[Inputs | None, tuple[Problem, ...]]
         return None, tuple(exc.problems)
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
-def _exposure(key: str, _inputs: Inputs, threshold_m: float, ring_radius_m: float
-              ) -> ExposureResult:
-    """Exposure of every scenario (cached on the inputs' contents and the parameters)."""
-    return assess(_inputs.centres, _inputs.communities, _inputs.scenarios,
-                  threshold_m=threshold_m, ring_radius_m=ring_radius_m,
-                  population=_inputs.population)
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _base_run(key: str, _inputs: Inputs) -> PlanningRun:
+    """The planning run of the inputs (cached on their contents); each rerun derives the run of
+    its parameters from it with :meth:`PlanningRun.with_parameters`, sharing results."""
+    return PlanningRun(_inputs)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -149,22 +136,7 @@ def _overlay(key: str, scenario_name: str, _inputs: Inputs, threshold_m: float) 
     return flood_overlay(_inputs.scenarios[scenario_name], threshold_m=threshold_m)
 
 
-# --------------------------------------------------------------------------- frames for views
-def _scenario_centres(result: ExposureResult, scenario: str) -> gpd.GeoDataFrame:
-    """One scenario's centres: ``flood_status`` and the operating ``status`` side by side."""
-    return result.centres[result.centres["scenario"] == scenario].copy()
-
-
-def _scenario_communities(result: ExposureResult, scenario: str) -> gpd.GeoDataFrame:
-    return result.communities[result.communities["scenario"] == scenario].copy()
-
-
-def _summary_value(result: ExposureResult, scenario: str, metric: str) -> float:
-    rows = result.summary[(result.summary["scenario"] == scenario)
-                          & (result.summary["metric"] == metric)]
-    return float(rows["value"].iloc[0]) if len(rows) else float("nan")
-
-
+# --------------------------------------------------------------------------- tables
 def _label(prefix: str, value: object, lang: str) -> str:
     try:
         return t(f"{prefix}_{value}", lang)
@@ -290,22 +262,21 @@ def sidebar_parameters(inputs: Inputs, lang: str) -> dict[str, Any]:
 
 
 # --------------------------------------------------------------------------- views
-def exposure_view(inputs: Inputs, result: ExposureResult, params: dict, lang: str) -> None:
+def exposure_view(run: PlanningRun, params: dict, lang: str) -> None:
     name = params["scenario"]
-    centres = _scenario_centres(result, name)
-    communities = _scenario_communities(result, name)
+    inputs = run.inputs
+    centres = run.centres(name)
+    communities = run.communities(name)
     statuses = centres["flood_status"].value_counts()
-    families = pd.to_numeric(centres.loc[centres["flood_status"] == "flooded", "families"],
-                             errors="coerce").sum()
     cols = [*st.columns(4), *st.columns(3)]
     for col, (key, value) in zip(cols, [
         ("m_centres_flooded", statuses.get("flooded", 0)),
         ("m_centres_isolated", statuses.get("isolated", 0)),
         ("m_centres_at_risk", statuses.get("at_risk", 0)),
         ("m_centres_dry", statuses.get("dry", 0)),
-        ("m_families_flooded", families),
-        ("m_pop_exposed", _summary_value(result, name, "pop_exposed")),
-        ("m_displaced", _summary_value(result, name, "displaced_est")),
+        ("m_families_flooded", run.summary_value("families_in_flooded_centres", name)),
+        ("m_pop_exposed", run.summary_value("pop_exposed", name)),
+        ("m_displaced", run.summary_value("displaced_est", name)),
     ], strict=True):
         col.metric(t(key, lang), _fmt(float(value)))
 
@@ -331,6 +302,7 @@ def exposure_view(inputs: Inputs, result: ExposureResult, params: dict, lang: st
                                           "displaced_est"], lang),
                      hide_index=True)
 
+    result = run.exposure
     left, right = st.columns(2)
     with left:
         st.subheader(t("h_by_district", lang))
@@ -364,36 +336,19 @@ def exposure_view(inputs: Inputs, result: ExposureResult, params: dict, lang: st
     st.dataframe(table, hide_index=True)
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def _assignment(key: str, _inputs: Inputs, _result: ExposureResult, scenario: str,
-                threshold_m: float, service_m: float, mode: str, respect_capacity: bool):
-    centres = _scenario_centres(_result, scenario)
-    communities = _scenario_communities(_result, scenario)
-    return _optional("geo.catchment").assign(
-        communities, centres, weight_col="displaced_est", max_distance_m=service_m, mode=mode,
-        scenario=_inputs.scenarios[scenario], rivers=_inputs.rivers,
-        respect_capacity=respect_capacity, flood_status_col="flood_status",
-        threshold_m=threshold_m,
-    )
-
-
-def catchment_view(inputs: Inputs, result: ExposureResult, params: dict, lang: str) -> None:
-    if _optional("geo.catchment") is None:
-        _not_available("geo.catchment", lang)
-        return
+def catchment_view(run: PlanningRun, params: dict, lang: str) -> None:
     from layers.catchment import assignment_layers, catchment_legend
 
+    inputs = run.inputs
     name = params["scenario"]
     c1, c2 = st.columns(2)
-    mode = c1.radio(t("catchment_mode", lang), ["straight", "flood-aware"], horizontal=True,
-                    format_func=lambda m: t("mode_" + m.replace("-", "_"), lang),
-                    key="catchment_mode")
-    respect = c2.checkbox(t("capacity_mode", lang), value=True, key="respect_capacity")
-    key = _inputs_key(inputs) + f"|{params['threshold_m']}|{params['ring_radius_m']}"
+    c1.radio(t("catchment_mode", lang), ["straight", "flood-aware"], horizontal=True,
+             format_func=lambda m: t("mode_" + m.replace("-", "_"), lang),
+             key="catchment_mode")
+    c2.checkbox(t("capacity_mode", lang), key="respect_capacity")
     with st.spinner("…"):
         try:
-            assignment = _assignment(key, inputs, result, name, params["threshold_m"],
-                                     params["service_distance_m"], mode, respect)
+            assignment = run.catchment(name)
         except CrecidaError as exc:
             st.error(str(exc))
             return
@@ -403,7 +358,7 @@ def catchment_view(inputs: Inputs, result: ExposureResult, params: dict, lang: s
     cols[1].metric(t("m_overcrowded", lang), _fmt(float(cap["overcrowded"].fillna(False).sum())))
     cols[2].metric(t("m_unserved", lang), _fmt(assignment.unserved_persons))
 
-    centres = _scenario_centres(result, name)
+    centres = run.centres(name)
     overlay = _overlay(_inputs_key(inputs), name, inputs, params["threshold_m"])
     layers = assignment_layers(assignment, centres, lang=lang)
     fmap = build_map(lang=lang, centres=centres, flood=overlay, flood_name=name,
@@ -425,17 +380,6 @@ def catchment_view(inputs: Inputs, result: ExposureResult, params: dict, lang: s
          "unserved_reason"], lang), hide_index=True)
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def _suitability(key: str, _inputs: Inputs, _result: ExposureResult, scenario: str,
-                 threshold_m: float, service_m: float):
-    communities = _scenario_communities(_result, scenario)
-    return _optional("geo.siting").suitability(
-        _inputs.scenarios[scenario], dem=_inputs.dem, rivers=_inputs.rivers,
-        threshold_m=threshold_m, demand=communities, weight_col="displaced_est",
-        service_distance_m=service_m,
-    )
-
-
 def _drawn_polygon(state: dict | None):
     """The latest drawn polygon (lon/lat shapely geometry) from st_folium's answer, or None."""
     if not state:
@@ -449,25 +393,41 @@ def _drawn_polygon(state: dict | None):
     return shape(feature["geometry"])
 
 
-def sites_view(inputs: Inputs, result: ExposureResult, params: dict, lang: str) -> None:
-    siting = _optional("geo.siting")
-    if siting is None:
-        _not_available("geo.siting", lang)
-        return
+def _plan_key(run: PlanningRun, params: dict) -> tuple:
+    return (_inputs_key(run.inputs), params["scenario"], params["threshold_m"],
+            params["ring_radius_m"], params["service_distance_m"],
+            st.session_state.get("k_sites"), st.session_state.get("objective"))
+
+
+def _current_plan(run: PlanningRun, params: dict):
+    """The optimiser's result for the current inputs and parameters, or ``None``."""
+    stored = st.session_state.get("plan")
+    return stored[1] if stored and stored[0] == _plan_key(run, params) else None
+
+
+def _current_area(run: PlanningRun, params: dict):
+    """The evaluation of the drawn area under the current parameters, or ``None``."""
+    saved = st.session_state.get("map_sites")
+    polygon = _drawn_polygon(saved if isinstance(saved, dict) else None)
+    if polygon is None or polygon.geom_type not in ("Polygon", "MultiPolygon"):
+        return None
+    try:
+        return run.evaluate(polygon, scenario=params["scenario"], label="drawn")
+    except CrecidaError:
+        return None
+
+
+def sites_view(run: PlanningRun, params: dict, lang: str) -> None:
     from layers.sites import drawn_area_layer, sites_layer, sites_legend, suitability_layer
 
+    inputs = run.inputs
     name = params["scenario"]
-    key = _inputs_key(inputs) + f"|{params['ring_radius_m']}"
-    centres = _scenario_centres(result, name)
-    communities = _scenario_communities(result, name)
+    centres = run.centres(name)
     extra, legend = [], []
     try:
-        suit = _suitability(key, inputs, result, name, params["threshold_m"],
-                            params["service_distance_m"])
-        extra.append(suitability_layer(suit.polygons, lang=lang))
+        extra.append(suitability_layer(run.suitability(name).polygons, lang=lang))
     except CrecidaError as exc:
         st.error(str(exc))
-        suit = None
 
     st.subheader(t("h_optimise", lang))
     c1, c2, c3 = st.columns([1, 2, 1])
@@ -475,21 +435,14 @@ def sites_view(inputs: Inputs, result: ExposureResult, params: dict, lang: str) 
                             key="k_sites"))
     objective = c2.radio(t("objective", lang), ["coverage", "median"], horizontal=True,
                          format_func=lambda o: t("objective_" + o, lang), key="objective")
-    plan_key = (key, name, params["threshold_m"], params["service_distance_m"], k, objective)
     if c3.button(t("optimise_button", lang), key="optimise"):
         with st.spinner(t("optimise_running", lang)):
             try:
-                plan, _ = siting.plan_sites(
-                    communities, centres, k=k, scenario_worst=inputs.scenarios[name],
-                    radius_m=params["service_distance_m"], objective=objective,
-                    weight_col="displaced_est", flood_status_col="flood_status",
-                    dem=inputs.dem, rivers=inputs.rivers,
-                )
-                st.session_state["plan"] = (plan_key, plan)
+                plan = run.optimise(k, scenario=name, objective=objective)
+                st.session_state["plan"] = (_plan_key(run, params), plan)
             except CrecidaError as exc:
                 st.error(str(exc))
-    stored = st.session_state.get("plan")
-    plan = stored[1] if stored and stored[0] == plan_key else None
+    plan = _current_plan(run, params)
     legend.append(sites_legend(lang=lang))
     if plan is not None:
         extra.append(sites_layer(plan.new_sites, lang=lang))
@@ -520,69 +473,60 @@ def sites_view(inputs: Inputs, result: ExposureResult, params: dict, lang: str) 
         st.warning(t("draw_not_polygon", lang))
         return
     try:
-        report = siting.evaluate_area(
-            polygon, scenarios=inputs.scenarios, demand=communities, centres=centres,
-            weight_col="displaced_est", service_distance_m=params["service_distance_m"],
-            threshold_m=params["threshold_m"],
-        )
+        report = run.evaluate(polygon, scenario=name, label="drawn")
     except CrecidaError as exc:
         st.error(str(exc))
         return
     cols = st.columns(4)
-    cols[0].metric(t("e_area_m2", lang), _fmt(report["area_m2"]))
-    cols[1].metric(t("e_capacity_site", lang), _fmt(report["capacity_site_persons"]))
+    cols[0].metric(t("e_area_m2", lang), _fmt(report.figure("area_m2")))
+    cols[1].metric(t("e_capacity_site", lang), _fmt(report.figure("capacity_site_persons")))
     cols[2].metric(t("e_capacity_covered", lang),
-                   _fmt(report["capacity_if_all_covered_persons"]))
-    cols[3].metric(t("e_served", lang), _fmt(report["displaced_within_m"]))
+                   _fmt(report.figure("capacity_if_all_covered_persons")))
+    cols[3].metric(t("e_served", lang), _fmt(report.figure("displaced_within_m")))
     st.write(t("e_flood_by_scenario", lang))
-    by_scenario = pd.DataFrame(report["scenarios"]).rename(columns={"status": "flood_status"})
-    if "flood_status" in by_scenario.columns:
-        by_scenario["flood_status"] = [_label("area", v, lang) for v in by_scenario["flood_status"]]
+    by_scenario = report.scenarios.rename(columns={"status": "flood_status"})
+    by_scenario["flood_status"] = [_label("area", v, lang) for v in by_scenario["flood_status"]]
     st.dataframe(by_scenario.rename(columns=lambda c: _label("col", c, lang)), hide_index=True)
     st.write(t("e_nearest", lang))
-    st.dataframe(pd.DataFrame(report["nearest_centres"]).rename(
-        columns=lambda c: _label("col", c, lang)), hide_index=True)
+    st.dataframe(report.nearest.rename(columns=lambda c: _label("col", c, lang)),
+                 hide_index=True)
 
 
-def export_view(inputs: Inputs, result: ExposureResult, params: dict, lang: str) -> None:
+def _html_writers() -> dict:
+    from layers.html import WRITERS
+
+    return WRITERS
+
+
+def export_view(run: PlanningRun, params: dict, lang: str) -> None:
     st.caption(t("export_intro", lang))
     name = params["scenario"]
-    layers = {
-        "centres_exposure": _scenario_centres(result, name),
-        "communities_exposure": _scenario_communities(result, name),
-    }
-    if inputs.districts is not None:
-        layers["districts"] = inputs.districts
-    if inputs.rivers is not None:
-        layers["rivers"] = inputs.rivers
-    chosen = st.multiselect(t("export_layers", lang), list(layers), default=list(layers),
+    plan = _current_plan(run, params)
+    area = _current_area(run, params)
+    areas = [area] if area is not None else []
+    have = {"districts": run.inputs.districts is not None,
+            "rivers": run.inputs.rivers is not None,
+            "new_sites": plan is not None, "coverage": plan is not None,
+            "evaluated_areas": bool(areas)}
+    offered = [k for k in LAYER_ORDER if have.get(k, True)]
+    chosen = st.multiselect(t("export_layers", lang), offered, default=offered,
                             format_func=lambda k: _label("export_layer", k, lang),
                             key="export_layers")
     if not chosen:
         st.info(t("export_empty", lang))
         return
-    picked = {k: layers[k] for k in chosen}
-    export = _optional("geo.export")
-    provenance_mod = _optional("geo.provenance")
-    if export is None or provenance_mod is None:
-        _not_available("geo.export", lang)
-        return
     formats = [".gpkg", ".geojson", ".geojson.zip", ".shp.zip", ".kml", ".kmz", ".csv",
                ".tif", ".html", ".png", ".pdf"]
     fmt = st.selectbox(t("export_format", lang), formats, key="export_format")
-    export_key = (_inputs_key(inputs), tuple(sorted(picked)), fmt, lang,
-                  tuple(sorted(params.items())))
+    export_key = (_inputs_key(run.inputs), tuple(chosen), fmt, lang,
+                  tuple(sorted(params.items())), run.parameters, plan is not None,
+                  area.layer.geometry.iloc[0].wkb if area is not None else None)
     if st.button(t("export_button", lang, fmt=fmt), key="export_prepare"):
-        provenance = provenance_mod.build_provenance(
-            inputs.sources, parameters={k: v for k, v in params.items() if k != "scenario"},
-            scenario=name, is_sample=inputs.is_sample, producer="Crecida app",
-        )
         with st.spinner("…"), tempfile.TemporaryDirectory() as tmp:
             out = Path(tmp) / f"crecida_{_safe_name(name)}{fmt}"
             try:
-                export.export(picked, out, provenance=provenance,
-                               flood=inputs.scenarios[name], scenario=name, lang=lang,
-                               threshold_m=params["threshold_m"])
+                run.export(out, scenario=name, include=chosen, sites=plan, areas=areas,
+                           lang=lang, producer="Crecida app", writers=_html_writers())
             except CrecidaError as exc:
                 st.error(str(exc))
                 return
@@ -615,15 +559,22 @@ def main() -> None:
                     key=f"view_{lang}", format_func=lambda v: t(f"view_{v}", lang),
                     label_visibility="collapsed")
     st.session_state["current_view"] = view
+    # The catchment options live in the catchment view but shape every export too.
+    st.session_state.setdefault("catchment_mode", "straight")
+    st.session_state.setdefault("respect_capacity", settings.RESPECT_CAPACITY)
+    run = _base_run(_inputs_key(inputs), inputs).with_parameters(
+        threshold_m=params["threshold_m"], ring_radius_m=params["ring_radius_m"],
+        service_distance_m=params["service_distance_m"],
+        catchment_mode=st.session_state["catchment_mode"],
+        respect_capacity=bool(st.session_state["respect_capacity"]))
     with st.spinner("…"):
         try:
-            result = _exposure(_inputs_key(inputs), inputs, params["threshold_m"],
-                               params["ring_radius_m"])
+            run.exposure  # noqa: B018 - computed once here, under the spinner
         except CrecidaError as exc:
             st.error(str(exc))
             st.stop()
     {"exposure": exposure_view, "catchment": catchment_view, "sites": sites_view,
-     "export": export_view}[view](inputs, result, params, lang)
+     "export": export_view}[view](run, params, lang)
 
 
 main()

@@ -2,13 +2,15 @@
 
 Every command takes the same inputs (``--centres``, ``--communities``, ``--flood [NAME=]PATH``
 repeatable, ``--districts``, ``--rivers``, ``--dem``, ``--population``); any input left out
-comes from the bundled synthetic sample. Results go to ``--out``. Exit codes: 0 success,
+comes from the bundled synthetic sample. Each command asks one :class:`geo.analysis.PlanningRun`
+for its results — the object the app uses too. Results go to ``--out``. Exit codes: 0 success,
 2 bad input (the message on stderr, no traceback).
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 import warnings
 from collections.abc import Callable, Sequence
@@ -19,8 +21,8 @@ from geo.errors import CrecidaError, CrecidaWarning, InputError, Problem
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
-FLOOD_STATUS_COL = "flood_status"
-"""Column of the exposure engine's per-scenario flood status."""
+WRITER_ENTRY_POINTS = "crecida.writers"
+"""Entry-point group of export writers from outside ``geo`` (the HTML map, from ``layers``)."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -75,24 +77,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_inputs(p)
     _add_exposure_options(p)
     _add_scenario(p)
-    p.add_argument(
-        "--mode",
-        choices=("straight", "flood-aware"),
-        default="straight",
-        help="distance: straight line, or travel avoiding flooded cells",
-    )
-    p.add_argument(
-        "--max-distance",
-        type=_positive,
-        metavar="M",
-        default=settings.SERVICE_DISTANCE_M,
-        help=f"service distance in metres (default {settings.SERVICE_DISTANCE_M:g})",
-    )
-    p.add_argument(
-        "--respect-capacity",
-        action="store_true",
-        help="send overflow to the next nearest centre with room",
-    )
+    _add_catchment_options(p)
     _add_out(p, "OUT.gpkg")
     p.set_defaults(handler=_cmd_catchment)
 
@@ -100,20 +85,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_inputs(p)
     _add_exposure_options(p)
     _add_scenario(p)
-    p.add_argument("--count", type=int, required=True, metavar="K", help="new sites to choose")
-    p.add_argument(
-        "--radius",
-        type=_positive,
-        metavar="M",
-        default=settings.SERVICE_DISTANCE_M,
-        help="service distance in metres",
-    )
-    p.add_argument(
-        "--objective",
-        choices=("coverage", "median"),
-        default="coverage",
-        help="maximise displaced covered, or minimise total weighted distance",
-    )
+    _add_siting_options(p, required=True)
     p.add_argument(
         "--candidates",
         type=Path,
@@ -130,15 +102,28 @@ def _parser() -> argparse.ArgumentParser:
     _add_out(p, "OUT.gpkg")
     p.set_defaults(handler=_cmd_siting)
 
+    p = sub.add_parser("evaluate", help="evaluate an area as a possible new centre")
+    _add_inputs(p)
+    _add_exposure_options(p)
+    _add_scenario(p)
+    _add_area_options(p, required=True)
+    p.add_argument("--out", type=Path, metavar="PATH",
+                   help="also write the area as a layer (.gpkg .geojson .kml .csv …)")
+    p.set_defaults(handler=_cmd_evaluate)
+
     p = sub.add_parser("export", help="export layers and briefing maps (format by extension)")
     _add_inputs(p)
     _add_exposure_options(p)
     _add_scenario(p)
+    _add_catchment_options(p)
+    _add_siting_options(p, required=False)
+    _add_area_options(p, required=False)
     p.add_argument("--lang", choices=("es", "en"), default="es", help="language of maps")
     p.add_argument(
         "--layer",
         metavar="NAME",
-        help="layer for one-layer formats (.geojson, .csv); default centres_exposure",
+        help="only this layer (e.g. centres_exposure); a one-layer format (.csv, .geojson) "
+        "given several layers writes a zip with one file per layer",
     )
     _add_out(p, "PATH (.gpkg .geojson .shp.zip .kml .kmz .csv .tif .html .png .pdf)")
     p.set_defaults(handler=_cmd_export)
@@ -183,28 +168,101 @@ def _add_exposure_options(p: argparse.ArgumentParser) -> None:
         default=settings.FLOOD_THRESHOLD_M,
         help=f"flooded at or above this depth (default {settings.FLOOD_THRESHOLD_M})",
     )
+    p.add_argument(
+        "--access-radius",
+        type=_positive,
+        metavar="M",
+        default=settings.ACCESS_RING_RADIUS_M,
+        help=f"radius of the access ring around each centre (default "
+        f"{settings.ACCESS_RING_RADIUS_M:g})",
+    )
+    p.add_argument(
+        "--service-distance",
+        type=_positive,
+        metavar="M",
+        dest="service_distance_m",
+        default=settings.SERVICE_DISTANCE_M,
+        help=f"farthest a displaced person is sent to a centre, in metres (default "
+        f"{settings.SERVICE_DISTANCE_M:g})",
+    )
+    # Older names of --service-distance, kept working but not shown.
+    for alias in ("--max-distance", "--radius"):
+        p.add_argument(alias, type=_positive, dest="service_distance_m", help=argparse.SUPPRESS)
 
 
 def _add_scenario(p: argparse.ArgumentParser) -> None:
     p.add_argument("--scenario", metavar="NAME", help="scenario (default: the most severe)")
 
 
+def _add_catchment_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--mode",
+        choices=("straight", "flood-aware"),
+        default="straight",
+        help="distance: straight line, or travel avoiding flooded cells",
+    )
+    p.add_argument(
+        "--respect-capacity",
+        action=argparse.BooleanOptionalAction,
+        default=settings.RESPECT_CAPACITY,
+        help="send what a full centre cannot take to the next nearest centre with room "
+        f"(default {'on' if settings.RESPECT_CAPACITY else 'off'})",
+    )
+
+
+def _add_siting_options(p: argparse.ArgumentParser, *, required: bool) -> None:
+    p.add_argument("--count", type=int, required=required, metavar="K",
+                   help="new sites to choose" + ("" if required else " (and export)"))
+    p.add_argument(
+        "--objective",
+        choices=("coverage", "median"),
+        default="coverage",
+        help="maximise displaced covered, or minimise total weighted distance",
+    )
+
+
+def _add_area_options(p: argparse.ArgumentParser, *, required: bool) -> None:
+    g = p.add_mutually_exclusive_group(required=required)
+    g.add_argument("--area", type=Path, metavar="PATH",
+                   help="polygon of the area (GeoJSON, GPKG, KML, zipped shapefile)")
+    g.add_argument("--bbox", type=_bbox, metavar="W,S,E,N",
+                   help="a rectangle in degrees: west,south,east,north")
+
+
 def _add_out(p: argparse.ArgumentParser, metavar: str) -> None:
     p.add_argument("--out", type=Path, required=True, metavar=metavar, help="output file")
 
 
+def _number(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"must be a finite number, got {text}")
+    return value
+
+
 def _positive(text: str) -> float:
-    value = float(text)
+    value = _number(text)
     if value <= 0:
         raise argparse.ArgumentTypeError(f"must be positive, got {text}")
     return value
 
 
 def _non_negative(text: str) -> float:
-    value = float(text)
+    value = _number(text)
     if value < 0:
         raise argparse.ArgumentTypeError(f"must be zero or positive, got {text}")
     return value
+
+
+def _bbox(text: str) -> tuple[float, float, float, float]:
+    parts = text.split(",")
+    if len(parts) != 4:
+        raise argparse.ArgumentTypeError(f"'{text}' is not WEST,SOUTH,EAST,NORTH")
+    west, south, east, north = (_number(v) for v in parts)
+    return west, south, east, north
 
 
 # --------------------------------------------------------------------------- inputs
@@ -245,6 +303,29 @@ def load_from_args(args: argparse.Namespace):
     )
 
 
+def run_from_args(args: argparse.Namespace, *, desc: str):
+    """The :class:`geo.analysis.PlanningRun` of the command's inputs and options."""
+    from geo.analysis import Parameters, PlanningRun
+
+    parameters = Parameters(
+        threshold_m=args.threshold,
+        ring_radius_m=args.access_radius,
+        service_distance_m=args.service_distance_m,
+        catchment_mode=getattr(args, "mode", "straight"),
+        respect_capacity=getattr(args, "respect_capacity", settings.RESPECT_CAPACITY),
+        exact=getattr(args, "exact", False),
+    )
+    return PlanningRun(load_from_args(args), parameters, progress=progress_bar(desc))
+
+
+def export_writers() -> dict[str, Callable]:
+    """Writers for extra export formats, registered by other packages as entry points of
+    :data:`WRITER_ENTRY_POINTS` (name: the extension, value: ``module:function``)."""
+    from importlib.metadata import entry_points
+
+    return {ep.name: ep.load() for ep in entry_points(group=WRITER_ENTRY_POINTS)}
+
+
 def progress_bar(desc: str) -> Callable[[int, int, str], None] | None:
     """A ``progress(done, total, message)`` callback drawing a tqdm bar on a terminal."""
     if not sys.stderr.isatty():
@@ -266,6 +347,19 @@ def progress_bar(desc: str) -> Callable[[int, int, str], None] | None:
     return update
 
 
+def _area_from_args(args: argparse.Namespace):
+    """The area of ``--area PATH`` or ``--bbox``, or ``None``."""
+    from geo.analysis import area_from_bbox
+
+    if getattr(args, "bbox", None) is not None:
+        return area_from_bbox(*args.bbox), "bbox"
+    if getattr(args, "area", None) is not None:
+        from geo.io import read_flood_polygons
+
+        return read_flood_polygons(args.area), args.area.name
+    return None, ""
+
+
 # --------------------------------------------------------------------------- commands
 
 
@@ -278,19 +372,9 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_exposure(args: argparse.Namespace) -> int:
-    from geo.exposure import assess
     from geo.io import write_layers
 
-    inputs = load_from_args(args)
-    result = assess(
-        inputs.centres,
-        inputs.communities,
-        inputs.scenarios,
-        threshold_m=args.threshold,
-        exact=args.exact,
-        population=inputs.population,
-        progress=progress_bar("exposure"),
-    )
+    result = run_from_args(args, desc="exposure").exposure
     write_layers(
         args.out,
         {
@@ -307,51 +391,18 @@ def _cmd_exposure(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _exposure_for(inputs, name: str | None, threshold_m: float):
-    """Exposure of one scenario, and the centres with its flood status added."""
-    from geo.catchment import with_flood_status
-    from geo.exposure import assess
-
-    scenario = inputs.scenario(name)
-    result = assess(
-        inputs.centres,
-        inputs.communities,
-        {scenario.name: scenario},
-        threshold_m=threshold_m,
-        population=inputs.population,
-        progress=progress_bar(f"exposure {scenario.name}"),
-    )
-    centres = with_flood_status(
-        inputs.centres, result.centres, scenario=scenario.name, exposure_status_col=FLOOD_STATUS_COL
-    )
-    return scenario, result, centres
-
-
 def _cmd_catchment(args: argparse.Namespace) -> int:
-    from geo.catchment import assign
     from geo.io import write_layers
-    from geo.schema import scenario_rows
 
-    inputs = load_from_args(args)
-    scenario, result, centres = _exposure_for(inputs, args.scenario, args.threshold)
-    demand = scenario_rows(result.communities, scenario.name)
-    assignment = assign(
-        demand,
-        centres,
-        weight_col="displaced_est",
-        demand_id_col="community_id",
-        max_distance_m=args.max_distance,
-        mode=args.mode,
-        scenario=scenario,
-        rivers=inputs.rivers,
-        respect_capacity=args.respect_capacity,
-        threshold_m=args.threshold,
-    )
+    run = run_from_args(args, desc="catchment")
+    name = run.scenario_name(args.scenario)
+    assignment = run.catchment(name)
     layers = assignment.layers()
     write_layers(args.out, layers)
     cap = layers["centres_capacity"]
+    displaced = run.communities(name)["displaced_est"].sum()
     print(
-        f"{scenario.name}: {int(demand['displaced_est'].sum()):,} displaced (estimate); "
+        f"{name}: {int(displaced):,} displaced (estimate); "
         f"{int(cap['overcrowded'].sum())} centre(s) overcrowded; "
         f"{assignment.unserved_persons:,.0f} displaced without a place"
     )
@@ -361,52 +412,35 @@ def _cmd_catchment(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _cmd_siting(args: argparse.Namespace) -> int:
+def _sites(run, args: argparse.Namespace, name: str, *, candidates=None, demand=None,
+           weight=None):
+    """Optimised sites for the command, or the best feasible answer with a warning."""
     from geo.errors import SolverError
-    from geo.io import read_points, write_layers
-    from geo.schema import scenario_rows
-    from geo.siting import plan_sites
 
-    inputs = load_from_args(args)
-    if (args.demand is None) != (args.weight is None):
-        raise InputError(
-            Problem(
-                "--demand and --weight go together",
-                fix="give both, e.g. --demand puntos.csv --weight personas",
-            )
-        )
-    if args.count < 1:
-        raise InputError(Problem(f"--count must be at least 1, got {args.count}"))
-    scenario, result, centres = _exposure_for(inputs, args.scenario, args.threshold)
-    if args.demand is not None:
-        demand, weight = read_points(args.demand), args.weight
-    else:
-        demand, weight = scenario_rows(result.communities, scenario.name), "displaced_est"
-    candidates = read_points(args.candidates) if args.candidates else None
     try:
-        sites, _suitability = plan_sites(
-            demand,
-            centres,
-            k=args.count,
-            scenario_worst=scenario,
-            radius_m=args.radius,
-            objective=args.objective,
-            candidates=candidates,
-            weight_col=weight,
-            dem=inputs.dem,
-            rivers=inputs.rivers,
-        )
+        return run.optimise(args.count, scenario=name, objective=args.objective,
+                            candidates=candidates, demand=demand, weight_col=weight)
     except SolverError as exc:
         if exc.best is None:
             raise
-        print(f"crecida: warning: {exc} — writing the best feasible answer", file=sys.stderr)
-        sites = exc.best
+        print(f"crecida: warning: {exc} — using the best feasible answer", file=sys.stderr)
+        return exc.best
+
+
+def _cmd_siting(args: argparse.Namespace) -> int:
+    from geo.io import read_points, write_layers
+
+    run = run_from_args(args, desc="siting")
+    name = run.scenario_name(args.scenario)
+    demand = read_points(args.demand) if args.demand is not None else None
+    candidates = read_points(args.candidates) if args.candidates else None
+    sites = _sites(run, args, name, candidates=candidates, demand=demand, weight=args.weight)
     layers = sites.layers()
     write_layers(args.out, layers)
     new = layers["new_sites"]
     print(
-        f"{scenario.name}: {len(new)} new site(s) proposed ({args.objective}, "
-        f"radius {args.radius:g} m)"
+        f"{name}: {len(new)} new site(s) proposed ({args.objective}, "
+        f"service distance {args.service_distance_m:g} m)"
     )
     for row in new.itertuples():
         print(
@@ -417,63 +451,43 @@ def _cmd_siting(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _cmd_export(args: argparse.Namespace) -> int:
-    from geo import export
-    from geo.catchment import assign, with_flood_status
-    from geo.exposure import assess
-    from geo.provenance import build_provenance
-    from geo.schema import scenario_rows
+def _cmd_evaluate(args: argparse.Namespace) -> int:
+    if args.out is not None:
+        from geo.export import export_format
 
-    inputs = load_from_args(args)
-    flood = inputs.scenario(args.scenario)
-    result = assess(
-        inputs.centres,
-        inputs.communities,
-        inputs.scenarios,
-        threshold_m=args.threshold,
-        population=inputs.population,
-        progress=progress_bar("exposure"),
-    )
-    centres = with_flood_status(
-        inputs.centres, result.centres, scenario=flood.name, exposure_status_col=FLOOD_STATUS_COL
-    )
-    catchment = assign(
-        scenario_rows(result.communities, flood.name),
-        centres,
-        weight_col="displaced_est",
-        demand_id_col="community_id",
-        scenario=flood,
-        threshold_m=args.threshold,
-    )
-    layers = export.analysis_layers(
-        centres_exposure=result.centres,
-        communities_exposure=result.communities,
-        scenarios=inputs.scenarios,
-        districts=inputs.districts,
-        rivers=inputs.rivers,
-        threshold_m=args.threshold,
-        **catchment.layers(),
-    )
-    provenance = build_provenance(
-        inputs.sources,
-        scenario=flood.name,
-        is_sample=inputs.is_sample,
-        parameters={
-            "threshold_m": args.threshold,
-            "scenario": flood.name,
-            "catchment_mode": "straight",
-            "lang": args.lang,
-        },
-    )
-    out = export.export(
-        layers,
-        args.out,
-        provenance=provenance,
-        flood=flood,
-        scenario=flood.name,
-        layer=args.layer,
-        lang=args.lang,
-        threshold_m=args.threshold,
-    )
-    print(f"wrote {out} ({export.export_format(out)}; scenario {flood.name})")
+        export_format(args.out)  # refuse an unknown extension before any work
+    run = run_from_args(args, desc="evaluate")
+    name = run.scenario_name(args.scenario)
+    area, label = _area_from_args(args)
+    report = run.evaluate(area, scenario=name, label=label)
+    figures = report.layer.drop(columns=report.layer.geometry.name).iloc[0]
+    print(f"Area evaluated under {name} ({label}):")
+    for key, value in figures.items():
+        shown = f"{value:,.1f}" if isinstance(value, float) else str(value)
+        print(f"  {key}: {shown}")
+    print("Flood status by scenario:")
+    print(report.scenarios.to_string(index=False))
+    print("Nearest existing centres:")
+    print(report.nearest.to_string(index=False))
+    for note in report.notes:
+        print(f"  note: {note}")
+    if args.out is not None:
+        out = run.export(args.out, scenario=name, include=["evaluated_areas"], areas=[report],
+                         writers=export_writers())
+        print(f"wrote {out}")
+    return EXIT_OK
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from geo.export import export_format
+
+    export_format(args.out)  # refuse an unknown extension before any work
+    run = run_from_args(args, desc="export")
+    name = run.scenario_name(args.scenario)
+    sites = _sites(run, args, name) if args.count is not None else None
+    area, label = _area_from_args(args)
+    areas = [run.evaluate(area, scenario=name, label=label)] if area is not None else []
+    out = run.export(args.out, scenario=name, layer=args.layer, sites=sites, areas=areas,
+                     lang=args.lang, writers=export_writers())
+    print(f"wrote {out} ({export_format(out)}; scenario {name})")
     return EXIT_OK

@@ -704,6 +704,8 @@ def _summary(cen: gpd.GeoDataFrame, comm: gpd.GeoDataFrame, needs: pd.DataFrame,
     rows = []
     persons = (pd.to_numeric(cen["persons"], errors="coerce").fillna(0)
                if "persons" in cen.columns else pd.Series(0.0, index=cen.index))
+    families = (pd.to_numeric(cen["families"], errors="coerce").fillna(0)
+                if "families" in cen.columns else pd.Series(0.0, index=cen.index))
     for name in order:
         c = cen["scenario"] == name
         m = comm["scenario"] == name
@@ -711,6 +713,8 @@ def _summary(cen: gpd.GeoDataFrame, comm: gpd.GeoDataFrame, needs: pd.DataFrame,
         for s in FLOOD_STATUSES:
             rows.append((name, f"centres_{s}", float((c & (cen["flood_status"] == s)).sum())))
         rows.append((name, "persons_in_flooded_centres", float(persons[c & cen["flooded"]].sum())))
+        rows.append((name, "families_in_flooded_centres",
+                     float(families[c & cen["flooded"]].sum())))
         rows.append((name, "communities", float(m.sum())))
         rows.append((name, "communities_flooded",
                      float((m & (comm["flooded_area_m2"] > 0)).sum())))

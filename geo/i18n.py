@@ -303,6 +303,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "metric_persons_in_flooded_centres": {
         "es": "Personas en albergues inundados", "en": "Persons in flooded centres",
     },
+    "metric_families_in_flooded_centres": {
+        "es": "Familias en albergues inundados", "en": "Families in flooded centres",
+    },
     "metric_communities_flooded": {
         "es": "Comunidades con agua", "en": "Communities with water",
     },

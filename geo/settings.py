@@ -113,6 +113,10 @@ NEEDS_PROFILE: dict[str, dict[str, object]] = {
 SERVICE_DISTANCE_M: float = 5000.0
 """Largest distance from the displaced to a centre that serves them (metres)."""
 
+RESPECT_CAPACITY: bool = True
+"""Catchments send what a full centre cannot take to the next nearest centre with room (a
+planner's view: places, not only distance); ``False`` assigns everyone to the nearest."""
+
 WALK_SPEED_KMH: float = 4.0
 """Walking speed on dry ground."""
 

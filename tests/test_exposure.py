@@ -31,7 +31,8 @@ def centres(points, crs="EPSG:32718"):
     n = len(points)
     return gpd.GeoDataFrame(
         {"centre_id": [f"a{i}" for i in range(n)], "district": ["D1", "D2"] * (n // 2)
-         + ["D1"] * (n % 2), "persons": [10 * (i + 1) for i in range(n)]},
+         + ["D1"] * (n % 2), "persons": [10 * (i + 1) for i in range(n)],
+         "families": [2 * (i + 1) for i in range(n)]},
         geometry=list(points), crs=crs)
 
 
@@ -175,6 +176,7 @@ def test_assess_two_scenarios(write_tif):
     assert summary[("low", "centres_flooded")] == 1
     assert summary[("high", "displaced_est")] == pytest.approx(110.0)
     assert summary[("high", "persons_in_flooded_centres")] == 10
+    assert summary[("high", "families_in_flooded_centres")] == 2
     assert summary[("high", "need_water_l_per_day")] == pytest.approx(110 * 15.0)
     d = res.districts.set_index(["scenario", "district"])
     assert d.loc[("high", "D2"), "displaced_est"] == pytest.approx(10.0)
@@ -198,11 +200,9 @@ def test_assess_with_nothing(write_tif, left_wet):
 
 
 def test_sample_exposure_never_decreases_as_the_river_rises():
-    inputs_mod = pytest.importorskip("geo.inputs", reason="geo.inputs not written yet")
-    try:
-        inp = inputs_mod.load_sample()
-    except Exception as exc:  # the sample data may not be generated yet
-        pytest.skip(f"sample data not available: {exc}")
+    from geo.inputs import load_sample
+
+    inp = load_sample()
     res = assess(inp.centres, inp.communities, inp.scenarios, population=inp.population)
     stages = list(inp.scenarios)
     assert len(stages) >= 2
