@@ -11,15 +11,14 @@ Input files are named by their file name only (never a full path of the machine 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["InputRecord", "Provenance", "build_provenance", "crecida_version", "sha256_file"]
+from geo.io.files import sha256_file
 
-_CHUNK_BYTES = 1 << 20
+__all__ = ["InputRecord", "Provenance", "build_provenance", "crecida_version"]
 
 
 def crecida_version() -> str:
@@ -37,15 +36,6 @@ def crecida_version() -> str:
         return str(tomllib.loads(pyproject.read_text("utf-8"))["project"]["version"])
     except (OSError, KeyError, ValueError):
         return "unknown"
-
-
-def sha256_file(path: str | Path) -> str:
-    """Hex SHA-256 of a file, read in 1 MiB chunks (memory does not grow with file size)."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while chunk := fh.read(_CHUNK_BYTES):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 @dataclass(frozen=True)

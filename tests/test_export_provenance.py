@@ -11,21 +11,6 @@ import pytest
 from geo import provenance as pv
 
 
-def test_sha256_of_a_known_file(tmp_path):
-    path = tmp_path / "abc.txt"
-    path.write_bytes(b"abc")
-    assert pv.sha256_file(path) == (
-        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-
-
-def test_sha256_reads_in_chunks(tmp_path, monkeypatch):
-    monkeypatch.setattr(pv, "_CHUNK_BYTES", 7)
-    data = bytes(range(256)) * 3
-    path = tmp_path / "bin"
-    path.write_bytes(data)
-    assert pv.sha256_file(path) == hashlib.sha256(data).hexdigest()
-
-
 def test_build_records_names_hashes_and_unreadable_files(tmp_path):
     good = tmp_path / "sub" / "centros ñ.csv"
     good.parent.mkdir()

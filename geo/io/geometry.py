@@ -1,0 +1,140 @@
+"""Checking a layer's geometries: their kind, their CRS, and repairing invalid polygons.
+
+Pure functions on GeoDataFrames, no file access. Row numbers in messages count features from
+1 by position.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import shapely
+
+from geo import settings
+from geo.errors import CRSError, GeometryTypeError, Problem
+from geo.io.validate import format_rows
+
+__all__ = ["repair_geometries", "require_geometry", "to_display_crs"]
+
+_PLURALS = {
+    "Point": "points",
+    "MultiPoint": "multipoints",
+    "LineString": "lines",
+    "MultiLineString": "multilines",
+    "Polygon": "polygons",
+    "MultiPolygon": "multipolygons",
+}
+
+
+def require_geometry(
+    gdf: gpd.GeoDataFrame,
+    allowed: tuple[str, ...],
+    *,
+    label: str,
+    layer: str,
+) -> gpd.GeoDataFrame:
+    """Refuse a layer with geometries of the wrong kind; multipoints of one point are points.
+
+    Parameters
+    ----------
+    gdf
+        The layer (any CRS).
+    allowed
+        Accepted geometry types (``"Point"``, ``"Polygon"``…); missing geometries pass.
+    label, layer
+        File and role of the layer (``"centres"``) named in the message.
+
+    Returns
+    -------
+    GeoDataFrame
+        ``gdf``, or a copy with single-point multipoints replaced by their point when points
+        are allowed.
+
+    Raises
+    ------
+    GeometryTypeError
+        Naming the kinds found and the rows that hold them.
+    """
+    geoms = gdf.geometry
+    if "Point" in allowed:
+        multi = geoms.geom_type.eq("MultiPoint") & (shapely.get_num_geometries(geoms) == 1)
+        if multi.any():
+            gdf = gdf.copy()
+            gdf.loc[multi, gdf.geometry.name] = shapely.get_geometry(geoms[multi], 0)
+            geoms = gdf.geometry
+    kinds = geoms.geom_type.dropna()
+    wrong = sorted(set(kinds) - set(allowed))
+    if wrong:
+        rows = (np.flatnonzero(~geoms.geom_type.isin(allowed).to_numpy()) + 1).tolist()
+        raise GeometryTypeError(
+            Problem(
+                f"{layer} must be {' or '.join(_plural(a) for a in allowed)}, but the layer has "
+                f"{', '.join(_plural(w) for w in wrong)} (rows {format_rows(rows)})",
+                source=label,
+                fix=f"give a {layer} layer of {' or '.join(allowed)} geometries",
+            )
+        )
+    return gdf
+
+
+def to_display_crs(gdf: gpd.GeoDataFrame, *, label: str) -> gpd.GeoDataFrame:
+    """The layer in ``settings.DISPLAY_CRS`` (EPSG:4326), transformed from its own CRS.
+
+    Raises
+    ------
+    CRSError
+        The layer declares no CRS (Crecida does not guess one).
+    """
+    if gdf.crs is None:
+        raise CRSError(
+            Problem(
+                "the layer has no coordinate reference system",
+                source=label,
+                fix="save it again with its CRS (e.g. EPSG:4326 or EPSG:32718)",
+            )
+        )
+    return gdf.to_crs(settings.DISPLAY_CRS) if not gdf.crs.equals(settings.DISPLAY_CRS) else gdf
+
+
+def repair_geometries(gdf: gpd.GeoDataFrame, *, notes: list[str]) -> gpd.GeoDataFrame:
+    """Repair invalid geometries with ``make_valid``; polygons keep only polygonal parts.
+
+    Parameters
+    ----------
+    gdf
+        The layer (any CRS).
+    notes
+        Gets one note naming the rows repaired.
+
+    Returns
+    -------
+    GeoDataFrame
+        ``gdf`` when every geometry is valid, else a repaired copy. A polygon whose repair
+        leaves no area becomes an empty polygon.
+    """
+    geoms = gdf.geometry
+    invalid = ~geoms.is_valid & geoms.notna()
+    if not invalid.any():
+        return gdf
+    fixed = shapely.make_valid(geoms[invalid].to_numpy())
+    polygonal = geoms.geom_type.isin(("Polygon", "MultiPolygon"))[invalid].to_numpy()
+    fixed = np.where(polygonal, [_polygonal_part(g) for g in fixed], fixed)
+    gdf = gdf.copy()
+    gdf.loc[invalid, gdf.geometry.name] = fixed
+    rows = (np.flatnonzero(invalid.to_numpy()) + 1).tolist()
+    notes.append(
+        f"{len(rows)} invalid geometr{'y' if len(rows) == 1 else 'ies'} repaired "
+        f"with make_valid (rows {format_rows(rows)})"
+    )
+    return gdf
+
+
+def _polygonal_part(geom: shapely.Geometry) -> shapely.Geometry:
+    if geom.geom_type in ("Polygon", "MultiPolygon"):
+        return geom
+    parts = [g for g in getattr(geom, "geoms", []) if g.geom_type in ("Polygon", "MultiPolygon")]
+    return shapely.union_all(parts) if parts else shapely.Polygon()
+
+
+def _plural(kind: str) -> str:
+    return _PLURALS.get(kind, kind)
