@@ -370,7 +370,7 @@ def _assignment(key: str, _inputs: Inputs, _result: ExposureResult, scenario: st
     centres = _scenario_centres(_result, scenario)
     communities = _scenario_communities(_result, scenario)
     return _optional("geo.catchment").assign(
-        communities, centres, weight_col="displaced_est", max_distance_m=service_m, mode=mode,
+        communities, centres, weight_col="displaced_est", service_distance_m=service_m, mode=mode,
         scenario=_inputs.scenarios[scenario], rivers=_inputs.rivers,
         respect_capacity=respect_capacity, flood_status_col="flood_status",
         threshold_m=threshold_m,

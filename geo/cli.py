@@ -340,7 +340,7 @@ def _cmd_catchment(args: argparse.Namespace) -> int:
         centres,
         weight_col="displaced_est",
         demand_id_col="community_id",
-        max_distance_m=args.max_distance,
+        service_distance_m=args.max_distance,
         mode=args.mode,
         scenario=scenario,
         rivers=inputs.rivers,

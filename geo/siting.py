@@ -834,7 +834,7 @@ def plan_sites(
     crs = scenario_worst.crs if scenario_worst is not None else settings.WORK_CRS
     notes: list[str] = []
     if basis == "unserved":
-        plan = assign(demand, centres, weight_col=weight_col, max_distance_m=radius_m,
+        plan = assign(demand, centres, weight_col=weight_col, service_distance_m=radius_m,
                       respect_capacity=True, flood_status_col=flood_status_col,
                       scenario=scenario_worst)
         need = plan.assignments[["demand_id", "name", "unserved_persons", "geometry"]]
