@@ -481,7 +481,7 @@ def sites_view(inputs: Inputs, result: ExposureResult, params: dict, lang: str) 
             try:
                 plan, _ = siting.plan_sites(
                     communities, centres, k=k, scenario_worst=inputs.scenarios[name],
-                    radius_m=params["service_distance_m"], objective=objective,
+                    service_distance_m=params["service_distance_m"], objective=objective,
                     weight_col="displaced_est", flood_status_col="flood_status",
                     dem=inputs.dem, rivers=inputs.rivers,
                 )

@@ -389,7 +389,7 @@ def _cmd_siting(args: argparse.Namespace) -> int:
             centres,
             k=args.count,
             scenario_worst=scenario,
-            radius_m=args.radius,
+            service_distance_m=args.radius,
             objective=args.objective,
             candidates=candidates,
             weight_col=weight,
