@@ -2,13 +2,14 @@
 
 Demand (points, or polygons taken at a representative point) with a weight in persons is
 assigned to the nearest **operational** centre — ``status == "open"`` and a flood status that is
-neither ``flooded`` nor ``isolated`` — within a maximum distance. Two distance modes:
+neither ``flooded`` nor ``isolated`` — within the service distance ``service_distance_m``. Two
+distance modes:
 
 ``straight``
     straight line in metres in the working CRS; travel time at walking speed.
 ``flood-aware``
     least-time route over the scenario's friction grid (:mod:`geo.travel`); a centre is within
-    reach when the route takes no longer than walking ``max_distance_m`` on dry ground.
+    reach when the route takes no longer than walking ``service_distance_m`` on dry ground.
 
 Capacity per centre is ``capacity_persons``, else ``floor(covered_area_m2 / 3.5)`` (Sphere), else
 unknown (unknown capacity never counts as overcrowded and, when capacity is respected, takes
@@ -223,7 +224,7 @@ def assign(
     *,
     weight_col: str = "displaced_est",
     demand_id_col: str | None = None,
-    max_distance_m: float | None = None,
+    service_distance_m: float | None = None,
     mode: Mode = "straight",
     scenario: FloodScenario | None = None,
     rivers: gpd.GeoDataFrame | None = None,
@@ -247,9 +248,9 @@ def assign(
         Column of ``demand`` with persons.
     demand_id_col
         Id column of ``demand`` (default ``community_id`` or ``demand_id`` when present).
-    max_distance_m
-        Farthest a centre may be; default :data:`settings.SERVICE_DISTANCE_M`. In flood-aware
-        mode the limit is the time to walk this far on dry ground.
+    service_distance_m
+        Farthest a centre may be (metres); default :data:`settings.SERVICE_DISTANCE_M`. In
+        flood-aware mode the limit is the time to walk this far on dry ground.
     mode
         ``"straight"`` or ``"flood-aware"`` (needs ``scenario``).
     scenario
@@ -262,7 +263,7 @@ def assign(
         Column of ``centres`` holding the scenario's flood status.
     study_area
         Polygons bounding the catchment zones; default the scenario raster's extent, else the
-        demand and centres' extent grown by ``max_distance_m``.
+        demand and centres' extent grown by ``service_distance_m``.
     threshold_m
         Flood threshold for the friction grid (default :data:`settings.FLOOD_THRESHOLD_M`).
 
@@ -284,7 +285,8 @@ def assign(
         raise InputError(Problem("flood-aware distances need a flood scenario",
                                  fix="give a scenario, or use mode='straight'"))
     _check_centres(centres)
-    max_distance_m = settings.SERVICE_DISTANCE_M if max_distance_m is None else max_distance_m
+    service_distance_m = (settings.SERVICE_DISTANCE_M if service_distance_m is None
+                          else float(service_distance_m))
     crs = scenario.crs if scenario is not None else settings.WORK_CRS
     notes: list[str] = []
     pts = demand_points(demand, weight_col=weight_col, id_col=demand_id_col, crs=crs)
@@ -295,7 +297,7 @@ def assign(
                      "operational")
     op = cen[is_op]
     walk_min_per_m = 60.0 / (settings.WALK_SPEED_KMH * 1000.0)
-    limit_min = max_distance_m * walk_min_per_m
+    limit_min = service_distance_m * walk_min_per_m
     d_xy, c_xy = _xy(pts), _xy(op)
 
     surface = None
@@ -303,12 +305,12 @@ def assign(
         metres = np.hypot(d_xy[:, None, 0] - c_xy[None, :, 0], d_xy[:, None, 1] - c_xy[None, :, 1])
         minutes = metres * walk_min_per_m
         connected = np.ones(metres.shape, dtype=bool)
-        reach = metres <= max_distance_m
+        reach = metres <= service_distance_m
         cost = metres
     else:
         every = np.vstack([d_xy, c_xy]) if len(d_xy) or len(c_xy) else np.zeros((0, 2))
         if len(every):
-            lo, hi = every.min(axis=0) - max_distance_m, every.max(axis=0) + max_distance_m
+            lo, hi = every.min(axis=0) - service_distance_m, every.max(axis=0) + service_distance_m
             bounds = (lo[0], lo[1], hi[0], hi[1])
         else:
             bounds = None
@@ -347,7 +349,7 @@ def assign(
                                     weight, scenario=scenario, mode=mode)
     capacity_frame = _capacity_frame(cen, is_op, alloc, capacity, cap_source, occupants,
                                      flood_status_col)
-    area = _study_area(study_area, scenario, pts, cen, max_distance_m, crs)
+    area = _study_area(study_area, scenario, pts, cen, service_distance_m, crs)
     if mode == "straight":
         zones = _voronoi_catchments(op, area)
     else:
@@ -451,7 +453,7 @@ def _capacity_frame(cen, is_op, alloc, capacity, cap_source, occupants, flood_st
 
 
 # --- catchment zones -------------------------------------------------------------------------
-def _study_area(study_area, scenario, pts, cen, max_distance_m, crs):
+def _study_area(study_area, scenario, pts, cen, service_distance_m, crs):
     if study_area is not None and not study_area.empty:
         return shapely.union_all(study_area.to_crs(crs).geometry.to_numpy())
     if scenario is not None:
@@ -459,7 +461,7 @@ def _study_area(study_area, scenario, pts, cen, max_distance_m, crs):
     geoms = [g for g in (*pts.geometry, *cen.geometry) if g is not None and not g.is_empty]
     if not geoms:
         return None
-    return box(*shapely.MultiPoint(geoms).bounds).buffer(max_distance_m, join_style="mitre")
+    return box(*shapely.MultiPoint(geoms).bounds).buffer(service_distance_m, join_style="mitre")
 
 
 def _empty_zones(crs) -> gpd.GeoDataFrame:

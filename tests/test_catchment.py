@@ -144,13 +144,13 @@ def test_voronoi_catchments_split_the_study_area():
     assert res.catchments.crs.to_epsg() == 4326
 
 
-def test_max_distance_and_polygon_demand():
+def test_service_distance_and_polygon_demand():
     poly = gpd.GeoDataFrame({"community_id": ["p"], "displaced_est": [10.0]},
                             geometry=[box(X0 + 900, Y0 - 100, X0 + 1100, Y0 + 100)], crs=UTM)
-    res = assign(poly, _centres(), max_distance_m=900)
+    res = assign(poly, _centres(), service_distance_m=900)
     p = res.assignments.iloc[0]
     assert p.unserved_reason == "too_far" and p.distance_m == pytest.approx(1000.0)
-    res = assign(poly, _centres(), max_distance_m=1000)
+    res = assign(poly, _centres(), service_distance_m=1000)
     assert res.assignments.iloc[0].centre_id == "A"
 
 

@@ -19,10 +19,10 @@ from geo.raster import open_raster
 from geo.siting import (
     COVERAGE_COLUMNS,
     NEW_SITE_COLUMNS,
+    SiteOptimiser,
     SitingResult,
     candidate_sites,
     evaluate_area,
-    optimise_sites,
     plan_sites,
     suitability,
 )
@@ -45,7 +45,16 @@ def _instance(seed: int, n_demand: int = 14, n_cand: int = 10, n_existing: int =
     return demand, cands, existing
 
 
-def _brute(demand, cands, existing, k, radius_m, objective):
+def _optimise(cands, demand, existing=None, *, k, service_distance_m=None, objective="coverage",
+              crs=None, solver=None) -> SitingResult:
+    """Layers of a solved optimiser built from frames."""
+    opt = SiteOptimiser.from_geodataframe(demand, cands, k=k, existing_centres=existing,
+                                          service_distance_m=service_distance_m,
+                                          objective=objective, crs=crs)
+    return opt.solve(solver=solver).result
+
+
+def _brute(demand, cands, existing, k, service_distance_m, objective):
     """Best objective over every k-subset of candidates, existing centres always open."""
     xy = lambda g: np.column_stack([g.geometry.x, g.geometry.y])  # noqa: E731
     fac = np.vstack([xy(existing), xy(cands)]) if existing is not None else xy(cands)
@@ -56,7 +65,7 @@ def _brute(demand, cands, existing, k, radius_m, objective):
     for combo in itertools.combinations(range(n_e, len(fac)), k):
         cols = [*range(n_e), *combo]
         if objective == "coverage":
-            vals.append(w[(d[:, cols] <= radius_m).any(axis=1)].sum())
+            vals.append(w[(d[:, cols] <= service_distance_m).any(axis=1)].sum())
         else:
             vals.append((w * d[:, cols].min(axis=1)).sum())
     return max(vals) if objective == "coverage" else min(vals)
@@ -68,7 +77,7 @@ def _brute(demand, cands, existing, k, radius_m, objective):
 def test_optimum_matches_brute_force(objective, seed, k, with_existing):
     demand, cands, existing = _instance(seed)
     existing = existing if with_existing else None
-    res = optimise_sites(cands, demand, existing, k=k, radius_m=2500, objective=objective)
+    res = _optimise(cands, demand, existing, k=k, service_distance_m=2500, objective=objective)
     assert res.status == "optimal" and len(res.new_sites) == k
     assert res.objective_value == pytest.approx(
         _brute(demand, cands, existing, k, 2500, objective), rel=1e-9)
@@ -80,7 +89,7 @@ def test_optimum_matches_brute_force(objective, seed, k, with_existing):
 
 def test_added_coverage_adds_up_and_existing_stay_fixed():
     demand, cands, existing = _instance(2)
-    res = optimise_sites(cands, demand, existing, k=3, radius_m=2500)
+    res = _optimise(cands, demand, existing, k=3, service_distance_m=2500)
     cov = res.coverage
     by_existing = cov["covered_by_kind"].eq("existing")
     assert res.covered_by_existing_weight == pytest.approx(cov.loc[by_existing, "weight"].sum())
@@ -102,10 +111,10 @@ def test_existing_centre_is_kept_and_not_duplicated():
                              geometry=[Point(X0 + 100, Y0), Point(X0 + 20_100, Y0)], crs=UTM)
     existing = gpd.GeoDataFrame({"centre_id": ["E"]}, geometry=[Point(X0 - 100, Y0)], crs=UTM)
     for objective in ("coverage", "median"):
-        res = optimise_sites(cands, demand, existing, k=1, radius_m=1000, objective=objective)
+        res = _optimise(cands, demand, existing, k=1, service_distance_m=1000, objective=objective)
         assert res.new_sites["candidate_id"].tolist() == ["near_light"]
         assert res.coverage["covered_by"].tolist() == ["E", "N1"]
-    res = optimise_sites(cands, demand, None, k=1, radius_m=1000)
+    res = _optimise(cands, demand, None, k=1, service_distance_m=1000)
     assert res.new_sites["candidate_id"].tolist() == ["near_heavy"]
     assert res.new_sites.iloc[0]["covered_weight"] == 100.0
     assert "adds 100 persons" in res.new_sites.iloc[0]["reason"]
@@ -115,14 +124,14 @@ def test_existing_centre_is_kept_and_not_duplicated():
 def test_k_outside_candidates_is_an_input_error(k):
     demand, cands, _ = _instance(5, n_cand=3)
     with pytest.raises(InputError, match=f"cannot choose {k} new site"):
-        optimise_sites(cands, demand, k=k)
+        _optimise(cands, demand, k=k)
 
 
 def test_crs_mismatch_is_reprojected():
     demand, cands, existing = _instance(6)
-    base = optimise_sites(cands, demand, existing, k=2, radius_m=2500)
-    mixed = optimise_sites(cands.to_crs("EPSG:4326"), demand, existing.to_crs("EPSG:3857"),
-                           k=2, radius_m=2500)
+    base = _optimise(cands, demand, existing, k=2, service_distance_m=2500)
+    mixed = _optimise(cands.to_crs("EPSG:4326"), demand, existing.to_crs("EPSG:3857"),
+                           k=2, service_distance_m=2500)
     assert mixed.objective_value == pytest.approx(base.objective_value)
     assert sorted(mixed.new_sites["candidate_id"]) == sorted(base.new_sites["candidate_id"])
     assert any("reprojected" in n for n in mixed.notes)
@@ -151,27 +160,114 @@ class _StoppedAtLimit(pulp.PULP_CBC_CMD):
 @pytest.mark.parametrize("objective", ["coverage", "median"])
 def test_solver_failure_gives_best_feasible(objective):
     demand, cands, existing = _instance(7)
-    with pytest.raises(SolverError, match="greedy") as info:
-        optimise_sites(cands, demand, existing, k=2, radius_m=2500, objective=objective,
-                       solver=_NoAnswer())
-    best = info.value.best
-    assert isinstance(best, SitingResult) and best.status == "greedy"
-    assert len(best.new_sites) == 2
-    with pytest.raises(SolverError, match="time limit") as info:
-        optimise_sites(cands, demand, existing, k=2, radius_m=2500, objective=objective,
-                       solver=_StoppedAtLimit(msg=False))
-    assert info.value.best.status == "time_limit"
-    assert info.value.best.objective_value == pytest.approx(
+    build = lambda: SiteOptimiser.from_geodataframe(  # noqa: E731
+        demand, cands, k=2, existing_centres=existing, service_distance_m=2500,
+        objective=objective)
+    greedy = build().solve(solver=_NoAnswer())
+    assert greedy.status == "greedy" and greedy.solver_status == "Not Solved"
+    assert any("greedy" in n for n in greedy.notes)
+    assert len(greedy.result.new_sites) == 2 and greedy.result.status == "greedy"
+    assert greedy.existing[greedy.open].sum() == 2  # both existing centres stay open
+    stopped = build().solve(solver=_StoppedAtLimit(msg=False))
+    assert stopped.status == "time_limit" and stopped.result.status == "time_limit"
+    assert stopped.objective_value == pytest.approx(
         _brute(demand, cands, existing, 2, 2500, objective))
+
+
+@pytest.mark.parametrize(("solver", "status", "message"), [
+    (_NoAnswer(), "greedy", "greedy"),
+    (_StoppedAtLimit(msg=False), "time_limit", "time limit"),
+])
+def test_plan_sites_raises_with_the_best_feasible_answer(solver, status, message):
+    demand, cands, existing = _instance(7)
+    demand = demand.rename(columns={"weight": "displaced_est"})
+    centres = existing.assign(status="open", flood_status="dry")
+    with pytest.raises(SolverError, match=message) as info:
+        plan_sites(demand, centres, k=2, candidates=cands, basis="all",
+                   service_distance_m=2500, solver=solver)
+    best = info.value.best
+    assert isinstance(best, SitingResult) and best.status == status
+    assert len(best.new_sites) == 2 and best.new_sites["depth_m_worst"].isna().all()
 
 
 def test_zero_demand_and_geographic_crs():
     demand, cands, _ = _instance(8)
     demand["weight"] = 0.0
-    res = optimise_sites(cands, demand, k=2)
+    res = _optimise(cands, demand, k=2)
     assert len(res.new_sites) == 2 and res.covered_weight == 0.0
     with pytest.raises(InputError, match="projected CRS"):
-        optimise_sites(cands, demand, k=2, crs="EPSG:4326")
+        _optimise(cands, demand, k=2, crs="EPSG:4326")
+
+
+# --- the numeric core on a hand-made cost matrix ----------------------------------------------
+# 4 demand rows (10, 20, 30, 40 persons) × 4 facilities; column 0 is an existing centre.
+COST_M = np.array([
+    [100.0, 900.0, 2000.0, 3000.0],
+    [3000.0, 400.0, 2500.0, 1100.0],
+    [3000.0, 2500.0, 300.0, 2000.0],
+    [3000.0, 800.0, 2600.0, 500.0],
+])
+WEIGHTS = np.array([10.0, 20.0, 30.0, 40.0])
+EXISTING = np.array([True, False, False, False])
+
+
+# Within 1000 m, with column 0 open: adding 1 covers rows 0, 1, 3 (70 persons), 2 covers rows 0
+# and 2 (40), 3 covers rows 0 and 3 (50); adding the pair 1 + 2 covers everyone (100).
+# Persons × metres to the nearest open column: adding 1 costs 1000 + 8000 + 75000 + 32000 =
+# 116000, 2 costs 164000, 3 costs 1000 + 22000 + 60000 + 20000 = 103000; the pair 1 + 2 costs
+# 1000 + 8000 + 9000 + 32000 = 50000 (1 + 3: 89000, 2 + 3: 52000).
+@pytest.mark.parametrize(("objective", "k", "chosen", "value"), [
+    ("coverage", 1, [1], 70.0),
+    ("median", 1, [3], 103000.0),
+    ("coverage", 2, [1, 2], 100.0),
+    ("median", 2, [1, 2], 50000.0),
+])
+def test_cost_matrix_known_optimum(objective, k, chosen, value):
+    opt = SiteOptimiser.from_cost_matrix(COST_M, WEIGHTS, service_distance_m=1000.0, k=k,
+                                         objective=objective, existing=EXISTING)
+    assert opt.status is None and opt.chosen is None
+    assert opt.solve(time_limit_s=10) is opt
+    assert opt.status == "optimal" and opt.solver_status == "Optimal"
+    assert opt.chosen.tolist() == chosen  # ranked: column 1 adds 60 persons, column 2 adds 30
+    assert opt.open.tolist() == [0, *chosen]
+    assert opt.objective_value == pytest.approx(value)
+    assert opt.covered_by_existing_weight == 10.0
+    assert opt.result is None
+
+
+def test_cost_matrix_coverage_and_assignment():
+    opt = SiteOptimiser.from_cost_matrix(COST_M, WEIGHTS, service_distance_m=1000.0, k=1,
+                                         existing=EXISTING).solve()
+    assert opt.covered.tolist() == [True, True, False, True]
+    assert opt.covered_by.tolist() == [0, 1, -1, 1]
+    assert opt.assignment.tolist() == [0, 1, 1, 1]
+    np.testing.assert_array_equal(opt.distance_m, [100.0, 400.0, 2500.0, 800.0])
+    assert (opt.total_weight, opt.covered_weight) == (100.0, 70.0)
+    with pytest.raises(SolverError, match="from_geodataframe"):
+        opt.layers()
+
+
+def test_cost_matrix_without_existing_and_out_of_reach_pairs():
+    cost = COST_M.copy()
+    cost[2, :2] = np.inf  # row 2 cannot reach columns 0 and 1 at all
+    opt = SiteOptimiser.from_cost_matrix(cost, WEIGHTS, service_distance_m=1000.0, k=2).solve()
+    # no column is fixed: 1 + 2 still covers everyone
+    assert opt.chosen.tolist() == [1, 2] and opt.objective_value == 100.0
+    with pytest.raises(InputError, match="finite cost"):
+        SiteOptimiser.from_cost_matrix(cost, WEIGHTS, k=1, objective="median")
+
+
+def test_cost_matrix_problems_reported_together():
+    with pytest.raises(InputError) as info:
+        SiteOptimiser.from_cost_matrix(COST_M, WEIGHTS[:3], service_distance_m=0.0, k=4,
+                                       objective="centre", existing=EXISTING)
+    text = str(info.value)
+    assert text.startswith("4 problems found")
+    for part in ("3 weight(s) for 4 demand row(s)", "above 0 m", "unknown objective 'centre'",
+                 "cannot choose 4 new site(s) from 3 candidate(s)"):
+        assert part in text
+    with pytest.raises(InputError, match="0 or more"):
+        SiteOptimiser.from_cost_matrix(-COST_M, WEIGHTS, k=1)
 
 
 # --- suitability and candidates on a tiny raster ----------------------------------------------
@@ -284,7 +380,7 @@ def test_plan_sites_on_tiny_scenario(worst, monkeypatch):
     centres = gpd.GeoDataFrame({"centre_id": ["A"], "status": ["open"], "persons": [0],
                                 "capacity_persons": [10], "flood_status": ["dry"]},
                                geometry=[Point(X0 + 95, Y0 - 50)], crs=UTM)
-    res, suit = plan_sites(demand, centres, k=1, scenario_worst=worst, radius_m=200,
+    res, suit = plan_sites(demand, centres, k=1, scenario_worst=worst, service_distance_m=200,
                            time_limit_s=10)
     assert suit is not None and not suit.mask[:, :5].any() and suit.mask[:, 5:].all()
     # A takes 10 of 40; the new site must cover the other 30
@@ -296,4 +392,4 @@ def test_plan_sites_on_tiny_scenario(worst, monkeypatch):
         plan_sites(demand, centres, k=1)
     centres["capacity_persons"] = [100]
     with pytest.raises(InputError, match="take everyone within reach"):
-        plan_sites(demand, centres, k=1, scenario_worst=worst, radius_m=200)
+        plan_sites(demand, centres, k=1, scenario_worst=worst, service_distance_m=200)

@@ -136,7 +136,7 @@ def test_flood_aware_assignment_exceeds_straight_line(tmp_path):
     assert row.travel_min == pytest.approx(6 * CELL * math.sqrt(2) * WALK)
     assert row.centre_id == "C"
     # 12.7 min is beyond 700 m walked (10.5 min): too far by travel, not by straight line
-    short = assign(demand, centres, scenario=scen, mode="flood-aware", max_distance_m=700)
+    short = assign(demand, centres, scenario=scen, mode="flood-aware", service_distance_m=700)
     assert short.assignments.iloc[0].unserved_reason == "too_far"
     assert not aware.catchments.empty and aware.catchments.iloc[0].centre_id == "C"
 
