@@ -22,20 +22,10 @@ __all__ = ["InputRecord", "Provenance", "build_provenance", "crecida_version"]
 
 
 def crecida_version() -> str:
-    """Crecida's version: the installed package's, else ``pyproject.toml``'s, else "unknown"."""
-    from importlib import metadata
+    """Crecida's version (``geo.__version__``, the one place it is written)."""
+    import geo
 
-    try:
-        return metadata.version("crecida")
-    except metadata.PackageNotFoundError:
-        pass
-    pyproject = Path(__file__).resolve().parent.parent / "pyproject.toml"
-    try:
-        import tomllib
-
-        return str(tomllib.loads(pyproject.read_text("utf-8"))["project"]["version"])
-    except (OSError, KeyError, ValueError):
-        return "unknown"
+    return geo.__version__
 
 
 @dataclass(frozen=True)
