@@ -6,11 +6,17 @@ solver that gives up), so callers that already catch built-ins keep working.
 
 Loaders gather every problem they find and raise one :class:`InputError` that lists them all;
 each :class:`Problem` says what is wrong, where (file, row, column) and how to fix it.
+
+Messages exist in Spanish and English: a problem made with :meth:`Problem.keyed` carries a key
+of :mod:`geo.i18n` (``msg.<key>``, and ``fix.<key>`` when there is a fix) and its parameters;
+``str()`` gives the English text (for logs), :meth:`Problem.text` and :func:`localise` the text
+in the user's language. Notes (changes made to usable input) are keyed problems too, or plain
+strings in older code.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 __all__ = [
     "CRSError",
@@ -22,6 +28,7 @@ __all__ = [
     "OverlapError",
     "Problem",
     "SolverError",
+    "localise",
 ]
 
 
@@ -41,6 +48,10 @@ class Problem:
         Column name, if any.
     fix
         How to fix it.
+    key
+        Key of the message in :mod:`geo.i18n` (``msg.<key>``/``fix.<key>``), when it has one.
+    params
+        Values of the message's ``{placeholders}``, as sorted ``(name, value)`` pairs.
     """
 
     message: str
@@ -48,19 +59,48 @@ class Problem:
     row: int | None = None
     column: str | None = None
     fix: str | None = None
+    key: str | None = None
+    params: tuple[tuple[str, object], ...] = ()
 
-    def __str__(self) -> str:
+    @classmethod
+    def keyed(cls, key: str, *, source: str | None = None, row: int | None = None,
+              column: str | None = None, **params: object) -> Problem:
+        """A problem whose words come from :mod:`geo.i18n` (``msg.<key>``, ``fix.<key>``)."""
+        from geo.i18n import STRINGS, t
+
+        fix = t(f"fix.{key}", "en", **params) if f"fix.{key}" in STRINGS else None
+        return cls(t(f"msg.{key}", "en", **params), source, row, column, fix, key,
+                   tuple(sorted(params.items())))
+
+    def text(self, lang: str = "en") -> str:
+        """The problem in ``lang`` (``es`` or ``en``): where, what, and how to fix it."""
+        from geo.i18n import STRINGS, t
+
+        message, fix = self.message, self.fix
+        if self.key is not None:
+            values = dict(self.params)
+            message = t(f"msg.{self.key}", lang, **values)
+            if f"fix.{self.key}" in STRINGS:
+                fix = t(f"fix.{self.key}", lang, **values)
         where = []
         if self.source:
             where.append(str(self.source))
         if self.row is not None:
-            where.append(f"row {self.row}")
+            where.append(t("where.row", lang, row=self.row))
         if self.column:
-            where.append(f"column '{self.column}'")
-        text = f"{', '.join(where)}: {self.message}" if where else self.message
-        if self.fix:
-            text += f" — {self.fix}"
+            where.append(t("where.column", lang, column=self.column))
+        text = f"{', '.join(where)}: {message}" if where else message
+        if fix:
+            text += f" — {fix}"
         return text
+
+    def __str__(self) -> str:
+        return self.text("en")
+
+
+def localise(item: Problem | str, lang: str = "en") -> str:
+    """A problem or note in ``lang`` (plain strings are returned as they are)."""
+    return item.text(lang) if isinstance(item, Problem) else str(item)
 
 
 class CrecidaError(Exception):
@@ -84,16 +124,18 @@ class InputError(CrecidaError, ValueError):
         elif isinstance(problems, Problem):
             problems = [problems]
         self.problems: list[Problem] = [
-            p if p.source or not source else Problem(p.message, source, p.row, p.column, p.fix)
-            for p in problems
+            p if p.source or not source else replace(p, source=source) for p in problems
         ]
-        super().__init__(self._text())
+        super().__init__(self.text("en"))
 
-    def _text(self) -> str:
+    def text(self, lang: str = "en") -> str:
+        """Every problem, in ``lang``."""
+        from geo.i18n import t
+
         if len(self.problems) == 1:
-            return str(self.problems[0])
-        lines = [f"{len(self.problems)} problems found:"]
-        lines += [f"  - {p}" for p in self.problems]
+            return self.problems[0].text(lang)
+        lines = [t("where.problems_found", lang, n=len(self.problems))]
+        lines += [f"  - {p.text(lang)}" for p in self.problems]
         return "\n".join(lines)
 
 

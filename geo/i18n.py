@@ -415,6 +415,18 @@ STRINGS.update({
 })
 
 
+# --- where a problem is, and the problems' own words (geo.errors.Problem.keyed) -------------
+STRINGS.update({
+    "where.row": {"es": "fila {row}", "en": "row {row}"},
+    "where.column": {"es": "columna '{column}'", "en": "column '{column}'"},
+    "where.problems_found": {"es": "{n} problemas encontrados:", "en": "{n} problems found:"},
+    "msg.not_a_number": {"es": "'{value}' no es un número", "en": "'{value}' is not a number"},
+    "fix.not_a_number": {"es": "escriba un número simple", "en": "write a plain number"},
+    "msg.value_missing": {"es": "falta el valor", "en": "value missing"},
+    "fix.value_missing": {"es": "complete el valor", "en": "fill in the value"},
+})
+
+
 def t(key: str, lang: str = DEFAULT_LANGUAGE, /, **values: object) -> str:
     """The text for ``key`` in ``lang`` with ``{placeholders}`` filled from ``values``.
 

@@ -73,24 +73,13 @@ def parse_numbers(
         blank = text.isin(_BLANKS)
     for pos in np.flatnonzero(parsed.isna().to_numpy() & ~blank.to_numpy()):
         problems.append(
-            Problem(
-                f"'{text.iloc[pos]}' is not a number",
-                source=label,
-                row=int(pos) + 1,
-                column=column,
-                fix="write a plain number",
-            )
+            Problem.keyed("not_a_number", source=label, row=int(pos) + 1, column=column,
+                          value=text.iloc[pos])
         )
     if required:
         for pos in np.flatnonzero(blank.to_numpy()):
             problems.append(
-                Problem(
-                    "value missing",
-                    source=label,
-                    row=int(pos) + 1,
-                    column=column,
-                    fix="fill in the value",
-                )
+                Problem.keyed("value_missing", source=label, row=int(pos) + 1, column=column)
             )
     return parsed
 

@@ -1,0 +1,49 @@
+"""Problems carry their words in Spanish and English (geo.errors with geo.i18n)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from geo.errors import InputError, Problem, localise
+from geo.i18n import STRINGS
+from geo.io.validate import parse_numbers
+
+
+def test_a_keyed_problem_reads_in_both_languages_with_where_and_fix():
+    p = Problem.keyed("not_a_number", source="sitios.csv", row=3, column="latitud", value="abc")
+    assert str(p) == "sitios.csv, row 3, column 'latitud': 'abc' is not a number — write a " \
+                     "plain number"
+    assert p.text("es") == "sitios.csv, fila 3, columna 'latitud': 'abc' no es un número — " \
+                           "escriba un número simple"
+    assert localise(p, "es") == p.text("es")
+    assert localise("a plain note", "es") == "a plain note"
+
+
+def test_an_input_error_lists_every_problem_in_the_language_asked():
+    err = InputError([Problem.keyed("value_missing", source="a.csv", row=1, column="x"),
+                      Problem.keyed("value_missing", source="a.csv", row=2, column="x")])
+    assert err.text("es").splitlines() == [
+        "2 problemas encontrados:",
+        "  - a.csv, fila 1, columna 'x': falta el valor — complete el valor",
+        "  - a.csv, fila 2, columna 'x': falta el valor — complete el valor",
+    ]
+    assert str(err).startswith("2 problems found:")
+
+
+def test_the_number_parser_reports_keyed_problems():
+    import pandas as pd
+
+    problems: list[Problem] = []
+    parse_numbers(pd.Series(["1", "x"]), column="personas", label="f.csv", problems=problems)
+    assert [(p.key, p.row, p.column, dict(p.params)) for p in problems] == [
+        ("not_a_number", 2, "personas", {"value": "x"})]
+
+
+@pytest.mark.parametrize("key", sorted(k for k in STRINGS if k.startswith(("msg.", "fix."))))
+def test_every_message_has_both_languages_and_the_same_placeholders(key):
+    entry = STRINGS[key]
+    assert set(entry) == {"es", "en"} and all(entry.values())
+    fields = {lang: set(re.findall(r"{(\w+)", text)) for lang, text in entry.items()}
+    assert fields["es"] == fields["en"], key
