@@ -48,7 +48,8 @@ def test_parse_numbers_of_a_numeric_column():
     got = v.parse_numbers(pd.Series([1, None, 3.5]), column="c", label=LABEL,
                           problems=problems, required=True)
     np.testing.assert_array_equal(got, [1.0, np.nan, 3.5])
-    assert [str(p) for p in problems] == [str(Problem("value missing", LABEL, 2, "c", "fill in the value"))]
+    expected = Problem("value missing", LABEL, 2, "c", "fill in the value")
+    assert [str(p) for p in problems] == [str(expected)]
 
 
 def test_numeric_if_all_converts_a_column_of_numbers_and_blanks():
