@@ -51,7 +51,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
-import itertools
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -65,6 +64,7 @@ from rasterio.features import rasterize
 from rasterio.windows import Window
 
 from geo import settings
+from geo.depth import class_index, depth_classes
 from geo.errors import OverlapError, Problem
 from geo.flood import FloodScenario
 from geo.raster import RasterSource, gdal_env, read_band
@@ -74,7 +74,6 @@ __all__ = [
     "cell_areas_m2",
     "check_overlap",
     "clear_label_cache",
-    "depth_class_names",
     "geometry_areas_m2",
     "zonal_flood_stats",
 ]
@@ -218,12 +217,6 @@ def check_overlap(bounds: Sequence[float], raster: RasterSource, *, what: str) -
         f"(extent {fmt(raster.bounds)}); both extents in the raster's CRS {raster.crs}",
         source=what, fix="check that both layers cover the same area and have the right CRS",
     ))
-
-
-def depth_class_names(edges_m: Sequence[float]) -> list[str]:
-    """Column suffixes for depth classes: ``0_1_to_0_5``, ``0_5_to_1_5``, ``over_1_5``."""
-    txt = [f"{float(e):g}".replace(".", "_").replace("-", "minus_") for e in edges_m]
-    return [f"{a}_to_{b}" for a, b in itertools.pairwise(txt)] + [f"over_{txt[-1]}"]
 
 
 def _windows(height: int, width: int) -> list[Window]:
@@ -579,14 +572,6 @@ def clear_label_cache() -> None:
 # ---------------------------------------------------------------------------------------------
 # Accumulation
 # ---------------------------------------------------------------------------------------------
-def _depth_class(depth_m: np.ndarray, edges: np.ndarray) -> np.ndarray:
-    """Number of class edges ≤ each depth (``searchsorted(edges, d, "right")``, faster)."""
-    cls = np.zeros(depth_m.shape, dtype=np.uint8 if edges.size < 255 else np.intp)
-    for edge in edges.astype(depth_m.dtype):
-        cls += depth_m >= edge
-    return cls
-
-
 def _raise_max(max_depth_m: np.ndarray, lab: np.ndarray, depth_m: np.ndarray) -> None:
     """``max_depth_m[lab] = max(max_depth_m[lab], depth_m)``, per polygon."""
     # ufunc.at takes its fast path only when the dtypes match (float64 on both sides), and
@@ -646,7 +631,7 @@ def _accumulate(acc: ZonalStats, lab: np.ndarray, d: np.ndarray, wt: np.ndarray 
         # One bincount gives the flooded count and the depth classes (bucket 0: below the
         # first edge).
         cls = lf * (k + 1)
-        cls += _depth_class(df, edges)
+        cls += class_index(df, edges)
         both = _bc(cls, None, n * (k + 1)).reshape(n, k + 1)
         counts = both.sum(axis=1)
         acc.flooded_cells += counts
@@ -683,7 +668,7 @@ def _accumulate(acc: ZonalStats, lab: np.ndarray, d: np.ndarray, wt: np.ndarray 
     mm = fin if max_mask is None else fin & max_mask[fl]
     if mm.any():
         _raise_max(acc.max_depth_m, lf[mm], df[mm].astype(np.float64))
-    cls = _depth_class(dfin, edges).astype(np.intp) - 1
+    cls = class_index(dfin, edges).astype(np.intp) - 1
     inc = cls >= 0
     cidx = lfin[inc] * k + cls[inc]
     if wfin is None:
@@ -784,7 +769,8 @@ def zonal_flood_stats(
     exact
         Weight cells by their covered share instead of the centre-in rule.
     depth_classes_m
-        Increasing class edges in metres; ``settings.DEPTH_CLASSES_M``.
+        Lower edges of the depth classes in metres, increasing; default the classes at
+        ``threshold_m`` (:func:`geo.depth.depth_classes`), whose first edge is the threshold.
     population
         Optional population counts raster, sampled at the flood cell centres.
     progress
@@ -798,8 +784,8 @@ def zonal_flood_stats(
     if not scenarios:
         return []
     threshold_m = settings.FLOOD_THRESHOLD_M if threshold_m is None else float(threshold_m)
-    edges = np.asarray(settings.DEPTH_CLASSES_M if depth_classes_m is None else depth_classes_m,
-                       dtype=np.float64)
+    edges = np.asarray(depth_classes(threshold_m).edges_m if depth_classes_m is None
+                       else depth_classes_m, dtype=np.float64)
     grid = scenarios[0].raster
     for sc in scenarios[1:]:
         if not sc.raster.same_grid(grid):
