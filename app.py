@@ -29,6 +29,7 @@ from geo.exposure import ExposureResult, assess
 from geo.i18n import LANGUAGES, t
 from geo.inputs import Inputs, load_inputs
 from layers.flood import FloodOverlay, flood_overlay
+from layers.html import WRITERS as HTML_WRITERS
 from layers.map import MAP_HEIGHT_PX, build_map
 
 
@@ -582,7 +583,7 @@ def export_view(inputs: Inputs, result: ExposureResult, params: dict, lang: str)
             try:
                 export.export(picked, out, provenance=provenance,
                                flood=inputs.scenarios[name], scenario=name, lang=lang,
-                               threshold_m=params["threshold_m"])
+                               threshold_m=params["threshold_m"], writers=HTML_WRITERS)
             except CrecidaError as exc:
                 st.error(str(exc))
                 return

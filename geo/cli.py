@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from geo import settings
@@ -23,10 +23,15 @@ FLOOD_STATUS_COL = "flood_status"
 """Column of the exposure engine's per-scenario flood status."""
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code."""
+def main(argv: Sequence[str] | None = None, *, writers: Mapping | None = None) -> int:
+    """Run the command line; returns the exit code.
+
+    ``writers`` are handed to :func:`geo.export.export` (``layers.html.main`` passes the
+    HTML map's writer, which geo/ cannot import).
+    """
     parser = _parser()
     args = parser.parse_args(argv)
+    args.writers = writers
     if not getattr(args, "handler", None):
         parser.print_help(sys.stderr)
         return EXIT_BAD_INPUT
@@ -138,7 +143,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--layer",
         metavar="NAME",
-        help="layer for one-layer formats (.geojson, .csv); default centres_exposure",
+        help="layer for one-layer formats (.geojson, .csv); without it every layer is "
+        "written, one file each, to PATH.zip",
     )
     _add_out(p, "PATH (.gpkg .geojson .shp.zip .kml .kmz .csv .tif .html .png .pdf)")
     p.set_defaults(handler=_cmd_export)
@@ -474,6 +480,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
         layer=args.layer,
         lang=args.lang,
         threshold_m=args.threshold,
+        writers=args.writers,
     )
     print(f"wrote {out} ({export.export_format(out)}; scenario {flood.name})")
     return EXIT_OK
