@@ -10,6 +10,7 @@ Modules, one per concern (none imports ``layers/``; the HTML map's writer is han
 - :mod:`~geo.export.raster` — classified-depth COG and depth-class polygons of the flood
 - :mod:`~geo.export.styles` — QGIS QML and OGC SLD styles
 - :mod:`~geo.export.briefing` — the printable briefing map (PNG, PDF; imports matplotlib)
+- :mod:`~geo.export.texts` — labels from :mod:`geo.i18n` with a fallback for data names
 - :mod:`~geo.export.atomic` — every file is written to a temporary name and renamed into place
   (``os.replace``), so a reader never sees half a file and a failed export leaves the old one.
 
