@@ -1,8 +1,9 @@
 # Crecida — two commands do all the set-up on a fresh machine:
 #   make run    start the app on the bundled synthetic Iquitos sample
 #   make test   run the test suite
-# Both create .venv the first time: `run` installs the pinned runtime lock (requirements.txt),
-# `test` adds the pinned test tools (requirements-test.txt).
+# Both create .venv the first time: `run` installs the pinned runtime lock (requirements.txt)
+# and Crecida itself as an editable package (its `crecida` command and export writers); `test`
+# adds the pinned test tools (requirements-test.txt).
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -15,6 +16,7 @@ $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps --editable .
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed requirements-test.txt

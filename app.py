@@ -28,6 +28,7 @@ from geo.errors import CrecidaError, CrecidaWarning, InputError, Problem
 from geo.i18n import LANGUAGES, t
 from geo.inputs import Inputs, load_inputs
 from layers.flood import FloodOverlay, flood_overlay
+from layers.html import WRITERS as HTML_WRITERS
 from layers.map import MAP_HEIGHT_PX, build_map
 
 UPLOAD_DIR = Path(tempfile.gettempdir()) / "crecida_uploads"
@@ -492,12 +493,6 @@ def sites_view(run: PlanningRun, params: dict, lang: str) -> None:
                  hide_index=True)
 
 
-def _html_writers() -> dict:
-    from layers.html import WRITERS
-
-    return WRITERS
-
-
 def export_view(run: PlanningRun, params: dict, lang: str) -> None:
     st.caption(t("export_intro", lang))
     name = params["scenario"]
@@ -526,7 +521,7 @@ def export_view(run: PlanningRun, params: dict, lang: str) -> None:
             out = Path(tmp) / f"crecida_{_safe_name(name)}{fmt}"
             try:
                 run.export(out, scenario=name, include=chosen, sites=plan, areas=areas,
-                           lang=lang, producer="Crecida app", writers=_html_writers())
+                           lang=lang, producer="Crecida app", writers=HTML_WRITERS)
             except CrecidaError as exc:
                 st.error(str(exc))
                 return

@@ -319,11 +319,15 @@ def run_from_args(args: argparse.Namespace, *, desc: str):
 
 
 def export_writers() -> dict[str, Callable]:
-    """Writers for extra export formats, registered by other packages as entry points of
-    :data:`WRITER_ENTRY_POINTS` (name: the extension, value: ``module:function``)."""
+    """Writers for extra export formats, by kind or extension, from other packages: each entry
+    point of the group :data:`WRITER_ENTRY_POINTS` names a mapping of them (``layers.html``
+    registers the standalone HTML map this way, as ``geo`` never imports ``layers``)."""
     from importlib.metadata import entry_points
 
-    return {ep.name: ep.load() for ep in entry_points(group=WRITER_ENTRY_POINTS)}
+    writers: dict[str, Callable] = {}
+    for ep in entry_points(group=WRITER_ENTRY_POINTS):
+        writers.update(ep.load())
+    return writers
 
 
 def progress_bar(desc: str) -> Callable[[int, int, str], None] | None:

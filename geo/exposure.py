@@ -25,10 +25,12 @@ Communities (:func:`assess_communities`)
     ``nodata_area_m2`` (its cells with and without data), ``flooded_area_m2``,
     ``flooded_fraction`` (flooded ÷ observed area), ``max_depth_m`` and ``mean_depth_m`` over
     flooded cells (area-weighted; NaN for extent rasters), ``area_m2_<class>`` per depth class
-    (flooded cells only), ``pop_exposed`` (``population`` × flooded fraction, or with a
-    population raster the population of the flooded cells), ``displaced_est`` (exposed people
-    × the displacement rate of their depth class; flooded cells shallower than the first class
-    edge get rate 0; for extent rasters × ``settings.EXTENT_DISPLACEMENT_RATE``).
+    at the threshold (:mod:`geo.depth`: ``area_m2_0_1_to_0_5``, ``area_m2_0_5_to_1_5``,
+    ``area_m2_over_1_5`` at 0.1 m; ``area_m2_0_7_to_1_5``, ``area_m2_over_1_5`` at 0.7 m),
+    ``pop_exposed`` (``population`` × flooded fraction, or with a population raster the
+    population of the flooded cells), ``displaced_est`` (exposed people × the displacement rate
+    of their depth class — the rate of the configured class it lies in, 0 below the first
+    configured edge; for extent rasters × ``settings.EXTENT_DISPLACEMENT_RATE``).
     Null, empty and zero-area polygons give no rows.
 """
 
@@ -46,6 +48,7 @@ import shapely
 from rasterio.windows import Window
 
 from geo import settings
+from geo.depth import DepthClasses, depth_classes
 from geo.errors import InputError, Problem
 from geo.flood import FloodScenario
 from geo.needs import needs_table
@@ -53,10 +56,10 @@ from geo.raster import RasterSource, gdal_env
 from geo.schema import FLOOD_STATUSES
 from geo.zonal import (
     ZonalStats,
-    _grid_key,
     check_overlap,
-    depth_class_names,
     geometry_areas_m2,
+    grid_key,
+    raster_windows,
     zonal_flood_stats,
 )
 
@@ -96,26 +99,6 @@ def _scenario_items(
     if isinstance(scenarios, Mapping):
         return [(str(k), v) for k, v in scenarios.items()]
     return [(sc.name, sc) for sc in scenarios]
-
-
-def _rates(displacement_rates, depth_classes_m) -> tuple[np.ndarray, np.ndarray]:
-    edges = np.asarray(settings.DEPTH_CLASSES_M if depth_classes_m is None else depth_classes_m,
-                       dtype=np.float64)
-    rates = np.asarray(settings.DISPLACEMENT_RATE_BY_CLASS if displacement_rates is None
-                       else displacement_rates, dtype=np.float64)
-    problems = []
-    if edges.ndim != 1 or edges.size == 0 or np.any(np.diff(edges) <= 0):
-        problems.append(Problem(f"depth classes {edges.tolist()} must be increasing edges (m)",
-                                fix="e.g. 0.1,0.5,1.5"))
-    if rates.shape != edges.shape:
-        problems.append(Problem(
-            f"{rates.size} displacement rates for {edges.size} depth classes",
-            fix="give one rate per class"))
-    elif np.any((rates < 0) | (rates > 1)):
-        problems.append(Problem("displacement rates must be between 0 and 1"))
-    if problems:
-        raise InputError(problems, source="exposure options")
-    return edges, rates
 
 
 # ---------------------------------------------------------------------------------------------
@@ -162,8 +145,9 @@ def _polygonal(geom) -> Any:
 
 
 def _community_frame(prep: _PreparedPolygons, name: str, scenario: FloodScenario,
-                     stats: ZonalStats, edges: np.ndarray, rates: np.ndarray,
+                     stats: ZonalStats, classes: DepthClasses,
                      population: RasterSource | None) -> gpd.GeoDataFrame:
+    rates = np.asarray(classes.rates, dtype=np.float64)
     observed = stats.observed_area_m2
     with np.errstate(invalid="ignore", divide="ignore"):
         fraction = np.where(observed > 0, stats.flooded_area_m2 / observed, np.nan)
@@ -193,7 +177,7 @@ def _community_frame(prep: _PreparedPolygons, name: str, scenario: FloodScenario
         "max_depth_m": stats.max_depth_m if scenario.has_depth else np.nan,
         "mean_depth_m": mean_depth if scenario.has_depth else np.nan,
     }
-    for k, cname in enumerate(depth_class_names(edges)):
+    for k, cname in enumerate(classes.column_suffixes()):
         cols[f"area_m2_{cname}"] = stats.class_area_m2[:, k] if scenario.has_depth else np.nan
     cols.update({
         "pop_exposed": pop_exposed,
@@ -206,11 +190,12 @@ def _community_frame(prep: _PreparedPolygons, name: str, scenario: FloodScenario
     return out[[c for c in out.columns if c != geom_col] + [geom_col]]
 
 
-def _empty_communities(communities: gpd.GeoDataFrame, edges: np.ndarray) -> gpd.GeoDataFrame:
+def _empty_communities(communities: gpd.GeoDataFrame, classes: DepthClasses
+                       ) -> gpd.GeoDataFrame:
     out = communities.iloc[0:0].copy()
     names = ["scenario", "area_m2", "observed_area_m2", "nodata_area_m2", "flooded_area_m2",
              "flooded_fraction", "max_depth_m", "mean_depth_m",
-             *[f"area_m2_{c}" for c in depth_class_names(edges)],
+             *[f"area_m2_{c}" for c in classes.column_suffixes()],
              "pop_exposed", "displaced_est", "not_covered_area_m2"]
     for n in names:
         out[n] = pd.Series(dtype="str" if n == "scenario" else "float64")
@@ -247,7 +232,9 @@ def assess_communities(
     population
         Optional population-count raster, sampled at flood cell centres (see :mod:`geo.zonal`).
     depth_classes_m, displacement_rates
-        Class edges (m) and one displacement rate per class; settings defaults.
+        Configured class edges (m) and one displacement rate per class (default
+        ``settings.DEPTH_CLASSES_M`` and ``settings.DISPLACEMENT_RATE_BY_CLASS``); the classes
+        used start at the threshold (:func:`geo.depth.depth_classes`).
     labels
         Scenario label written in the ``scenario`` column (default: the scenario's name).
 
@@ -262,17 +249,17 @@ def assess_communities(
     OverlapError
         The communities and the raster do not overlap.
     """
-    edges, rates = _rates(displacement_rates, depth_classes_m)
+    classes = depth_classes(threshold_m, classes_m=depth_classes_m, rates=displacement_rates)
     notes: list[str] = []
     prep = _prepare_polygons(communities, scenario.raster, notes=notes)
     label = scenario.name if labels is None else labels
     if prep.geoms.size == 0:
-        out = _empty_communities(communities, edges)
+        out = _empty_communities(communities, classes)
     else:
-        stats = zonal_flood_stats(prep.geoms, [scenario], threshold_m=threshold_m, exact=exact,
-                                  depth_classes_m=edges, population=population,
-                                  progress=progress)[0]
-        out = _community_frame(prep, label, scenario, stats, edges, rates, population)
+        stats = zonal_flood_stats(prep.geoms, [scenario], threshold_m=classes.threshold_m,
+                                  exact=exact, depth_classes_m=classes.edges_m,
+                                  population=population, progress=progress)[0]
+        out = _community_frame(prep, label, scenario, stats, classes, population)
     out.attrs["notes"] = notes
     return out
 
@@ -547,20 +534,18 @@ def assess(
         Frames in EPSG:4326.
     """
     items = _scenario_items(scenarios)
-    edges, rates = _rates(displacement_rates, depth_classes_m)
+    classes = depth_classes(threshold_m, classes_m=depth_classes_m, rates=displacement_rates)
     centres = _empty_points() if centres is None else centres
     communities = _empty_polygons() if communities is None else communities
     notes: list[str] = []
     groups: dict[tuple, list[tuple[str, FloodScenario]]] = {}
     for name, sc in items:
-        groups.setdefault(_grid_key(sc.raster), []).append((name, sc))
+        groups.setdefault(grid_key(sc.raster), []).append((name, sc))
         notes.extend(n for n in sc.notes if n not in notes)
     steps = {"done": 0, "total": 0}
-    from geo.zonal import _windows
-
     for members in groups.values():
         r = members[0][1].raster
-        steps["total"] += len(members) + (len(_windows(r.height, r.width))
+        steps["total"] += len(members) + (len(raster_windows(r.height, r.width))
                                           if len(communities) else 0)
 
     def tick(message: str, n: int = 1) -> None:
@@ -582,11 +567,11 @@ def assess(
                         progress(min(steps["done"], steps["total"]), steps["total"], msg)
 
                 stats = zonal_flood_stats(prep.geoms, [sc for _, sc in members],
-                                          threshold_m=threshold_m, exact=exact,
-                                          depth_classes_m=edges, population=population,
-                                          progress=window_tick)
+                                          threshold_m=classes.threshold_m, exact=exact,
+                                          depth_classes_m=classes.edges_m,
+                                          population=population, progress=window_tick)
                 for (name, sc), st in zip(members, stats, strict=True):
-                    comm_parts[name] = _community_frame(prep, name, sc, st, edges, rates,
+                    comm_parts[name] = _community_frame(prep, name, sc, st, classes,
                                                         population)
         for name, sc in members:
             if len(centres):
@@ -598,7 +583,7 @@ def assess(
             tick(f"centres under {name}")
     order = [name for name, _ in items]
     comm = _concat([comm_parts[n] for n in order if n in comm_parts],
-                   _empty_communities(communities, edges))
+                   _empty_communities(communities, classes))
     cen = _concat([centre_parts[n] for n in order if n in centre_parts],
                   _empty_centres(centres))
     districts = _district_totals(cen, comm, order)

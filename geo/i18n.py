@@ -221,6 +221,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "legend_flood": {"es": "Profundidad del agua", "en": "Water depth"},
     "legend_depth_range": {"es": "{low}–{high} m", "en": "{low}–{high} m"},
     "legend_depth_above": {"es": "más de {low} m", "en": "over {low} m"},
+    "legend_depth_below": {"es": "menos de {high} m", "en": "under {high} m"},
     "legend_water_unknown": {
         "es": "Agua (profundidad desconocida)", "en": "Water (depth unknown)",
     },

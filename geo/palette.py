@@ -18,9 +18,13 @@ STATUS_COLOURS: dict[str, str] = {
     "unknown": "#7f7f7f",
 }
 
-#: Fill colours of the flood-depth classes, shallow to deep (one per class of
-#: ``settings.DEPTH_CLASSES_M``; the last repeats for any extra class).
+#: Fill colours of the flood-depth classes, shallow to deep: one per configured class of
+#: ``settings.DEPTH_CLASSES_M`` (the last repeats for any extra class). A depth class derived at
+#: another threshold takes the colour of the configured class it lies in (:mod:`geo.depth`).
 DEPTH_CLASS_COLOURS: tuple[str, ...] = ("#9ecae1", "#4292c6", "#08306b")
+
+#: A depth class below the first configured edge (a flood threshold under 0.1 m).
+DEPTH_SHALLOW_COLOUR: str = "#deebf7"
 
 #: Water whose depth is unknown (0/1 extent rasters).
 WATER_UNKNOWN_DEPTH_COLOUR: str = "#3f8fd2"

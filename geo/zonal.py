@@ -51,7 +51,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
-import itertools
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -65,6 +64,7 @@ from rasterio.features import rasterize
 from rasterio.windows import Window
 
 from geo import settings
+from geo.depth import class_index, depth_classes
 from geo.errors import OverlapError, Problem
 from geo.flood import FloodScenario
 from geo.raster import RasterSource, gdal_env, read_band
@@ -74,8 +74,9 @@ __all__ = [
     "cell_areas_m2",
     "check_overlap",
     "clear_label_cache",
-    "depth_class_names",
     "geometry_areas_m2",
+    "grid_key",
+    "raster_windows",
     "zonal_flood_stats",
 ]
 
@@ -148,7 +149,7 @@ class ZonalStats:
 # ---------------------------------------------------------------------------------------------
 # Grid helpers
 # ---------------------------------------------------------------------------------------------
-def _grid_key(raster: RasterSource) -> tuple:
+def grid_key(raster: RasterSource) -> tuple:
     return (raster.crs.to_wkt(), tuple(raster.transform)[:6], raster.width, raster.height)
 
 
@@ -220,13 +221,7 @@ def check_overlap(bounds: Sequence[float], raster: RasterSource, *, what: str) -
     ))
 
 
-def depth_class_names(edges_m: Sequence[float]) -> list[str]:
-    """Column suffixes for depth classes: ``0_1_to_0_5``, ``0_5_to_1_5``, ``over_1_5``."""
-    txt = [f"{float(e):g}".replace(".", "_").replace("-", "minus_") for e in edges_m]
-    return [f"{a}_to_{b}" for a, b in itertools.pairwise(txt)] + [f"over_{txt[-1]}"]
-
-
-def _windows(height: int, width: int) -> list[Window]:
+def raster_windows(height: int, width: int) -> list[Window]:
     rows, cols = int(settings.WINDOW_ROWS), int(settings.ZONAL_WINDOW_COLS)
     return [Window(c0, r0, min(cols, width - c0), min(rows, height - r0))
             for r0 in range(0, height, rows) for c0 in range(0, width, cols)]
@@ -291,7 +286,7 @@ class _Zones:
                       >= _CELLS_PER_POLYGON_FOR_RUNS * self.n)
         labelled = (self._centre_windows() if by_polygon
                     else (self._label_window(w, exact=exact)
-                          for w in _windows(self.raster.height, self.raster.width)))
+                          for w in raster_windows(self.raster.height, self.raster.width)))
         for wl in labelled:
             if wl is None:
                 continue
@@ -559,7 +554,7 @@ def _zones_for(geoms: np.ndarray, raster: RasterSource) -> _Zones:
     digest = hashlib.sha1()
     for wkb in shapely.to_wkb(geoms):
         digest.update(wkb)
-    key = (_grid_key(raster), digest.hexdigest())
+    key = (grid_key(raster), digest.hexdigest())
     zones = _LABEL_CACHE.get(key)
     if zones is None:
         zones = _Zones(geoms, raster)
@@ -579,14 +574,6 @@ def clear_label_cache() -> None:
 # ---------------------------------------------------------------------------------------------
 # Accumulation
 # ---------------------------------------------------------------------------------------------
-def _depth_class(depth_m: np.ndarray, edges: np.ndarray) -> np.ndarray:
-    """Number of class edges ≤ each depth (``searchsorted(edges, d, "right")``, faster)."""
-    cls = np.zeros(depth_m.shape, dtype=np.uint8 if edges.size < 255 else np.intp)
-    for edge in edges.astype(depth_m.dtype):
-        cls += depth_m >= edge
-    return cls
-
-
 def _raise_max(max_depth_m: np.ndarray, lab: np.ndarray, depth_m: np.ndarray) -> None:
     """``max_depth_m[lab] = max(max_depth_m[lab], depth_m)``, per polygon."""
     # ufunc.at takes its fast path only when the dtypes match (float64 on both sides), and
@@ -646,7 +633,7 @@ def _accumulate(acc: ZonalStats, lab: np.ndarray, d: np.ndarray, wt: np.ndarray 
         # One bincount gives the flooded count and the depth classes (bucket 0: below the
         # first edge).
         cls = lf * (k + 1)
-        cls += _depth_class(df, edges)
+        cls += class_index(df, edges)
         both = _bc(cls, None, n * (k + 1)).reshape(n, k + 1)
         counts = both.sum(axis=1)
         acc.flooded_cells += counts
@@ -683,7 +670,7 @@ def _accumulate(acc: ZonalStats, lab: np.ndarray, d: np.ndarray, wt: np.ndarray 
     mm = fin if max_mask is None else fin & max_mask[fl]
     if mm.any():
         _raise_max(acc.max_depth_m, lf[mm], df[mm].astype(np.float64))
-    cls = _depth_class(dfin, edges).astype(np.intp) - 1
+    cls = class_index(dfin, edges).astype(np.intp) - 1
     inc = cls >= 0
     cidx = lfin[inc] * k + cls[inc]
     if wfin is None:
@@ -784,7 +771,8 @@ def zonal_flood_stats(
     exact
         Weight cells by their covered share instead of the centre-in rule.
     depth_classes_m
-        Increasing class edges in metres; ``settings.DEPTH_CLASSES_M``.
+        Lower edges of the depth classes in metres, increasing; default the classes at
+        ``threshold_m`` (:func:`geo.depth.depth_classes`), whose first edge is the threshold.
     population
         Optional population counts raster, sampled at the flood cell centres.
     progress
@@ -798,8 +786,8 @@ def zonal_flood_stats(
     if not scenarios:
         return []
     threshold_m = settings.FLOOD_THRESHOLD_M if threshold_m is None else float(threshold_m)
-    edges = np.asarray(settings.DEPTH_CLASSES_M if depth_classes_m is None else depth_classes_m,
-                       dtype=np.float64)
+    edges = np.asarray(depth_classes(threshold_m).edges_m if depth_classes_m is None
+                       else depth_classes_m, dtype=np.float64)
     grid = scenarios[0].raster
     for sc in scenarios[1:]:
         if not sc.raster.same_grid(grid):
@@ -816,7 +804,7 @@ def zonal_flood_stats(
     zones = _zones_for(sub_geoms, grid)
     sub_accs = [ZonalStats.zeros(sc.name, m, edges.size) for sc in scenarios]
     area = cell_areas_m2(grid)
-    total = len(_windows(grid.height, grid.width))
+    total = len(raster_windows(grid.height, grid.width))
     done = 0
     with gdal_env(), contextlib.ExitStack() as stack:
         handles = [stack.enter_context(sc.raster.open()) for sc in scenarios]

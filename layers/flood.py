@@ -4,7 +4,8 @@ Leaflet shows images in Web Mercator, so the depth raster is warped to EPSG:3857
 neighbour, the raster's own classes are never smoothed) at no more than ``max_size_px`` pixels on
 its longer side, reading from the raster's overviews when it has them: the cost does not grow
 with the raster's size. The result is a PNG (bytes) and its bounds in latitude/longitude, small
-enough to embed in the page and cheap to cache per scenario.
+enough to embed in the page and cheap to cache per scenario. Depth classes, their codes and
+colours are :mod:`geo.depth`'s, as in every export.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from rasterio.enums import Resampling
 from rasterio.vrt import WarpedVRT
 from rasterio.warp import calculate_default_transform, transform_bounds
 
-from geo import settings
+from geo.depth import NODATA, DepthClasses, depth_classes
 from geo.flood import FloodScenario
 from geo.raster import gdal_env
 from layers import style
@@ -45,66 +46,32 @@ class FloodOverlay:
         ``[[south, west], [north, east]]`` in degrees (EPSG:4326), as Leaflet wants them.
     width, height
         Image size in pixels.
-    classes
-        Index of each image pixel's class: -1 dry or no data, 0.. depth classes, and
-        ``len(class_edges_m)`` for water of unknown depth. Kept for tests and summaries.
-    class_edges_m
-        Lower edges of the depth classes in metres (the first is the flood threshold).
+    codes
+        :mod:`geo.depth` code of each image pixel (uint8): 0 dry, 1…n depth classes, n+1
+        water of unknown depth, :data:`geo.depth.NODATA` no data. Kept for tests and summaries.
+    depth_classes
+        The depth classes drawn (their legend is ``layers.legend.flood_section``).
     """
 
     png: bytes
     bounds: list[list[float]]
     width: int
     height: int
-    classes: np.ndarray
-    class_edges_m: tuple[float, ...]
+    codes: np.ndarray
+    depth_classes: DepthClasses
 
     @property
     def size_bytes(self) -> int:
         return len(self.png)
 
 
-def class_edges(
-    threshold_m: float, classes_m: tuple[float, ...] | None = None
-) -> tuple[float, ...]:
-    """Lower edges of the depth classes shown, starting at the flood threshold.
-
-    ``classes_m`` are the configured class edges (default ``settings.DEPTH_CLASSES_M``); the
-    first class starts at ``threshold_m`` and edges at or below the threshold are dropped.
-
-    >>> class_edges(0.1, (0.1, 0.5, 1.5))
-    (0.1, 0.5, 1.5)
-    >>> class_edges(0.7, (0.1, 0.5, 1.5))
-    (0.7, 1.5)
-    """
-    edges = settings.DEPTH_CLASSES_M if classes_m is None else classes_m
-    return (float(threshold_m), *(float(e) for e in edges if e > threshold_m))
-
-
-def classify_depth(depth_m: np.ndarray, edges_m: tuple[float, ...]) -> np.ndarray:
-    """Class index per cell: -1 dry (below the first edge) or no data (NaN), 0.. by depth,
-    and ``len(edges_m)`` for water of unknown depth (``+inf``, from 0/1 extents).
-
-    >>> classify_depth(np.array([np.nan, 0.0, 0.1, 0.49, 0.5, 2.0, np.inf]), (0.1, 0.5, 1.5))
-    array([-1, -1,  0,  0,  1,  2,  3], dtype=int8)
-    """
-    out = np.full(depth_m.shape, -1, dtype=np.int8)
-    with np.errstate(invalid="ignore"):
-        flooded = depth_m >= edges_m[0]
-        finite = flooded & np.isfinite(depth_m)
-    out[finite] = (np.searchsorted(np.asarray(edges_m[1:]), depth_m[finite], side="right")
-                   ).astype(np.int8)
-    out[flooded & np.isinf(depth_m)] = len(edges_m)
-    return out
-
-
-def _palette(n_classes: int) -> np.ndarray:
-    """RGBA rows: one per depth class, then unknown depth; indexed by class (row -1 = clear)."""
-    rows = [(*style.hex_to_rgb(style.depth_class_colour(i)), style.FLOOD_ALPHA)
-            for i in range(n_classes)]
-    rows.append((*style.hex_to_rgb(style.WATER_UNKNOWN_DEPTH_COLOUR), style.FLOOD_ALPHA))
-    rows.append((0, 0, 0, 0))
-    return np.asarray(rows, dtype=np.uint8)
+def _palette(classes: DepthClasses) -> np.ndarray:
+    """RGBA row per code (256 rows): class colours at the overlay's alpha, the rest clear."""
+    rows = np.zeros((256, 4), dtype=np.uint8)
+    for code, colour in classes.colours().items():
+        rows[code] = (*style.hex_to_rgb(colour), style.FLOOD_ALPHA)
+    rows[NODATA] = (0, 0, 0, 0)
+    return rows
 
 
 def _overview_level(ds: rasterio.io.DatasetReader, shrink: float) -> int | None:
@@ -177,7 +144,6 @@ def flood_overlay(
     scenario: FloodScenario,
     *,
     threshold_m: float | None = None,
-    classes_m: tuple[float, ...] | None = None,
     max_size_px: int = 2048,
 ) -> FloodOverlay:
     """Classify the scenario's depth and draw it as a semi-transparent RGBA PNG.
@@ -188,21 +154,19 @@ def flood_overlay(
         The flood scenario (its raster is read through overviews, never whole at full size
         unless it is smaller than ``max_size_px``).
     threshold_m
-        Depth from which a cell is drawn as flooded (default ``settings.FLOOD_THRESHOLD_M``).
-    classes_m
-        Depth class edges in metres (default ``settings.DEPTH_CLASSES_M``).
+        Depth from which a cell is drawn as flooded (default ``settings.FLOOD_THRESHOLD_M``);
+        the classes drawn are :func:`geo.depth.depth_classes` at this threshold.
     max_size_px
         Longest side of the image in pixels (keeps the page light).
     """
-    threshold = settings.FLOOD_THRESHOLD_M if threshold_m is None else threshold_m
-    edges = class_edges(threshold, classes_m)
+    classes = depth_classes(threshold_m)
     depth, bounds = read_depth_web_mercator(scenario, max_size_px=max_size_px)
-    classes = classify_depth(depth, edges)
-    rgba = _palette(len(edges))[classes]  # -1 picks the last (clear) row
+    codes = classes.classify(depth)
+    rgba = _palette(classes)[codes]
     buffer = io.BytesIO()
     Image.fromarray(rgba).save(buffer, format="PNG", optimize=True)
     return FloodOverlay(png=buffer.getvalue(), bounds=bounds, width=depth.shape[1],
-                        height=depth.shape[0], classes=classes, class_edges_m=edges)
+                        height=depth.shape[0], codes=codes, depth_classes=classes)
 
 
 def flood_layer(overlay: FloodOverlay, *, name: str, show: bool = True) -> ImageOverlay:

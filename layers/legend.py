@@ -13,6 +13,7 @@ from typing import Literal
 from branca.element import MacroElement
 from jinja2 import Template
 
+from geo.depth import DepthClasses
 from geo.i18n import t
 from geo.schema import FLOOD_STATUSES
 from layers import style
@@ -101,21 +102,13 @@ def _number(value: float) -> str:
     return f"{value:g}"
 
 
-def flood_section(edges_m: tuple[float, ...], *, lang: str, depth_known: bool = True
+def flood_section(classes: DepthClasses, *, lang: str, depth_known: bool = True
                   ) -> LegendSection:
-    """Depth classes of the flood overlay (``edges_m`` from ``layers.flood.class_edges``)."""
-    items = []
-    if depth_known:
-        for i, low in enumerate(edges_m):
-            if i + 1 < len(edges_m):
-                label = t("legend_depth_range", lang, low=_number(low),
-                          high=_number(edges_m[i + 1]))
-            else:
-                label = t("legend_depth_above", lang, low=_number(low))
-            items.append(LegendItem(style.depth_class_colour(i), label))
-    else:
-        items.append(LegendItem(style.WATER_UNKNOWN_DEPTH_COLOUR, t("legend_water_unknown", lang)))
-    return LegendSection(t("legend_flood", lang), tuple(items))
+    """Depth classes of the flood overlay (``FloodOverlay.depth_classes``), shallow to deep;
+    for a 0/1 extent (``depth_known=False``) one row, water of unknown depth."""
+    codes = classes.codes if depth_known else (classes.unknown,)
+    items = tuple(LegendItem(classes.colour(code), classes.label(code, lang)) for code in codes)
+    return LegendSection(t("legend_flood", lang), items)
 
 
 def centres_section(*, lang: str, statuses: tuple[str, ...] = FLOOD_STATUSES[:4]

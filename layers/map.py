@@ -142,7 +142,7 @@ def build_map(
         layer = flood_layer(flood, name=t("layer_flood", lang, scenario=flood_name))
         layer.options["pane"] = FLOOD_PANE
         layer.add_to(fmap)
-        sections.append(flood_section(flood.class_edges_m, lang=lang,
+        sections.append(flood_section(flood.depth_classes, lang=lang,
                                       depth_known=flood_depth_known))
     if communities is not None and not communities.empty:
         communities_layer(communities, lang=lang).add_to(fmap)

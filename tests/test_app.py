@@ -6,6 +6,8 @@ language). The map itself is checked in a real browser (``test_browser.py``).
 
 from __future__ import annotations
 
+import io
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -117,9 +119,21 @@ def test_export_view_prepares_a_geojson_download(app):
     _ok(app.radio(key="view_es").set_value("export").run())
     _ok(app.selectbox(key="export_format").set_value(".geojson").run())
     _ok(app.button(key="export_prepare").click().run())
+    # Every chosen layer, one GeoJSON file each, zipped (a .geojson holds one layer).
     (name, data), = app.session_state["export_file"][1]
-    assert name.endswith(".geojson")
-    assert b'"FeatureCollection"' in data
+    assert name.endswith(".geojson.zip")
+    chosen = app.multiselect(key="export_layers").value
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        assert set(zf.namelist()) == {f"{n}.geojson" for n in chosen} | {"README.txt"}
+        assert b'"FeatureCollection"' in zf.read("centres_exposure.geojson")
+
+
+def test_export_view_prepares_the_html_map(app):
+    _ok(app.radio(key="view_es").set_value("export").run())
+    _ok(app.selectbox(key="export_format").set_value(".html").run())
+    _ok(app.button(key="export_prepare").click().run())
+    (name, data), = app.session_state["export_file"][1]
+    assert name.endswith(".html") and b"crecida-provenance" in data
 
 
 def test_export_view_offers_the_geopackage_and_its_depth_raster(app):

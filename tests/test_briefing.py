@@ -12,8 +12,9 @@ import pytest
 from PIL import Image
 from shapely.geometry import LineString, Point, box
 
-from geo import briefing as br
 from geo import export as ex
+from geo.errors import InputError
+from geo.export import briefing as br
 from geo.provenance import build_provenance
 
 PDFTOTEXT = shutil.which("pdftotext")
@@ -131,7 +132,7 @@ def _all_text(fig) -> str:
 
 @pytest.mark.parametrize(("lang", "words"), [
     ("es", ["Albergues e inundación", "Escenario: 118.6 m", "Leyenda", "Albergues: Inundado (2)",
-            "Zona inundada: > 1.5 m", "Déficit de capacidad", "Sistema de coordenadas",
+            "Zona inundada: más de 1.5 m", "Déficit de capacidad", "Sistema de coordenadas",
             "EPSG:32718", "aún no validado en campo", "DATOS DE MUESTRA SINTÉTICOS",
             "Ubicación", "Resumen", "OIM Perú"]),
     ("en", ["Collective centres and flooding", "Scenario: 118.6 m", "Legend",
@@ -208,3 +209,19 @@ def test_dollar_signs_are_shown_literally(layers):
     fig = br.briefing_figure(layers, data=data)
     fig.canvas.draw()  # would raise on bad mathtext
     assert r"Org \$5\$" in _all_text(fig)
+
+
+def test_legend_names_the_classes_at_the_briefing_threshold(layers, prov):
+    data = br.briefing_from_layers(layers, provenance=prov, lang="en", threshold_m=0.7)
+    text = _all_text(br.briefing_figure(layers, data=data, provenance=prov)).split("\n")
+    # Codes 1 and 3 at 0.7 m: 0.7–1.5 m and water of unknown depth (only two classes).
+    assert "Flooded area: 0.7–1.5 m" in text
+    assert "Flooded area: Water (depth unknown)" in text
+    assert not any("0.1–0.5" in line or "over 1.5" in line for line in text)
+
+
+def test_briefing_of_another_threshold_is_refused(tmp_path, layers, prov):
+    data = br.briefing_from_layers(layers, provenance=prov, lang="en", threshold_m=0.7)
+    with pytest.raises(InputError, match=r"briefing's flood threshold \(0\.7 m\)"):
+        ex.export(layers, tmp_path / "map.png", provenance=prov, briefing=data)
+    assert not (tmp_path / "map.png").exists()

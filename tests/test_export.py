@@ -134,7 +134,8 @@ def assert_same_geometry(expected: gpd.GeoSeries, actual: gpd.GeoSeries, *, tol:
 # --- Format choice and bad input ----------------------------------------------------------------
 @pytest.mark.parametrize(("name", "kind"), [
     ("a.gpkg", "gpkg"), ("a.GeoJSON", "geojson"), ("a.geojson.zip", "geojson_zip"),
-    ("a.zip", "geojson_zip"), ("a.shp.zip", "shp_zip"), ("a.kml", "kml"), ("a.kmz", "kmz"),
+    ("a.zip", "geojson_zip"), ("a.shp.zip", "shp_zip"), ("a.csv.zip", "csv_zip"),
+    ("a.kml", "kml"), ("a.kmz", "kmz"),
     ("a.csv", "csv"), ("a.tif", "tif"), ("a.html", "html"), ("a.png", "png"),
     ("a.pdf", "pdf"),
 ])
@@ -385,6 +386,48 @@ def test_csv_of_polygons_uses_a_point_inside(tmp_path, communities_exposure, pro
     assert list(back["name"]) == list(communities_exposure["name"])
 
 
+@pytest.mark.parametrize("suffix", [".csv", ".geojson"])
+def test_one_layer_format_with_several_layers_writes_a_zip(tmp_path, layers, prov, suffix):
+    out = ex.export(layers, tmp_path / f"all{suffix}", provenance=prov)
+    assert out == tmp_path / f"all{suffix}.zip"
+    assert sorted(p.name for p in tmp_path.glob("all*")) == [f"all{suffix}.zip"]
+    with zipfile.ZipFile(out) as zf:
+        assert set(zf.namelist()) == {f"{n}{suffix}" for n in layers} | {"README.txt"}
+        assert "SYNTHETIC SAMPLE DATA" in zf.read("README.txt").decode("utf-8")
+        if suffix == ".csv":
+            rivers = list(csv.reader(io.StringIO(zf.read("rivers.csv").decode("utf-8-sig"))))
+            assert rivers[0] == ["name", "lat", "lon"] and rivers[2][0] == "Río Itaya"
+    if suffix == ".geojson":
+        back = gpd.read_file(f"/vsizip/{out}/communities_exposure.geojson")
+        assert_same_attributes(layers["communities_exposure"], back)
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".geojson"])
+def test_one_layer_format_writes_the_named_layer(tmp_path, layers, prov, suffix):
+    out = ex.export(layers, tmp_path / f"r{suffix}", provenance=prov, layer="rivers")
+    assert out == tmp_path / f"r{suffix}"
+    if suffix == ".csv":
+        assert list(pd.read_csv(out, skiprows=[1], encoding="utf-8-sig")["name"]) == [
+            "Río Itaya"]
+    else:
+        assert list(gpd.read_file(out)["name"]) == ["Río Itaya"]
+
+
+def test_flood_extent_of_another_threshold_is_refused(tmp_path, layers, flood, prov):
+    at_half = {**layers, "flood_extent": ex.flood_extent_polygons(flood, threshold_m=0.5)}
+    with pytest.raises(InputError, match=r"0\.5–1\.5 m here but 0\.1–0\.5 m at the 0\.1 m"):
+        ex.export(at_half, tmp_path / "a.kml", provenance=prov)
+    assert not (tmp_path / "a.kml").exists()
+    out = ex.export(at_half, tmp_path / "b.kml", provenance=prov, threshold_m=0.5)
+    assert out.exists()
+
+
+def test_flood_extent_labels_follow_the_export_language(tmp_path, layers, prov):
+    out = ex.export(layers, tmp_path / "f.geojson", provenance=prov, layer="flood_extent",
+                    lang="en")
+    assert list(gpd.read_file(out)["depth_label"]) == ["0.1–0.5 m", "0.5–1.5 m", "over 1.5 m"]
+
+
 # --- Flood rasters and polygons ----------------------------------------------------------------
 def _expected_classes(depth: np.ndarray) -> np.ndarray:
     expected = np.zeros(depth.shape, dtype="uint8")
@@ -398,16 +441,18 @@ def _expected_classes(depth: np.ndarray) -> np.ndarray:
 def test_classify_depth_edges_go_to_the_deeper_class():
     depth = np.array([[0.0, 0.05, 0.1, 0.49], [0.5, 1.5, np.inf, np.nan]], dtype="float32")
     assert ex.classify_depth(depth).tolist() == [[0, 0, 1, 1], [2, 3, 4, 255]]
+    # At 0.5 m the classes are 0.5–1.5 m (1) and over 1.5 m (2); unknown depth is 3.
     assert ex.classify_depth(depth, threshold_m=0.5).tolist() == [[0, 0, 0, 0],
-                                                                  [2, 3, 4, 255]]
+                                                                  [1, 2, 3, 255]]
 
 
 def test_depth_class_labels_follow_settings(monkeypatch):
-    assert ex.depth_class_labels() == {0: "< 0.1 m", 1: "0.1–0.5 m", 2: "0.5–1.5 m",
-                                       3: "> 1.5 m", 4: "?"}
+    assert ex.depth_class_labels() == {0: "menos de 0.1 m", 1: "0.1–0.5 m", 2: "0.5–1.5 m",
+                                       3: "más de 1.5 m", 4: "Agua (profundidad desconocida)"}
     monkeypatch.setattr(settings, "DEPTH_CLASSES_M", (0.2, 1.0))
-    assert ex.depth_class_labels(threshold_m=0.2) == {0: "< 0.2 m", 1: "0.2–1 m",
-                                                      2: "> 1 m", 3: "?"}
+    monkeypatch.setattr(settings, "DISPLACEMENT_RATE_BY_CLASS", (0.2, 1.0))
+    assert ex.depth_class_labels(threshold_m=0.2, lang="en") == {
+        0: "under 0.2 m", 1: "0.2–1 m", 2: "over 1 m", 3: "Water (depth unknown)"}
 
 
 def test_classified_depth_cog(tmp_path, flood, tiny_depth, prov):
@@ -419,6 +464,7 @@ def test_classified_depth_cog(tmp_path, flood, tiny_depth, prov):
         np.testing.assert_array_equal(ds.read(1), _expected_classes(tiny_depth))
         assert ds.colormap(1)[1][:3] == (0x9E, 0xCA, 0xE1)
         assert json.loads(ds.tags()["CRECIDA_CLASSES"])["2"] == "0.5–1.5 m"
+        assert ds.tags()["CRECIDA_THRESHOLD_M"] == "0.1"
         assert json.loads(ds.tags()["CRECIDA_PROVENANCE"]) == prov.to_dict()
 
 
@@ -433,7 +479,9 @@ def test_flood_extent_polygons_areas_per_class(flood):
     frame = ex.flood_extent_polygons(flood)
     assert frame.crs.to_epsg() == 4326
     assert list(frame["depth_class"]) == [1, 2, 3]
-    assert list(frame["depth_label"]) == ["0.1–0.5 m", "0.5–1.5 m", "> 1.5 m"]
+    assert list(frame["depth_label"]) == ["0.1–0.5 m", "0.5–1.5 m", "más de 1.5 m"]
+    np.testing.assert_array_equal(frame["depth_min_m"], [0.1, 0.5, 1.5])
+    np.testing.assert_array_equal(frame["depth_max_m"], [0.5, 1.5, np.nan])
     np.testing.assert_allclose(frame["area_m2"], [20 * 900, 24 * 900, 6 * 900])
     assert set(frame["scenario"]) == {"118.6 m"}
     back = frame.to_crs(32718).area
@@ -452,8 +500,8 @@ def test_flood_extent_of_a_dry_raster_is_empty(write_tif):
                      kind="depth")
     frame = ex.flood_extent_polygons(dry)
     assert frame.empty and frame.crs.to_epsg() == 4326
-    assert list(frame.columns) == ["scenario", "depth_class", "depth_label", "area_m2",
-                                   "geometry"]
+    assert list(frame.columns) == ["scenario", "depth_class", "depth_label", "depth_min_m",
+                                   "depth_max_m", "area_m2", "geometry"]
 
 
 def test_flood_extent_of_a_water_mask_is_unknown_depth(write_tif):
@@ -462,10 +510,16 @@ def test_flood_extent_of_a_water_mask_is_unknown_depth(write_tif):
     extent = open_flood(write_tif(mask, "mask.tif", nodata=255), name="radar", kind="extent")
     frame = ex.flood_extent_polygons(extent)
     assert list(frame["depth_class"]) == [4]
+    assert list(frame["depth_label"]) == ["Agua (profundidad desconocida)"]
     np.testing.assert_allclose(frame["area_m2"], [3 * 900])
 
 
 # --- Atomic writes -------------------------------------------------------------------------------
+def _one_layer(name: str) -> str | None:
+    """The layer to write in a one-layer format (else every layer goes to a zip)."""
+    return "centres_exposure" if name.endswith((".geojson", ".csv")) else None
+
+
 @pytest.mark.parametrize("name", ["a.gpkg", "a.geojson", "a.shp.zip", "a.kml", "a.csv"])
 def test_failed_export_keeps_the_old_file_and_leaves_no_temp(tmp_path, layers, prov,
                                                               monkeypatch, name):
@@ -476,11 +530,11 @@ def test_failed_export_keeps_the_old_file_and_leaves_no_temp(tmp_path, layers, p
     def boom(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(ex.pyogrio, "write_dataframe", boom)
-    monkeypatch.setattr(ex.csv, "writer", boom)
-    monkeypatch.setattr(ex.ET, "tostring", boom)
+    monkeypatch.setattr(pyogrio, "write_dataframe", boom)
+    monkeypatch.setattr(csv, "writer", boom)
+    monkeypatch.setattr(ET, "tostring", boom)
     with pytest.raises(RuntimeError, match="disk full"):
-        ex.export(layers, out, provenance=prov)
+        ex.export(layers, out, provenance=prov, layer=_one_layer(name))
     assert out.read_bytes() == b"old"
     assert [p.name for p in out.parent.iterdir()] == [name]
 
@@ -490,7 +544,7 @@ def test_export_replaces_an_existing_file(tmp_path, layers, prov, name):
     out = tmp_path / "out" / name
     out.parent.mkdir()
     out.write_bytes(b"old")
-    ex.export(layers, out, provenance=prov)
+    ex.export(layers, out, provenance=prov, layer=_one_layer(name))
     assert out.read_bytes() != b"old"
     assert [p.name for p in out.parent.iterdir()] == [name]
 
@@ -506,6 +560,11 @@ def test_empty_layers_and_missing_geometries_export(tmp_path, prov, suffix):
                              crs=4326)
     out = ex.export({"assignments": lines, "new_sites": empty}, tmp_path / f"x{suffix}",
                     provenance=prov)
+    if suffix in (".geojson", ".csv"):  # two layers, none chosen: one file each, zipped
+        assert out == tmp_path / f"x{suffix}.zip"
+        with zipfile.ZipFile(out) as zf:
+            assert set(zf.namelist()) == {f"assignments{suffix}", f"new_sites{suffix}",
+                                          "README.txt"}
     if suffix == ".gpkg":
         assert len(pyogrio.read_dataframe(out, layer="new_sites")) == 0
         back = pyogrio.read_dataframe(out, layer="assignments")
@@ -514,7 +573,8 @@ def test_empty_layers_and_missing_geometries_export(tmp_path, prov, suffix):
         marks = list(_kml_root(out).iter(f"{KML}Placemark"))
         assert [m.find(f"{KML}name").text for m in marks] == ["Ñ"]  # no place, no placemark
     elif suffix == ".geojson":
-        assert list(gpd.read_file(out)["name"]) == ["sin lugar", "Ñ"]
+        assert list(gpd.read_file(f"/vsizip/{out}/assignments.geojson")["name"]) == [
+            "sin lugar", "Ñ"]
 
 
 def test_analysis_layers_gathers_every_scenario(write_tif, tiny_depth, centres_exposure):

@@ -1,4 +1,5 @@
-"""The standalone HTML map: escaped, self-contained layers, and drawn by headless Chromium.
+"""The standalone HTML map (``layers.html``, handed to the exporter): escaped, self-contained
+layers, and drawn by headless Chromium.
 
 The browser test opens the exported file from a ``file://`` URL with every CDN script served
 from local copies (``tests/browser_assets.py``, which fetches them once with ``npm pack``) and
@@ -16,10 +17,11 @@ import pytest
 from shapely.geometry import Point
 
 from geo import export as ex
+from geo.errors import InputError
 from geo.flood import open_flood
 from geo.provenance import build_provenance
-
-pytest.importorskip("layers.map", reason="the app's map builder (layers/map.py) is missing")
+from layers import html as layers_html
+from layers.html import WRITERS
 
 NAME = 'Colegio "Ñuñoa" <b>&amp;</b> <script>window.pwned=1</script>'
 
@@ -47,7 +49,10 @@ def prov():
 
 
 def test_html_embeds_layers_escaped_with_provenance(tmp_path, layers, flood, prov):
-    out = ex.export(layers, tmp_path / "map.html", provenance=prov, flood=flood, lang="en")
+    out = ex.export(layers, tmp_path / "map.html", provenance=prov, flood=flood, lang="en",
+                    writers=WRITERS)
+    assert out == tmp_path / "map.html"
+    assert [p.name for p in tmp_path.iterdir() if p.suffix == ".html"] == ["map.html"]
     page = out.read_text("utf-8")
     assert "<script>window.pwned=1</script>" not in page
     # Folium stores layer data as JSON, where accented letters are \u-escaped.
@@ -61,7 +66,8 @@ def test_html_shows_one_scenario(tmp_path, layers, prov):
     other = layers["centres_exposure"].assign(scenario="116.0 m",
                                               name="Only in the low scenario")
     both = {**layers, "centres_exposure": gpd.pd.concat([other, layers["centres_exposure"]])}
-    page = ex.export(both, tmp_path / "map.html", provenance=prov).read_text("utf-8")
+    page = ex.export(both, tmp_path / "map.html", provenance=prov,
+                     writers=WRITERS).read_text("utf-8")
     assert "Only in the low scenario" not in page
 
 
@@ -74,7 +80,8 @@ def test_html_opens_from_disk_with_the_map_drawn(tmp_path, layers, flood, prov):
     sync_api = pytest.importorskip("playwright.sync_api")
     import browser_assets
 
-    out = ex.export(layers, tmp_path / "map.html", provenance=prov, flood=flood, lang="es")
+    out = ex.export(layers, tmp_path / "map.html", provenance=prov, flood=flood, lang="es",
+                    writers=WRITERS)
     try:
         browser_assets.prefetch_for_html(out.read_text("utf-8"))
     except browser_assets.AssetError as exc:
@@ -113,5 +120,36 @@ def test_missing_point_layer_still_exports(tmp_path, prov):
     only = {"districts": gpd.GeoDataFrame({"name": ["Belén"]},
                                           geometry=[Point(-73.25, -3.75).buffer(0.01)],
                                           crs=4326)}
-    page = ex.export(only, tmp_path / "d.html", provenance=prov).read_text("utf-8")
+    page = ex.export(only, tmp_path / "d.html", provenance=prov,
+                     writers=WRITERS).read_text("utf-8")
     assert "Belén" in page or "Bel\\u00e9n" in page
+
+
+def test_html_without_its_writer_is_a_clear_error(tmp_path, layers, prov):
+    with pytest.raises(InputError, match="HTML map writer was not provided"):
+        ex.export(layers, tmp_path / "map.html", provenance=prov)
+    assert not list(tmp_path.iterdir())
+
+
+def test_writer_keyed_by_extension_is_used(tmp_path, layers, prov):
+    calls = []
+
+    def fake(frames, out, **options):
+        calls.append((sorted(frames), options["lang"], options["threshold_m"]))
+        out.write_text("ok", encoding="utf-8")
+        return out
+
+    out = ex.export(layers, tmp_path / "m.htm", provenance=prov, writers={".htm": fake},
+                    lang="en", threshold_m=0.3)
+    assert out.read_text("utf-8") == "ok"
+    assert calls == [(["centres_exposure", "communities_exposure"], "en", 0.3)]
+
+
+def test_the_command_line_finds_the_html_writer_registered_by_layers(tmp_path, capsys):
+    from geo.cli import export_writers, main
+
+    assert export_writers()["html"] is layers_html.write_html
+    out = tmp_path / "mapa.html"
+    assert main(["export", "--out", str(out)]) == 0
+    assert "crecida-provenance" in out.read_text("utf-8")
+    assert str(out) in capsys.readouterr().out

@@ -37,12 +37,17 @@ def test_times_are_converted_to_utc():
     assert prov.created_utc == "2026-11-23T12:00:00Z"
 
 
-def test_version_is_the_project_version():
+def test_version_is_written_once_and_the_package_takes_it_from_there():
     import tomllib
     from pathlib import Path
 
-    pyproject = Path(pv.__file__).resolve().parent.parent / "pyproject.toml"
-    assert pv.crecida_version() == tomllib.loads(pyproject.read_text())["project"]["version"]
+    import geo
+
+    pyproject = tomllib.loads((Path(pv.__file__).resolve().parent.parent
+                               / "pyproject.toml").read_text())
+    assert pyproject["project"]["dynamic"] == ["version"]
+    assert pyproject["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "geo.__version__"}
+    assert pv.crecida_version() == geo.__version__
 
 
 @pytest.mark.parametrize(("is_sample", "warned"), [(True, True), (False, False)])

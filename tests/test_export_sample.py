@@ -12,6 +12,7 @@ import pytest
 from geo import export as ex
 from geo import inputs as gi
 from geo.provenance import build_provenance
+from geo.schema import flood_status
 
 pytestmark = pytest.mark.skipif(
     not (gi.SAMPLE_DIR / "manifest.json").exists(),
@@ -58,5 +59,5 @@ def test_sample_briefing_pdf_says_it_is_synthetic(tmp_path, sample):
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
                           check=True).stdout
     assert "DATOS DE MUESTRA SINTÉTICOS" in text
-    flooded = int((ex.flood_status(layers["centres_exposure"]) == "flooded").sum())
+    flooded = int((flood_status(layers["centres_exposure"]) == "flooded").sum())
     assert f"Albergues: Inundado ({flooded})" in text

@@ -2,7 +2,7 @@
 
 ``geo/`` computes: it never imports ``layers/``, Streamlit, Folium or Branca, not even inside a
 function. ``layers/`` never imports Streamlit. The project's modules import each other without
-cycles.
+cycles, and none uses another module's private (``_underscored``) names.
 """
 
 from __future__ import annotations
@@ -41,8 +41,10 @@ def _imports(path: Path, module: str) -> set[str]:
                 stem = ".".join([*base, node.module] if node.module else base)
             else:
                 stem = node.module or ""
-            names.add(stem)
-            names.update(f"{stem}.{alias.name}" for alias in node.names)
+            for alias in node.names:
+                # `from geo.io import validate` names the module geo.io.validate, not geo.io.
+                full = f"{stem}.{alias.name}"
+                names.add(full if full in MODULES else stem)
         elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
               and node.func.attr == "import_module" and node.args
               and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
@@ -99,6 +101,37 @@ def test_the_import_graph_of_the_project_has_no_cycle():
     for node in sorted(graph):
         if node not in state:
             visit(node)
+
+
+def _private_uses(path: Path) -> list[str]:
+    """Underscored names taken from a project module, by import or by attribute access."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    imported = [node for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+                and (node.module or "").split(".")[0] in PACKAGES]
+    aliases = {alias.asname or alias.name for node in imported for alias in node.names}
+    aliases |= {(alias.asname or alias.name).split(".")[0] for node in ast.walk(tree)
+                if isinstance(node, ast.Import) for alias in node.names
+                if alias.name.split(".")[0] in PACKAGES}
+    found = [f"{node.module}.{alias.name}" for node in imported for alias in node.names
+             if alias.name.startswith("_") and not alias.name.startswith("__")]
+    found += [f"{node.value.id}.{node.attr}" for node in ast.walk(tree)
+              if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+              and node.value.id in aliases and node.attr.startswith("_")
+              and not node.attr.startswith("__")]
+    return found
+
+
+@pytest.mark.parametrize("module", [*sorted(MODULES), "app"])
+def test_no_module_uses_another_modules_private_names(module):
+    path = MODULES.get(module, ROOT / "app.py")
+    assert not _private_uses(path), f"{module} uses {_private_uses(path)}"
+
+
+def test_the_private_name_check_sees_imports_and_attributes(tmp_path):
+    probe = tmp_path / "m.py"
+    probe.write_text("from geo.io.tables import _decode\nfrom geo.io import validate\n"
+                     "validate._rows_where(1)\n")
+    assert _private_uses(probe) == ["geo.io.tables._decode", "validate._rows_where"]
 
 
 def test_the_walk_sees_imports_inside_functions(tmp_path):

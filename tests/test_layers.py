@@ -14,23 +14,26 @@ from conftest import TINY_CRS, XSS_NAME
 from PIL import Image
 from shapely.geometry import LineString, Point
 
+from geo.depth import NODATA, depth_classes
 from geo.flood import open_flood
 from geo.i18n import t
 from layers import style
 from layers.centres import centres_layer, marker_radius_px
 from layers.communities import communities_layer
-from layers.flood import class_edges, classify_depth, flood_overlay
+from layers.flood import flood_overlay
 from layers.geojson import light_geojson
 from layers.legend import centres_section, flood_section, legend_html
 from layers.map import build_map, layer_bounds
 from layers.markup import escape_text, format_value, html_table
 
-# Tiny depth (conftest.tiny_depth) classified at 0.1 m: columns 0–4 dry, 5–6 class 0
-# (0.1–0.5 m), 7–9 class 1 (0.5–1.5 m) except rows 0–1 class 2 (> 1.5 m).
-EXPECTED_CLASSES = np.full((10, 10), -1, dtype=np.int8)
-EXPECTED_CLASSES[:, 5:7] = 0
-EXPECTED_CLASSES[:, 7:] = 1
-EXPECTED_CLASSES[:2, 7:] = 2
+# Tiny depth (conftest.tiny_depth) classified at 0.1 m (geo.depth codes): columns 0–4 dry (0),
+# 5–6 class 1 (0.1–0.5 m), 7–9 class 2 (0.5–1.5 m) except rows 0–1 class 3 (> 1.5 m); the
+# nodata cell (9, 0) is 255.
+EXPECTED_CODES = np.zeros((10, 10), dtype=np.uint8)
+EXPECTED_CODES[:, 5:7] = 1
+EXPECTED_CODES[:, 7:] = 2
+EXPECTED_CODES[:2, 7:] = 3
+EXPECTED_CODES[9, 0] = NODATA
 
 
 def _html(fmap) -> str:
@@ -68,30 +71,16 @@ def test_html_table_escapes_labels_values_and_title():
 
 
 # --- flood overlay -------------------------------------------------------------------------
-@pytest.mark.parametrize(("threshold", "classes", "expected"), [
-    (0.1, (0.1, 0.5, 1.5), (0.1, 0.5, 1.5)),
-    (0.3, (0.1, 0.5, 1.5), (0.3, 0.5, 1.5)),
-    (0.5, (0.1, 0.5, 1.5), (0.5, 1.5)),
-    (2.0, (0.1, 0.5, 1.5), (2.0,)),
-])
-def test_class_edges_start_at_the_threshold(threshold, classes, expected):
-    assert class_edges(threshold, classes) == expected
-
-
-def test_classify_depth_exact():
-    depth = np.array([[np.nan, 0.0, 0.09, 0.1], [0.5, 1.49, 1.5, np.inf]], dtype="float32")
-    assert classify_depth(depth, (0.1, 0.5, 1.5)).tolist() == [[-1, -1, -1, 0], [1, 1, 2, 3]]
-
-
 def test_flood_overlay_classes_png_and_bounds(write_tif, tiny_depth):
     scenario = open_flood(write_tif(tiny_depth, "depth.tif"), name="tiny", kind="depth")
     overlay = flood_overlay(scenario, threshold_m=0.1)
     assert (overlay.width, overlay.height) == (10, 10)
-    np.testing.assert_array_equal(overlay.classes, EXPECTED_CLASSES)
+    np.testing.assert_array_equal(overlay.codes, EXPECTED_CODES)
     rgba = np.asarray(Image.open(io.BytesIO(overlay.png)))
     assert rgba.shape == (10, 10, 4)
-    assert (rgba[..., 3][EXPECTED_CLASSES == -1] == 0).all()
-    assert (rgba[..., 3][EXPECTED_CLASSES >= 0] == style.FLOOD_ALPHA).all()
+    wet = (EXPECTED_CODES > 0) & (EXPECTED_CODES != NODATA)
+    assert (rgba[..., 3][~wet] == 0).all()
+    assert (rgba[..., 3][wet] == style.FLOOD_ALPHA).all()
     assert tuple(rgba[0, 9, :3]) == style.hex_to_rgb(style.depth_class_colour(2))
     (south, west), (north, east) = overlay.bounds
     assert -3.751 < south < north < -3.747 and -73.254 < west < east < -73.250
@@ -100,9 +89,9 @@ def test_flood_overlay_classes_png_and_bounds(write_tif, tiny_depth):
 def test_flood_overlay_threshold_removes_shallow_water(write_tif, tiny_depth):
     scenario = open_flood(write_tif(tiny_depth, "depth.tif"), name="tiny", kind="depth")
     overlay = flood_overlay(scenario, threshold_m=0.5)
-    assert overlay.class_edges_m == (0.5, 1.5)
-    assert (overlay.classes[:, 5:7] == -1).all()
-    assert (overlay.classes[2:, 7:] == 0).all() and (overlay.classes[:2, 7:] == 1).all()
+    assert overlay.depth_classes.edges_m == (0.5, 1.5)
+    assert (overlay.codes[:, 5:7] == 0).all()
+    assert (overlay.codes[2:, 7:] == 1).all() and (overlay.codes[:2, 7:] == 2).all()
 
 
 @pytest.mark.parametrize("nodata", [255, None])
@@ -111,8 +100,8 @@ def test_flood_overlay_of_an_extent_raster_shows_water_of_unknown_depth(write_ti
     mask[:, 5:] = 1
     scenario = open_flood(write_tif(mask, "extent.tif", nodata=nodata), name="x", kind="extent")
     overlay = flood_overlay(scenario, threshold_m=0.1)
-    unknown = len(overlay.class_edges_m)
-    assert (overlay.classes[:, 5:] == unknown).all() and (overlay.classes[:, :5] == -1).all()
+    unknown = overlay.depth_classes.unknown
+    assert (overlay.codes[:, 5:] == unknown).all() and (overlay.codes[:, :5] == 0).all()
 
 
 def test_flood_overlay_is_capped_and_reads_overviews(write_tif):
@@ -120,7 +109,7 @@ def test_flood_overlay_is_capped_and_reads_overviews(write_tif):
     path = write_tif(depth, "big.tif", overviews=(2, 4, 8))
     overlay = flood_overlay(open_flood(path, name="big", kind="depth"), max_size_px=40)
     assert max(overlay.width, overlay.height) <= 40
-    assert (overlay.classes == 1).all()  # 1.0 m everywhere: class 0.5–1.5 m
+    assert (overlay.codes == 2).all()  # 1.0 m everywhere: class 0.5–1.5 m
 
 
 # --- centres -------------------------------------------------------------------------------
@@ -188,10 +177,12 @@ def test_light_geojson_simplifies_in_metres():
 
 # --- legend and map ------------------------------------------------------------------------
 def test_flood_legend_labels_follow_the_class_edges():
-    section = flood_section((0.3, 0.5, 1.5), lang="es")
+    section = flood_section(depth_classes(0.3), lang="es")
     assert [i.label for i in section.items] == ["0.3–0.5 m", "0.5–1.5 m", "más de 1.5 m"]
-    unknown = flood_section((0.1,), lang="en", depth_known=False)
+    assert [i.colour for i in section.items] == list(style.DEPTH_CLASS_COLOURS)
+    unknown = flood_section(depth_classes(0.1), lang="en", depth_known=False)
     assert [i.label for i in unknown.items] == [t("legend_water_unknown", "en")]
+    assert [i.colour for i in unknown.items] == [style.WATER_UNKNOWN_DEPTH_COLOUR]
 
 
 def test_legend_html_escapes_labels():

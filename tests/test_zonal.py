@@ -15,11 +15,12 @@ from rasterio.transform import from_origin
 from shapely.geometry import MultiPolygon, Polygon, box
 
 from geo import settings, zonal
+from geo.depth import depth_classes
 from geo.errors import OverlapError
 from geo.exposure import assess_communities
 from geo.flood import open_flood
 from geo.raster import open_raster
-from geo.zonal import cell_areas_m2, depth_class_names, zonal_flood_stats
+from geo.zonal import cell_areas_m2, zonal_flood_stats
 
 X0, TOP, CELL = 500_000.0, 9_600_000.0, 10.0
 GRID = from_origin(X0, TOP, CELL, CELL)
@@ -74,11 +75,31 @@ def test_whole_3x3_raster_hand_values(depth3):
     assert row["not_covered_area_m2"] == 0.0
 
 
-def test_threshold_changes_flooded_cells(depth3):
+def test_threshold_changes_flooded_cells_and_classes(depth3):
     out = assess_communities(frame([cells(0, 0, 3, 3)], population=[800]), depth3,
                              threshold_m=0.5)
-    assert out.iloc[0]["flooded_area_m2"] == pytest.approx(300.0)   # 0.6, 2.0, 1.0
-    assert out.iloc[0]["area_m2_0_1_to_0_5"] == 0.0                   # 0.2 and 0.3 not flooded
+    row = out.iloc[0]
+    assert row["flooded_area_m2"] == pytest.approx(300.0)   # 0.6, 2.0, 1.0
+    # Classes start at the threshold: 0.5–1.5 m (0.6, 1.0) and over 1.5 m (2.0).
+    assert [c for c in out.columns if c.startswith("area_m2_")] == [
+        "area_m2_0_5_to_1_5", "area_m2_over_1_5"]
+    assert row["area_m2_0_5_to_1_5"] == pytest.approx(200.0)
+    assert row["area_m2_over_1_5"] == pytest.approx(100.0)
+    # 800 × (200/800 × 0.5 + 100/800 × 1.0): the rates of the configured classes.
+    assert row["displaced_est"] == pytest.approx(200.0)
+
+
+def test_threshold_below_the_first_edge_adds_a_class_that_displaces_nobody(depth3):
+    out = assess_communities(frame([cells(0, 0, 3, 3)], population=[800]), depth3,
+                             threshold_m=0.05)
+    row = out.iloc[0]
+    assert row["flooded_area_m2"] == pytest.approx(600.0)   # every wet cell, 0.05 m included
+    assert row["area_m2_0_05_to_0_1"] == pytest.approx(100.0)
+    assert row["area_m2_0_1_to_0_5"] == pytest.approx(200.0)
+    assert row["area_m2_0_5_to_1_5"] == pytest.approx(200.0)
+    assert row["area_m2_over_1_5"] == pytest.approx(100.0)
+    # 800 × (100/800 × 0 + 200/800 × 0.1 + 200/800 × 0.5 + 100/800 × 1.0)
+    assert row["displaced_est"] == pytest.approx(220.0)
 
 
 def test_polygon_half_outside_reports_not_covered(depth3):
@@ -328,9 +349,10 @@ def test_windows_smaller_than_raster_give_same_result(write_tif, monkeypatch):
     np.testing.assert_allclose(split.class_area_m2, whole.class_area_m2, rtol=1e-12)
 
 
-def test_depth_class_names():
-    assert depth_class_names((0.1, 0.5, 1.5)) == ["0_1_to_0_5", "0_5_to_1_5", "over_1_5"]
-    assert depth_class_names((1, 2)) == ["1_to_2", "over_2"]
+def test_depth_class_column_suffixes():
+    assert depth_classes(0.1).column_suffixes() == ["0_1_to_0_5", "0_5_to_1_5", "over_1_5"]
+    assert depth_classes(1, classes_m=(1, 2), rates=(0.5, 1)).column_suffixes() == [
+        "1_to_2", "over_2"]
 
 
 def test_rasterio_env_reads_cache_in_bytes():

@@ -6,7 +6,8 @@ local UTM zone, with everything a professional map product shows: title, scenari
 legend, scale bar, north arrow, locator inset, coordinate system, data sources, producer, a
 disclaimer ("preliminary, not yet validated in the field"), the synthetic-sample warning
 whenever the sample is used, and a summary panel. Texts are in Spanish or English
-(:mod:`geo.i18n`). :func:`geo.export.export` saves it as PNG or PDF.
+(:mod:`geo.i18n`); the flood's depth classes are :mod:`geo.depth`'s at the briefing's threshold.
+:func:`geo.export.export` saves it as PNG or PDF (:func:`save_briefing`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import math
 import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -25,17 +27,16 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
 from geo import settings
-from geo.export import (
-    _depth_colours,
-    _label,
-    depth_class_labels,
-)
+from geo.depth import depth_classes
+from geo.export.atomic import atomic_path
+from geo.export.texts import label
 from geo.palette import (
     COMMUNITY_OUTLINE_COLOUR,
     DISTRICT_OUTLINE_COLOUR,
     RIVER_COLOUR,
     SITE_COLOUR,
     STATUS_COLOURS,
+    WATER_UNKNOWN_DEPTH_COLOUR,
 )
 from geo.provenance import Provenance
 from geo.schema import (
@@ -48,7 +49,7 @@ from geo.schema import (
 )
 
 __all__ = ["BriefingData", "BriefingSummary", "briefing_figure", "briefing_from_layers",
-           "summarise"]
+           "save_briefing", "summarise"]
 
 _PAGE_IN = (11.69, 8.27)  # A4 landscape
 
@@ -102,6 +103,9 @@ class BriefingData:
         Organisation producing the map; "Crecida" when empty.
     is_sample
         Adds "synthetic sample data — not for operational use".
+    threshold_m
+        Flood threshold (m) at which ``flood_extent`` was classified: the legend names the
+        depth classes at this threshold (default ``settings.FLOOD_THRESHOLD_M``).
     """
 
     summary: BriefingSummary
@@ -112,6 +116,7 @@ class BriefingData:
     sources: tuple[str, ...] = ()
     producer: str = ""
     is_sample: bool = False
+    threshold_m: float | None = None
 
 
 def summarise(layers: Mapping[str, gpd.GeoDataFrame], *, scenario: str | None = None
@@ -157,8 +162,13 @@ def briefing_from_layers(
     provenance: Provenance,
     scenario: str | None = None,
     lang: str = "es",
+    threshold_m: float | None = None,
 ) -> BriefingData:
-    """Briefing texts and figures from the layers and the export's provenance."""
+    """Briefing texts and figures from the layers and the export's provenance.
+
+    ``threshold_m`` is the flood threshold of the ``flood_extent`` layer's depth classes
+    (default ``settings.FLOOD_THRESHOLD_M``).
+    """
     scenario = scenario or _last_scenario(layers)
     return BriefingData(
         summary=summarise(layers, scenario=scenario),
@@ -168,6 +178,7 @@ def briefing_from_layers(
         sources=tuple(dict.fromkeys(i.name for i in provenance.inputs)),
         producer=provenance.producer,
         is_sample=provenance.is_sample,
+        threshold_m=threshold_m,
     )
 
 
@@ -193,20 +204,20 @@ def briefing_figure(layers: Mapping[str, gpd.GeoDataFrame], *, data: BriefingDat
     projected = {n: f.to_crs(work_crs) for n, f in frames.items()}
 
     fig = Figure(figsize=_PAGE_IN)
-    title = _plain(data.title) if data.title else _label(
-        "export.title", lang, area=_label("export.area", lang))
+    title = _plain(data.title) if data.title else label(
+        "export.title", lang, area=label("export.area", lang))
     fig.text(0.03, 0.945, title, fontsize=17, fontweight="bold", va="top")
     scenario = _plain(data.scenario or "—")
-    fig.text(0.03, 0.9, _label("export.scenario_date", lang, scenario=scenario,
+    fig.text(0.03, 0.9, label("export.scenario_date", lang, scenario=scenario,
                                date=data.date or dt.date.today().isoformat()),
              fontsize=11, va="top")
     if data.is_sample:
-        fig.text(0.03, 0.988, _label("export.sample_warning", lang), fontsize=9,
+        fig.text(0.03, 0.988, label("export.sample_warning", lang), fontsize=9,
                  fontweight="bold", color="white", va="top", ha="left",
                  bbox={"facecolor": "#b2182b", "edgecolor": "none", "pad": 3})
 
     ax = fig.add_axes((0.03, 0.15, 0.64, 0.72))
-    handles = _draw_layers(ax, projected, lang)
+    handles = _draw_layers(ax, projected, lang, threshold_m=data.threshold_m)
     extent = _extent(projected)
     if extent is not None:
         _set_extent(ax, extent)
@@ -220,7 +231,7 @@ def briefing_figure(layers: Mapping[str, gpd.GeoDataFrame], *, data: BriefingDat
     _locator(fig.add_axes((0.71, 0.66, 0.26, 0.21)), frames, projected, work_crs, lang)
     legend_ax = fig.add_axes((0.70, 0.36, 0.28, 0.28))
     legend_ax.axis("off")
-    legend_ax.legend(handles=handles, loc="upper left", title=_label("export.legend", lang),
+    legend_ax.legend(handles=handles, loc="upper left", title=label("export.legend", lang),
                      fontsize=8, title_fontsize=10, frameon=False, alignment="left")
     _summary_panel(fig.add_axes((0.70, 0.15, 0.28, 0.21)), data.summary, lang)
 
@@ -230,22 +241,23 @@ def briefing_figure(layers: Mapping[str, gpd.GeoDataFrame], *, data: BriefingDat
     version = f"Crecida {provenance.version}" if provenance else "Crecida"
     producer = f"{_plain(data.producer)} · {version}" if data.producer else version
     footer = [
-        _label("export.crs", lang, crs=crs_text),
-        _label("export.sources", lang, sources=sources),
-        _label("export.producer", lang, producer=producer, date=data.date or "—"),
+        label("export.crs", lang, crs=crs_text),
+        label("export.sources", lang, sources=sources),
+        label("export.producer", lang, producer=producer, date=data.date or "—"),
     ]
     footer = [textwrap.shorten(line, width=200, placeholder=" …") for line in footer]
     fig.text(0.03, 0.115, "\n".join(footer), fontsize=7.5, va="top", linespacing=1.5)
-    disclaimer = _label("export.disclaimer", lang)
+    disclaimer = label("export.disclaimer", lang)
     if data.is_sample:
-        disclaimer = f"{_label('export.sample_warning', lang)}. {disclaimer}"
+        disclaimer = f"{label('export.sample_warning', lang)}. {disclaimer}"
     fig.text(0.03, 0.035, disclaimer, fontsize=7.5, va="top", style="italic", wrap=True,
              color="#444444")
     return fig
 
 
 # --- Drawing ----------------------------------------------------------------------------------
-def _draw_layers(ax, frames: Mapping[str, gpd.GeoDataFrame], lang: str) -> list:
+def _draw_layers(ax, frames: Mapping[str, gpd.GeoDataFrame], lang: str, *,
+                 threshold_m: float | None) -> list:
     handles: list = []
     ax.set_facecolor("#f7f7f4")
     districts = frames.get("districts")
@@ -253,36 +265,32 @@ def _draw_layers(ax, frames: Mapping[str, gpd.GeoDataFrame], lang: str) -> list:
         districts.plot(ax=ax, facecolor="#efece6", edgecolor=DISTRICT_OUTLINE_COLOUR,
                        linewidth=0.8, zorder=1)
         handles.append(Patch(facecolor="#efece6", edgecolor=DISTRICT_OUTLINE_COLOUR,
-                             label=_label("export.districts", lang)))
+                             label=label("export.districts", lang)))
     flood = frames.get("flood_extent")
     if flood is not None and "depth_class" in flood.columns:
-        labels = depth_class_labels()
-        colours = _depth_colours(len(labels) - 1)
+        classes = depth_classes(threshold_m)
         for code in sorted(int(c) for c in flood["depth_class"].dropna().unique()):
             part = flood[flood["depth_class"] == code]
-            colour = colours.get(code, colours[max(colours)])
+            colour = classes.colour(code)
             part.plot(ax=ax, color=colour, alpha=0.75, linewidth=0, zorder=2)
-            label = str(part["depth_label"].iloc[0]) if "depth_label" in part.columns \
-                else labels.get(code, str(code))
-            if code == max(colours):
-                label = _label("legend_water_unknown", lang, default=label)
+            text = classes.label(code, lang)
             handles.append(Patch(facecolor=colour, alpha=0.75,
-                                 label=f"{_label('export.flood_extent', lang)}: {label}"))
+                                 label=f"{label('export.flood_extent', lang)}: {text}"))
     elif flood is not None:
-        flood.plot(ax=ax, color=colours_default(), alpha=0.75, linewidth=0, zorder=2)
-        handles.append(Patch(facecolor=colours_default(), label=_label("export.flood_extent",
-                                                                       lang)))
+        flood.plot(ax=ax, color=WATER_UNKNOWN_DEPTH_COLOUR, alpha=0.75, linewidth=0, zorder=2)
+        handles.append(Patch(facecolor=WATER_UNKNOWN_DEPTH_COLOUR,
+                             label=label("export.flood_extent", lang)))
     rivers = frames.get("rivers")
     if rivers is not None:
         rivers.plot(ax=ax, color=RIVER_COLOUR, linewidth=1.4, zorder=3)
         handles.append(Line2D([], [], color=RIVER_COLOUR, linewidth=1.4,
-                              label=_label("export.rivers", lang)))
+                              label=label("export.rivers", lang)))
     communities = frames.get("communities_exposure")
     if communities is not None:
         communities.plot(ax=ax, facecolor="none", edgecolor=COMMUNITY_OUTLINE_COLOUR,
                          linewidth=0.7, linestyle="--", zorder=4)
         handles.append(Patch(facecolor="none", edgecolor=COMMUNITY_OUTLINE_COLOUR,
-                             linestyle="--", label=_label("export.communities", lang)))
+                             linestyle="--", label=label("export.communities", lang)))
     centres = frames.get("centres_exposure")
     if centres is not None:
         status = flood_status(centres)
@@ -299,21 +307,16 @@ def _draw_layers(ax, frames: Mapping[str, gpd.GeoDataFrame], lang: str) -> list:
                 handles.append(Line2D(
                     [], [], marker="o", linestyle="none", markersize=7,
                     markerfacecolor=STATUS_COLOURS[value], markeredgecolor="#222222",
-                    label=f"{_label('export.centres', lang)}: "
-                          f"{_label(f'status_{value}', lang, default=value)} ({count})"))
+                    label=f"{label('export.centres', lang)}: "
+                          f"{label(f'status_{value}', lang, default=value)} ({count})"))
     sites = frames.get("new_sites")
     if sites is not None:
         sites.plot(ax=ax, color=SITE_COLOUR, marker="*", markersize=120, edgecolor="white",
                    linewidth=0.6, zorder=7)
         handles.append(Line2D([], [], marker="*", linestyle="none", markersize=11,
                               markerfacecolor=SITE_COLOUR, markeredgecolor="white",
-                              label=_label("export.new_sites", lang)))
+                              label=label("export.new_sites", lang)))
     return handles
-
-
-def colours_default() -> str:
-    """Fill of a flood extent drawn without depth classes."""
-    return _depth_colours(2)[2]
 
 
 def _scale_bar(ax) -> None:
@@ -371,7 +374,7 @@ def _locator(ax, frames, projected, work_crs, lang: str) -> None:
     ax.xaxis.set_major_formatter(lambda v, _: f"{abs(v):g}°{'W' if v < 0 else 'E'}")
     ax.yaxis.set_major_formatter(lambda v, _: f"{abs(v):g}°{'S' if v < 0 else 'N'}")
     ax.tick_params(labelsize=6)
-    ax.set_title(_label("export.locator", lang), fontsize=8)
+    ax.set_title(label("export.locator", lang), fontsize=8)
 
 
 def _summary_panel(ax, summary: BriefingSummary, lang: str) -> None:
@@ -387,12 +390,12 @@ def _summary_panel(ax, summary: BriefingSummary, lang: str) -> None:
         ("export.displaced_est", summary.displaced_est),
         ("export.capacity_shortfall", summary.capacity_shortfall),
     ]
-    ax.text(0.04, 0.93, _label("export.summary", lang), fontsize=10, fontweight="bold",
+    ax.text(0.04, 0.93, label("export.summary", lang), fontsize=10, fontweight="bold",
             va="top", transform=ax.transAxes)
-    na = _label("export.not_available", lang)
+    na = label("export.not_available", lang)
     for i, (key, value) in enumerate(rows):
         y = 0.78 - i * 0.11
-        ax.text(0.04, y, _label(key, lang), fontsize=8.5, va="top", transform=ax.transAxes)
+        ax.text(0.04, y, label(key, lang), fontsize=8.5, va="top", transform=ax.transAxes)
         text = na if value is None else f"{round(value):,}".replace(",", " ")
         ax.text(0.96, y, text, fontsize=8.5, va="top", ha="right", fontweight="bold",
                 transform=ax.transAxes)
@@ -401,6 +404,30 @@ def _summary_panel(ax, summary: BriefingSummary, lang: str) -> None:
 def _plain(text: str) -> str:
     """User text shown literally: ``$`` would otherwise start matplotlib's mathtext."""
     return str(text).replace("$", r"\$")
+
+
+def save_briefing(fig: Figure, out: Path, *, kind: str, dpi: int, data: BriefingData,
+                  provenance: Provenance) -> Path:
+    """Save the briefing figure atomically: ``kind`` ``png`` (at ≥ 150 dpi, provenance in the
+    PNG text chunks) or ``pdf`` (TrueType text, provenance in the document's keywords)."""
+    import matplotlib
+
+    title = data.title or label("export.title", data.lang,
+                                 area=label("export.area", data.lang))
+    if kind == "pdf":
+        metadata = {
+            "Title": title,
+            "Author": provenance.producer or "Crecida",
+            "Subject": f"{data.scenario or ''} — {label('export.disclaimer', data.lang)}",
+            "Keywords": provenance.to_json(),
+            "Creator": f"Crecida {provenance.version}",
+        }
+    else:
+        metadata = {"Title": title, "Software": f"Crecida {provenance.version}",
+                    "Description": provenance.to_json()}
+    with matplotlib.rc_context({"pdf.fonttype": 42}), atomic_path(Path(out)) as tmp:
+        fig.savefig(tmp, format=kind, dpi=max(dpi, 150), metadata=metadata)
+    return Path(out)
 
 
 # --- Helpers ----------------------------------------------------------------------------------

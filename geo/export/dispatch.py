@@ -1,0 +1,262 @@
+"""The exporter: one call, the format chosen by the output file's extension.
+
+:func:`export` prepares the layers (:mod:`geo.export.frames`), picks the writer by
+:func:`export_format` and writes atomically. Formats that need a drawing library geo/ does not
+import (the interactive HTML map, built with Folium in ``layers/``) are written by a
+:class:`Writer` the caller hands in: ``export(..., writers=layers.html.WRITERS)``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+import geopandas as gpd
+
+from geo.depth import depth_classes
+from geo.errors import InputError, Problem
+from geo.export.atomic import atomic_path
+from geo.export.frames import pick_layer, prepare_layers
+from geo.export.kml import write_kml
+from geo.export.raster import label_depth_classes, write_classified_depth
+from geo.export.table import write_csv, write_csv_zip
+from geo.export.vector import write_geojson, write_gpkg, write_layers_zip
+from geo.flood import FloodScenario
+from geo.i18n import DEFAULT_LANGUAGE
+from geo.provenance import Provenance
+
+if TYPE_CHECKING:
+    from geo.export.briefing import BriefingData
+
+__all__ = ["EXPORT_FORMATS", "Writer", "export", "export_format"]
+
+#: Output kinds, keyed by the extension that selects them (longest match wins).
+EXPORT_FORMATS: dict[str, str] = {
+    ".geojson.zip": "geojson_zip",
+    ".csv.zip": "csv_zip",
+    ".shp.zip": "shp_zip",
+    ".zip": "geojson_zip",
+    ".gpkg": "gpkg",
+    ".geojson": "geojson",
+    ".json": "geojson",
+    ".kml": "kml",
+    ".kmz": "kmz",
+    ".csv": "csv",
+    ".tif": "tif",
+    ".tiff": "tif",
+    ".html": "html",
+    ".htm": "html",
+    ".png": "png",
+    ".pdf": "pdf",
+}
+
+#: One-layer formats and the zip kind written when several layers are given and none chosen.
+_ONE_LAYER_ZIPS: dict[str, str] = {"geojson": "geojson_zip", "csv": "csv_zip"}
+
+
+class Writer(Protocol):
+    """A writer handed to :func:`export` for a kind (e.g. ``layers.html.write_html``).
+
+    It writes ``frames`` (prepared: EPSG:4326, one scenario when asked) to ``out`` — a
+    temporary path that :func:`export` renames into place — and returns the path written.
+    """
+
+    def __call__(self, frames: Mapping[str, gpd.GeoDataFrame], out: Path, *,
+                 provenance: Provenance, lang: str, flood: FloodScenario | None,
+                 threshold_m: float | None) -> Path: ...
+
+
+def export_format(out: str | Path) -> str:
+    """The export kind selected by ``out``'s extension (a value of :data:`EXPORT_FORMATS`).
+
+    Raises
+    ------
+    InputError
+        The extension is not one Crecida writes.
+    """
+    return EXPORT_FORMATS[_suffix(out)]
+
+
+def export(
+    layers: Mapping[str, gpd.GeoDataFrame],
+    out: str | Path,
+    *,
+    provenance: Provenance,
+    flood: FloodScenario | None = None,
+    scenario: str | None = None,
+    layer: str | None = None,
+    lang: str = DEFAULT_LANGUAGE,
+    briefing: BriefingData | None = None,
+    threshold_m: float | None = None,
+    dpi: int = 200,
+    writers: Mapping[str, Writer] | None = None,
+) -> Path:
+    """Write ``layers`` to ``out`` in the format its extension names.
+
+    ===================  =====================================================================
+    extension            what is written
+    ===================  =====================================================================
+    ``.gpkg``            every layer (EPSG:4326), a QGIS ``layer_styles`` table (QML and SLD
+                         per layer), a ``provenance`` table and the provenance as GeoPackage
+                         metadata; with ``flood``, the classified depth as a **companion**
+                         Cloud-Optimised GeoTIFF ``<stem>_flood_depth.tif`` next to it (GDAL's
+                         GeoPackage raster tiles drop the colour table).
+    ``.geojson``         one layer, RFC 7946 (7 decimals ≈ 1 cm), provenance as the foreign
+                         member ``crecida_provenance``.
+    ``.zip``,            one GeoJSON per layer and a ``README.txt`` with the provenance.
+    ``.geojson.zip``
+    ``.csv.zip``         one CSV per layer and a ``README.txt``.
+    ``.shp.zip``         one shapefile per layer (``.prj``, ``.cpg``), field names cut to 10
+                         characters as listed in ``fields.csv``, and ``README.txt``.
+    ``.kml``, ``.kmz``   every layer as a folder, styled like the app.
+    ``.csv``             one layer's attribute table with an HXL tag row and ``lat``/``lon``.
+    ``.tif``             the classified flood depth as a Cloud-Optimised GeoTIFF.
+    ``.html``            the interactive map, by the writer given in ``writers``.
+    ``.png``, ``.pdf``   the briefing map (:mod:`geo.export.briefing`), PNG at ≥ 150 dpi.
+    ===================  =====================================================================
+
+    A one-layer format (``.geojson``, ``.csv``) given several layers and no ``layer`` writes
+    them all, one file per layer, to ``<out>.zip`` (``a.csv`` → ``a.csv.zip``) and returns that
+    path. Depth classes everywhere (GeoTIFF, styles, KML, briefing legend, the ``depth_label``
+    of ``flood_extent``) are :mod:`geo.depth`'s at ``threshold_m``.
+
+    Parameters
+    ----------
+    layers
+        Layer name to GeoDataFrame (any CRS; written in EPSG:4326). Expected names:
+        ``centres_exposure``, ``communities_exposure``, ``flood_extent``, ``districts``,
+        ``rivers``, and when present ``assignments``, ``catchments``, ``centres_capacity``,
+        ``new_sites``, ``coverage``.
+    out
+        Output path; its extension picks the format (see :data:`EXPORT_FORMATS`).
+    provenance
+        What produced the export (:func:`geo.provenance.build_provenance`).
+    flood
+        The flood scenario: needed for ``.tif``; with ``.gpkg`` it adds the companion
+        classified-depth GeoTIFF.
+    scenario
+        Keep only rows of this scenario in layers that have a ``scenario`` column.
+    layer
+        For one-layer formats: the layer to write.
+    lang
+        ``es`` or ``en``, for the labels of the briefing map, HTML, KML, styles and classes.
+    briefing
+        Title, summary and texts of the briefing map (``.png``/``.pdf``); built from the
+        layers when ``None``.
+    threshold_m
+        Flood threshold of the depth classes (default ``settings.FLOOD_THRESHOLD_M``); a
+        ``flood_extent`` layer must have been classified at the same threshold.
+    dpi
+        Resolution of ``.png`` output (at least 150).
+    writers
+        Writers for kinds geo/ does not write itself, keyed by kind (``"html"``) or extension
+        (``".html"``); one given for a built-in kind replaces it.
+
+    Returns
+    -------
+    Path
+        The file written, complete on disk: ``out``, or ``<out>.zip`` (see above).
+
+    Raises
+    ------
+    InputError
+        Unknown extension, no layers, an unknown ``layer`` or ``scenario``, ``.tif`` without a
+        flood scenario, ``.html`` without its writer, a ``flood_extent`` layer classified at
+        another threshold.
+    CRSError
+        A layer without a coordinate reference system.
+    """
+    out = Path(out)
+    suffix = _suffix(out)
+    kind = EXPORT_FORMATS[suffix]
+    classes = depth_classes(threshold_m)
+    frames = prepare_layers(layers, scenario=scenario, need_layers=kind != "tif")
+    frames = {name: label_depth_classes(frame, classes, lang=lang, name=name)
+              if "depth_class" in frame.columns else frame for name, frame in frames.items()}
+    if kind in _ONE_LAYER_ZIPS and layer is None and len(frames) > 1:
+        kind, suffix = _ONE_LAYER_ZIPS[kind], f"{suffix}.zip"
+        out = out.with_name(out.name + ".zip")
+    writer = _given_writer(writers, kind, suffix)
+    if writer is not None:
+        with atomic_path(out) as tmp:
+            writer(frames, tmp, provenance=provenance, lang=lang, flood=flood,
+                   threshold_m=classes.threshold_m)
+        return out
+    if kind == "tif":
+        if flood is None:
+            raise InputError(Problem(
+                "a GeoTIFF export needs a flood scenario", source=out.name,
+                fix="choose a scenario (--scenario NAME) or export to .gpkg/.geojson instead",
+            ))
+        return write_classified_depth(flood, out, provenance=provenance,
+                                      threshold_m=classes.threshold_m, lang=lang)
+    if kind == "gpkg":
+        write_gpkg(frames, out, provenance=provenance, classes=classes, lang=lang)
+        if flood is not None:
+            write_classified_depth(flood, out.with_name(f"{out.stem}_flood_depth.tif"),
+                                   provenance=provenance, threshold_m=classes.threshold_m,
+                                   lang=lang)
+        return out
+    if kind in ("geojson", "csv"):
+        name = pick_layer(frames, layer)
+        with atomic_path(out) as tmp:
+            if kind == "geojson":
+                write_geojson(frames[name], tmp, name=name, provenance=provenance)
+            else:
+                write_csv(frames[name], tmp)
+        return out
+    if kind in ("geojson_zip", "shp_zip"):
+        return write_layers_zip(frames, out, provenance=provenance,
+                                shapefile=kind == "shp_zip")
+    if kind == "csv_zip":
+        return write_csv_zip(frames, out, provenance=provenance)
+    if kind in ("kml", "kmz"):
+        return write_kml(frames, out, provenance=provenance, classes=classes, lang=lang,
+                         zipped=kind == "kmz")
+    if kind == "html":
+        raise InputError(Problem(
+            "the HTML map writer was not provided: the interactive map is drawn with Folium "
+            "in layers/, which geo/ does not import", source=out.name,
+            fix="install Crecida (`make run` does: `pip install -e .`), whose `layers` package "
+                "registers the writer, or pass writers=layers.html.WRITERS; or export to "
+                ".gpkg, .kml or .pdf",
+        ))
+    # png / pdf: matplotlib is imported only for them.
+    from geo.export.briefing import briefing_figure, briefing_from_layers, save_briefing
+
+    data = briefing or briefing_from_layers(
+        frames, provenance=provenance, scenario=scenario or provenance.scenario, lang=lang,
+        threshold_m=classes.threshold_m)
+    if data.threshold_m is None:
+        data = dataclasses.replace(data, threshold_m=classes.threshold_m)
+    elif depth_classes(data.threshold_m) != classes:
+        raise InputError(Problem(
+            f"the briefing's flood threshold ({data.threshold_m:g} m) is not the export's "
+            f"({classes.threshold_m:g} m)", source=out.name,
+            fix="give BriefingData the export's threshold_m, or leave it unset"))
+    return save_briefing(briefing_figure(frames, data=data, provenance=provenance), out,
+                         kind=kind, dpi=dpi, data=data, provenance=provenance)
+
+
+def _suffix(out: str | Path) -> str:
+    """The key of :data:`EXPORT_FORMATS` that ``out``'s name ends with (longest first)."""
+    name = Path(out).name.lower()
+    for suffix in sorted(EXPORT_FORMATS, key=len, reverse=True):
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return suffix
+    raise InputError(Problem(
+        f"cannot tell the export format from the file name '{Path(out).name}'",
+        fix="end the name with one of: " + ", ".join(EXPORT_FORMATS),
+    ))
+
+
+def _given_writer(writers: Mapping[str, Writer] | None, kind: str, suffix: str
+                  ) -> Writer | None:
+    if not writers:
+        return None
+    for key in (kind, suffix):
+        if key in writers:
+            return writers[key]
+    return None

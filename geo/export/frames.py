@@ -1,0 +1,145 @@
+"""The layers an export writes: assembled from the analysis, checked and made writable.
+
+:func:`analysis_layers` gathers the analysis results under their export names;
+:func:`prepare_layers` turns any mapping of layers into what every writer takes: EPSG:4326,
+one scenario when asked, columns every driver can write.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+
+import geopandas as gpd
+import pandas as pd
+
+from geo import settings
+from geo.errors import CRSError, InputError, Problem
+from geo.export.raster import flood_extent_polygons
+from geo.flood import FloodScenario
+from geo.i18n import DEFAULT_LANGUAGE
+
+__all__ = [
+    "COORDINATE_DECIMALS",
+    "MAIN_LAYERS",
+    "analysis_layers",
+    "pick_layer",
+    "prepare_layers",
+]
+
+#: Decimals of longitude/latitude written (GeoJSON, CSV, KML): 7 ≈ 1 cm at the equator
+#: (RFC 7946 §11.2 advises about 6).
+COORDINATE_DECIMALS: int = 7
+
+#: The layer a one-layer format writes by default, in order of preference.
+MAIN_LAYERS: tuple[str, ...] = ("centres_exposure", "centres_capacity", "communities_exposure")
+
+
+def analysis_layers(
+    *,
+    centres_exposure: gpd.GeoDataFrame | None = None,
+    communities_exposure: gpd.GeoDataFrame | None = None,
+    scenarios: Mapping[str, FloodScenario] | None = None,
+    districts: gpd.GeoDataFrame | None = None,
+    rivers: gpd.GeoDataFrame | None = None,
+    threshold_m: float | None = None,
+    simplify_m: float | None = None,
+    lang: str = DEFAULT_LANGUAGE,
+    **extra: gpd.GeoDataFrame | None,
+) -> dict[str, gpd.GeoDataFrame]:
+    """The layers an export writes, by their export names, in drawing order.
+
+    ``flood_extent`` holds :func:`~geo.export.raster.flood_extent_polygons` of every scenario
+    (one row per scenario and depth class, classified at ``threshold_m``, labels in ``lang``).
+    ``extra`` layers (``assignments``, ``catchments``, ``centres_capacity``, ``new_sites``,
+    ``coverage``) are passed through; ``None`` layers are left out.
+    """
+    layers: dict[str, gpd.GeoDataFrame | None] = {
+        "centres_exposure": centres_exposure,
+        "communities_exposure": communities_exposure,
+    }
+    if scenarios:
+        parts = [flood_extent_polygons(sc, threshold_m=threshold_m, simplify_m=simplify_m,
+                                       lang=lang)
+                 for sc in scenarios.values()]
+        layers["flood_extent"] = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True),
+                                                  crs=settings.DISPLAY_CRS)
+    layers |= {"districts": districts, "rivers": rivers, **extra}
+    return {name: frame for name, frame in layers.items() if frame is not None}
+
+
+def prepare_layers(
+    layers: Mapping[str, gpd.GeoDataFrame | None], *, scenario: str | None, need_layers: bool,
+) -> dict[str, gpd.GeoDataFrame]:
+    """Layers in EPSG:4326 with writable column types, filtered to ``scenario``.
+
+    Raises
+    ------
+    InputError
+        A layer that is not a GeoDataFrame, no layer when ``need_layers``, or a ``scenario``
+        that no layer has (the known ones are named).
+    CRSError
+        A layer without a coordinate reference system.
+    """
+    problems = []
+    frames: dict[str, gpd.GeoDataFrame] = {}
+    for name, frame in layers.items():
+        if frame is None:
+            continue
+        if not isinstance(frame, gpd.GeoDataFrame):
+            problems.append(Problem(f"layer '{name}' is not a GeoDataFrame", source=name))
+            continue
+        if frame.crs is None:
+            raise CRSError(Problem(
+                f"layer '{name}' has no coordinate reference system", source=name,
+                fix="set one with frame.set_crs('EPSG:4326') (or the data's CRS)",
+            ))
+        frames[str(name)] = _writable(frame.to_crs(settings.DISPLAY_CRS))
+    if problems:
+        raise InputError(problems)
+    if need_layers and not frames:
+        raise InputError(Problem("there is no layer to export",
+                                 fix="run the exposure analysis first, or give input layers"))
+    if scenario is not None:
+        with_column = {n: f for n, f in frames.items() if "scenario" in f.columns}
+        known = sorted({str(s) for f in with_column.values() for s in f["scenario"].dropna()})
+        if with_column and scenario not in known:
+            raise InputError(Problem(
+                f"no layer has rows for scenario '{scenario}'",
+                fix="choose one of: " + ", ".join(known),
+            ))
+        for name, frame in with_column.items():
+            frames[name] = frame[frame["scenario"] == scenario].reset_index(drop=True)
+    return frames
+
+
+def pick_layer(frames: Mapping[str, gpd.GeoDataFrame], layer: str | None) -> str:
+    """``layer`` when given (it must exist), else the main layer present, else the first."""
+    if layer is not None:
+        if layer not in frames:
+            raise InputError(Problem(f"there is no layer '{layer}' to export",
+                                     fix="choose one of: " + ", ".join(frames)))
+        return layer
+    for name in MAIN_LAYERS:
+        if name in frames:
+            return name
+    return next(iter(frames))
+
+
+def _writable(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """A copy whose columns every driver can write: text for objects, categories and lists."""
+    frame = frame.copy()
+    for column in frame.columns:
+        if column == frame.geometry.name:
+            continue
+        series = frame[column]
+        if isinstance(series.dtype, pd.CategoricalDtype):
+            frame[column] = series.astype("string")
+        elif series.dtype == object:
+            present = series.dropna()
+            if not present.map(lambda v: isinstance(v, str)).all():
+                frame[column] = series.map(
+                    lambda v: v if v is None or isinstance(v, str)
+                    else json.dumps(v, ensure_ascii=False, default=str)
+                    if isinstance(v, list | tuple | dict) else str(v))
+    return frame
