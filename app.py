@@ -27,6 +27,7 @@ from geo.analysis import LAYER_ORDER, PlanningRun
 from geo.errors import CrecidaError, CrecidaWarning, InputError, Problem
 from geo.i18n import LANGUAGES, t
 from geo.inputs import Inputs, load_inputs
+from geo.io.files import atomic_path, sha256_file
 from layers.flood import FloodOverlay, flood_overlay
 from layers.html import WRITERS as HTML_WRITERS
 from layers.map import MAP_HEIGHT_PX, build_map
@@ -67,24 +68,17 @@ def _safe_name(name: str) -> str:
 def _save_upload(layer: str, name: str, data: bytes) -> Upload:
     """Write uploaded bytes once to ``<tmp>/crecida_uploads/<sha256>/<name>``."""
     digest = hashlib.sha256(data).hexdigest()
-    folder = UPLOAD_DIR / digest
-    path = folder / _safe_name(name)
+    path = UPLOAD_DIR / digest / _safe_name(name)
     if not path.exists():
-        folder.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(path.suffix + ".part")
-        tmp.write_bytes(data)
-        tmp.replace(path)
+        with atomic_path(path) as tmp:
+            tmp.write_bytes(data)
     return Upload(layer, name, str(path), digest)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _file_sha256(path: str, size: int, mtime_ns: int) -> str:
     """SHA-256 of a file; cached on (path, size, mtime) so it is hashed once."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
+    return sha256_file(path)
 
 
 def _content_key(paths: list[str]) -> str:

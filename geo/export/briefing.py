@@ -28,8 +28,8 @@ from matplotlib.patches import Patch, Rectangle
 
 from geo import settings
 from geo.depth import depth_classes
-from geo.export.atomic import atomic_path
 from geo.export.texts import label
+from geo.io.files import atomic_path
 from geo.palette import (
     COMMUNITY_OUTLINE_COLOUR,
     DISTRICT_OUTLINE_COLOUR,

@@ -17,7 +17,6 @@ import geopandas as gpd
 
 from geo.depth import depth_classes
 from geo.errors import InputError, Problem
-from geo.export.atomic import atomic_path
 from geo.export.frames import pick_layer, prepare_layers
 from geo.export.kml import write_kml
 from geo.export.raster import label_depth_classes, write_classified_depth
@@ -25,6 +24,7 @@ from geo.export.table import write_csv, write_csv_zip
 from geo.export.vector import write_geojson, write_gpkg, write_layers_zip
 from geo.flood import FloodScenario
 from geo.i18n import DEFAULT_LANGUAGE
+from geo.io.files import atomic_path
 from geo.provenance import Provenance
 
 if TYPE_CHECKING:

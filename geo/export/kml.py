@@ -18,11 +18,11 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.depth import DepthClasses
-from geo.export.atomic import atomic_path
 from geo.export.frames import COORDINATE_DECIMALS
 from geo.export.styles import Symbol, layer_style
 from geo.export.table import cell_value, is_missing
 from geo.export.texts import label
+from geo.io.files import atomic_path
 from geo.palette import hex_to_rgb
 from geo.provenance import Provenance
 from geo.schema import flood_status

@@ -26,9 +26,9 @@ from shapely.geometry import shape
 from geo import settings
 from geo.depth import NODATA, DepthClasses, depth_classes
 from geo.errors import InputError, Problem
-from geo.export.atomic import atomic_path
 from geo.flood import FloodScenario
 from geo.i18n import DEFAULT_LANGUAGE
+from geo.io.files import atomic_path
 from geo.palette import hex_to_rgb
 from geo.provenance import Provenance
 from geo.raster import gdal_env

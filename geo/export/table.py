@@ -18,8 +18,8 @@ import numpy as np
 import pandas as pd
 
 from geo import schema
-from geo.export.atomic import atomic_path
 from geo.export.frames import COORDINATE_DECIMALS
+from geo.io.files import atomic_path
 from geo.provenance import Provenance
 
 __all__ = ["cell_value", "is_missing", "write_csv", "write_csv_zip"]
@@ -28,7 +28,7 @@ __all__ = ["cell_value", "is_missing", "write_csv", "write_csv_zip"]
 def write_csv(frame: gpd.GeoDataFrame, path: Path) -> Path:
     """Write one layer's attribute table (EPSG:4326 geometries as ``lat``/``lon``) to ``path``.
 
-    Writes ``path`` directly; callers wrap it in :func:`~geo.export.atomic.atomic_path`.
+    Writes ``path`` directly; callers wrap it in :func:`geo.io.files.atomic_path`.
     """
     geometry = frame.geometry
     points = geometry.where(geometry.geom_type == "Point", geometry.representative_point())

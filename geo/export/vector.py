@@ -22,9 +22,9 @@ import pandas as pd
 import pyogrio
 
 from geo.depth import DepthClasses
-from geo.export.atomic import atomic_path
 from geo.export.frames import COORDINATE_DECIMALS
 from geo.export.styles import layer_style, qml, sld
+from geo.io.files import atomic_path
 from geo.provenance import Provenance
 
 __all__ = [
