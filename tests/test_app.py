@@ -13,8 +13,12 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from geo import settings
+from geo.catchment import assign
+from geo.exposure import assess
 from geo.i18n import t
-from geo.inputs import sample_manifest
+from geo.inputs import load_sample, sample_manifest
+from geo.schema import FLOOD_STATUSES, operational_mask, scenario_rows
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 TIMEOUT_S = 180
@@ -38,22 +42,43 @@ def scenario_names() -> list[str]:
     return [s["name"] for s in sample_manifest()["scenarios"]]
 
 
+@pytest.fixture(scope="module")
+def expected():
+    """The sample's figures computed here straight from the engines (not through the app)."""
+    inputs = load_sample()
+    result = assess(inputs.centres, inputs.communities, inputs.scenarios,
+                    population=inputs.population)
+    worst = list(inputs.scenarios)[-1]
+    centres = scenario_rows(result.centres, worst)
+    communities = scenario_rows(result.communities, worst)
+    unserved = {respect: assign(communities, centres, demand_id_col="community_id",
+                                scenario=inputs.scenarios[worst],
+                                respect_capacity=respect).unserved_persons
+                for respect in (True, False)}
+    return {"statuses": centres["flood_status"].value_counts().to_dict(),
+            "operational": int(operational_mask(centres).sum()),
+            "displaced": float(communities["displaced_est"].sum()),
+            "families": float(centres.loc[centres["flooded"], "families"].sum()),
+            "unserved": unserved}
+
+
 @pytest.fixture
 def app() -> AppTest:
     return _ok(AppTest.from_file(APP, default_timeout=TIMEOUT_S).run())
 
 
 def test_starts_on_the_sample_with_the_worst_scenario_and_a_synthetic_data_warning(
-    app, scenario_names
+    app, scenario_names, expected
 ):
     assert app.title[0].value == t("app_title", "es")
     assert app.selectbox(key="scenario").value == scenario_names[-1]
     assert any(w.value == t("sample_banner", "es") for w in app.warning)
-    assert _metric(app, t("m_centres_flooded", "es")) > 0
-    statuses = sum(_metric(app, t(k, "es")) for k in (
-        "m_centres_flooded", "m_centres_isolated", "m_centres_at_risk", "m_centres_dry"))
-    assert statuses <= 77  # "unknown" centres are the rest
-    assert len(app.dataframe) >= 4
+    for status in ("flooded", "isolated", "at_risk", "dry"):
+        assert _metric(app, t(f"m_centres_{status}", "es")) == expected["statuses"].get(status, 0)
+    assert _metric(app, t("m_displaced", "es")) == round(expected["displaced"])
+    assert _metric(app, t("m_families_flooded", "es")) == expected["families"]
+    # centres, communities, the scenario comparison and the needs
+    assert len(app.dataframe) == 4
 
 
 def test_switching_scenario_changes_the_flooded_count(app, scenario_names):
@@ -70,7 +95,7 @@ def test_raising_the_threshold_above_every_depth_floods_no_centre(app):
     assert _metric(app, t("m_centres_flooded", "es")) == 0
 
 
-def test_english_translates_labels_and_tables(app):
+def test_english_translates_labels_and_tables(app, expected):
     _ok(app.radio(key="lang").set_value("en").run())
     assert app.title[0].value == t("app_title", "en")
     labels = [m.label for m in app.metric]
@@ -79,20 +104,22 @@ def test_english_translates_labels_and_tables(app):
     headers = list(app.dataframe[0].value.columns)
     assert t("col_flood_status", "en") in headers
     statuses = set(app.dataframe[0].value[t("col_flood_status", "en")])
-    assert statuses <= {t(f"status_{s}", "en") for s in
-                        ("flooded", "isolated", "at_risk", "dry", "unknown")}
+    assert statuses == {t(f"status_{s}", "en") for s in FLOOD_STATUSES
+                        if expected["statuses"].get(s)}
 
 
-def test_catchment_view_shows_capacity_and_unserved(app, scenario_names):
+def test_catchment_view_shows_capacity_and_unserved(app, expected):
     _ok(app.radio(key="view_es").set_value("catchment").run())
     labels = [m.label for m in app.metric]
     assert labels == [t("m_operational", "es"), t("m_overcrowded", "es"), t("m_unserved", "es")]
-    assert _metric(app, t("m_operational", "es")) > 0
+    assert _metric(app, t("m_operational", "es")) == expected["operational"]
     capacity = app.dataframe[0].value
     assert len(capacity) == 77
-    straight_unserved = _metric(app, t("m_unserved", "es"))
-    _ok(app.checkbox(key="respect_capacity").uncheck().run())
-    assert _metric(app, t("m_unserved", "es")) <= straight_unserved
+    respect = settings.RESPECT_CAPACITY
+    assert app.checkbox(key="respect_capacity").value is respect
+    assert _metric(app, t("m_unserved", "es")) == round(expected["unserved"][respect])
+    _ok(app.checkbox(key="respect_capacity").set_value(not respect).run())
+    assert _metric(app, t("m_unserved", "es")) == round(expected["unserved"][not respect])
 
 
 def test_new_centres_view_evaluates_a_drawn_area_and_proposes_sites(app):

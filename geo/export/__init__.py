@@ -11,8 +11,10 @@ Modules, one per concern (none imports ``layers/``; the HTML map's writer is han
 - :mod:`~geo.export.styles` — QGIS QML and OGC SLD styles
 - :mod:`~geo.export.briefing` — the printable briefing map (PNG, PDF; imports matplotlib)
 - :mod:`~geo.export.texts` — labels from :mod:`geo.i18n` with a fallback for data names
-Every file is written through :func:`geo.io.files.atomic_path` — to a temporary name, renamed into place
-  (``os.replace``), so a reader never sees half a file and a failed export leaves the old one.
+
+Every file is written through :func:`geo.io.files.atomic_path` — to a temporary name, renamed
+into place (``os.replace``) — so a reader never sees half a file and a failed export leaves the
+old one.
 
 Layers with a ``scenario`` column hold one row per feature per scenario; pass ``scenario=`` to
 keep one. A centre's flood status is read from ``flood_status``, or from ``status`` when that
