@@ -1,14 +1,17 @@
 # Crecida — two commands do all the set-up on a fresh machine:
 #   make run    start the app on the bundled synthetic Iquitos sample
 #   make test   run the test suite
-# Both create .venv and install the pinned requirements the first time.
+# Both create .venv and install the pinned requirements the first time, and install the map
+# libraries (Leaflet and plugins, pinned in package-lock.json) with `npm ci` into
+# static/vendor/, from where Crecida serves them itself: the maps need no internet.
 
 PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8501
+ASSETS := static/vendor/.installed
 
-.PHONY: run test validate lint sample bench clean
+.PHONY: run test validate lint sample bench clean assets
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -16,10 +19,21 @@ $(VENV)/.installed: requirements.txt
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $@
 
-run: $(VENV)/.installed
+# The map libraries: npm fetches the pinned packages (package-lock.json), then Crecida copies
+# the files its maps load, with their licences, to static/vendor/ (git-ignored).
+$(ASSETS): package.json package-lock.json layers/assets.py $(VENV)/.installed
+	@command -v npm >/dev/null 2>&1 || { echo "npm is needed once to install the map \
+	libraries (Debian/Ubuntu: apt-get install npm)" >&2; exit 1; }
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	$(PY) -m layers.assets install
+	touch $@
+
+assets: $(ASSETS)
+
+run: $(VENV)/.installed $(ASSETS)
 	$(PY) -m streamlit run app.py --server.port $(PORT) --browser.gatherUsageStats false
 
-test: $(VENV)/.installed
+test: $(VENV)/.installed $(ASSETS)
 	$(PY) -m pytest
 
 validate: $(VENV)/.installed
@@ -32,4 +46,4 @@ sample: $(VENV)/.installed
 	$(PY) sample_data/build_sample.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache artifacts
+	rm -rf $(VENV) .pytest_cache artifacts node_modules static/vendor
