@@ -223,12 +223,20 @@ def _read_geotiff(path: Path, *, bounds_lonlat, max_size_px: int, name: str) -> 
             transform = rasterio.transform.from_bounds(left, bottom, right, top, width, height)
             paletted = src.count == 1 and src.colorinterp[0] == ColorInterp.palette
             resampling = Resampling.nearest if paletted else Resampling.bilinear
+            interp = list(src.colorinterp)
+            # An alpha band is added to the warped view when the file has none: GDAL then
+            # marks "no data" there instead of nudging real zeros to 1 in the colour bands.
+            has_alpha = ColorInterp.alpha in interp
             with WarpedVRT(src, crs=WEB_MERCATOR, transform=transform, width=width,
-                           height=height, resampling=resampling) as vrt:
+                           height=height, resampling=resampling,
+                           add_alpha=not has_alpha) as vrt:
                 data = vrt.read()
-                mask = vrt.dataset_mask() > 0
+                if not has_alpha:
+                    mask = data[-1] > 0
+                    data = data[:-1]
+                else:
+                    mask = vrt.dataset_mask() > 0
                 colormap = src.colormap(1) if paletted else None
-                interp = list(src.colorinterp)
     except rasterio.errors.RasterioIOError as exc:
         raise FormatError(Problem(f"cannot read the basemap GeoTIFF ({exc})", source=name,
                                  fix="check that the file is a complete GeoTIFF")) from None
