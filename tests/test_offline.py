@@ -233,3 +233,18 @@ def test_unreachable_web_tiles_fall_back_to_the_offline_background_once(tmp_path
     assert errors == []
     assert len(facts["note"]) == 1 and "Sin conexión" in facts["note"][0]
     assert facts["tiles"] == 0 and facts["background"] > 0
+
+
+# --------------------------------------------------------------------------- the app
+def test_the_app_says_in_spanish_why_the_map_cannot_draw(monkeypatch):
+    """Map libraries missing: a message where the map would be, not an empty space."""
+    from streamlit.testing.v1 import AppTest
+
+    from geo.i18n import t
+
+    monkeypatch.setitem(assets.CDN_FILES, "https://example.invalid/missing.js",
+                        "nothing@0/missing.js")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180).run()
+    assert not at.exception, [e.value for e in at.exception]
+    expected = t("map_cannot_draw", "es", reason=t("map_assets_missing", "es"))
+    assert [e.value for e in at.error] == [expected]
