@@ -24,13 +24,15 @@ from streamlit_folium import st_folium
 
 from geo import settings
 from geo.analysis import LAYER_ORDER, PlanningRun
+from geo.basemap import BASEMAP_SUFFIXES, BasemapImage, read_basemap
 from geo.errors import CrecidaError, CrecidaWarning, InputError, Problem
 from geo.i18n import LANGUAGES, t
 from geo.inputs import Inputs, load_inputs
 from geo.io.files import atomic_path, sha256_file
+from layers.assets import check_installed
 from layers.flood import FloodOverlay, flood_overlay
 from layers.html import WRITERS as HTML_WRITERS
-from layers.map import MAP_HEIGHT_PX, build_map
+from layers.map import MAP_HEIGHT_PX, build_map, layer_bounds
 
 UPLOAD_DIR = Path(tempfile.gettempdir()) / "crecida_uploads"
 VIEWS = ("exposure", "catchment", "sites", "export")
@@ -256,6 +258,55 @@ def sidebar_parameters(inputs: Inputs, lang: str) -> dict[str, Any]:
             "service_distance_m": float(service)}
 
 
+# --------------------------------------------------------------------------- map (offline)
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _read_basemap(upload: Upload, bounds: tuple[float, float, float, float]) -> BasemapImage:
+    """The user's basemap over the study area (cached per file contents and area)."""
+    return read_basemap(upload.path, bounds_lonlat=bounds, name=upload.name)
+
+
+def sidebar_basemap(inputs: Inputs, lang: str) -> None:
+    """Upload of an offline basemap (GeoTIFF, MBTiles, PMTiles); kept for :func:`show_map`."""
+    with st.sidebar.expander(t("basemap_header", lang), expanded=False):
+        file = st.file_uploader(t("basemap_upload", lang), help=t("basemap_help", lang),
+                                type=[s.lstrip(".") for s in BASEMAP_SUFFIXES],
+                                key="upload_basemap")
+        images: tuple[BasemapImage, ...] = ()
+        if file is not None:
+            upload = _save_upload("basemap", file.name, file.getvalue())
+            box = layer_bounds(inputs.centres, inputs.communities, inputs.districts)
+            margin = 0.05  # degrees (≈ 5.5 km) around the loaded layers
+            bounds = None if box is None else (box[0][1] - margin, box[0][0] - margin,
+                                               box[1][1] + margin, box[1][0] + margin)
+            try:
+                images = (_read_basemap(upload, bounds),)
+                st.success(t("basemap_loaded", lang, name=_md(file.name)))
+            except CrecidaError as exc:
+                problems = getattr(exc, "problems", None) or [Problem(str(exc))]
+                _show_problems(problems, t("basemap_failed", lang, name=file.name))
+        st.session_state["_crecida_basemaps"] = images
+    st.sidebar.caption(t("map_offline_caption", lang))
+
+
+def show_map(*, key: str, lang: str, returned_objects: list[str], **layers: Any
+             ) -> dict | None:
+    """Build the map (with the user's basemap) and draw it; if it cannot be drawn, say why in
+    the user's language instead of leaving an empty space."""
+    try:
+        check_installed()
+    except CrecidaError:
+        st.error(t("map_cannot_draw", lang, reason=t("map_assets_missing", lang)))
+        return None
+    try:
+        fmap = build_map(lang=lang, basemaps=st.session_state.get("_crecida_basemaps", ()),
+                         **layers)
+    except CrecidaError as exc:
+        st.error(t("map_cannot_draw", lang, reason=_md(exc)))
+        return None
+    return st_folium(fmap, key=key, height=MAP_HEIGHT_PX, use_container_width=True,
+                     returned_objects=returned_objects)
+
+
 # --------------------------------------------------------------------------- views
 def exposure_view(run: PlanningRun, params: dict, lang: str) -> None:
     name = params["scenario"]
@@ -276,11 +327,10 @@ def exposure_view(run: PlanningRun, params: dict, lang: str) -> None:
         col.metric(t(key, lang), _fmt(float(value)))
 
     overlay = _overlay(_inputs_key(inputs), name, inputs, params["threshold_m"])
-    fmap = build_map(lang=lang, centres=centres, communities=communities, flood=overlay,
-                     flood_name=name, flood_depth_known=inputs.scenarios[name].has_depth,
-                     districts=inputs.districts, rivers=inputs.rivers)
-    st_folium(fmap, key="map_exposure", height=MAP_HEIGHT_PX, use_container_width=True,
-              returned_objects=[])
+    show_map(key="map_exposure", lang=lang, returned_objects=[], centres=centres,
+             communities=communities, flood=overlay, flood_name=name,
+             flood_depth_known=inputs.scenarios[name].has_depth, districts=inputs.districts,
+             rivers=inputs.rivers)
     st.caption(t("map_hint", lang))
 
     left, right = st.columns(2)
@@ -356,12 +406,11 @@ def catchment_view(run: PlanningRun, params: dict, lang: str) -> None:
     centres = run.centres(name)
     overlay = _overlay(_inputs_key(inputs), name, inputs, params["threshold_m"])
     layers = assignment_layers(assignment, centres, lang=lang)
-    fmap = build_map(lang=lang, centres=centres, flood=overlay, flood_name=name,
-                     flood_depth_known=inputs.scenarios[name].has_depth,
-                     districts=inputs.districts, rivers=inputs.rivers, extra_layers=layers,
-                     extra_legend=[catchment_legend(lang=lang)])
-    st_folium(fmap, key="map_catchment", height=MAP_HEIGHT_PX, use_container_width=True,
-              returned_objects=[])
+    show_map(key="map_catchment", lang=lang, returned_objects=[], centres=centres,
+             flood=overlay, flood_name=name,
+             flood_depth_known=inputs.scenarios[name].has_depth, districts=inputs.districts,
+             rivers=inputs.rivers, extra_layers=layers,
+             extra_legend=[catchment_legend(lang=lang)], place_names=run.communities(name))
     st.subheader(t("h_capacity", lang))
     st.dataframe(_table(cap.rename(columns={"spare": "spare_capacity"}),
                         ["centre_id", "name", "flood_status", "capacity_persons", "persons",
@@ -453,12 +502,12 @@ def sites_view(run: PlanningRun, params: dict, lang: str) -> None:
     polygon = _drawn_polygon(drawn_state if isinstance(drawn_state, dict) else None)
     if polygon is not None and polygon.geom_type in ("Polygon", "MultiPolygon"):
         extra.append(drawn_area_layer(polygon, lang=lang))
-    fmap = build_map(lang=lang, centres=centres, flood=overlay, flood_name=name,
+    state = show_map(key="map_sites", lang=lang,
+                     returned_objects=["last_active_drawing", "all_drawings"],
+                     centres=centres, flood=overlay, flood_name=name,
                      flood_depth_known=inputs.scenarios[name].has_depth,
                      districts=inputs.districts, rivers=inputs.rivers, extra_layers=extra,
-                     extra_legend=legend, draw=True)
-    state = st_folium(fmap, key="map_sites", height=MAP_HEIGHT_PX, use_container_width=True,
-                      returned_objects=["last_active_drawing", "all_drawings"])
+                     extra_legend=legend, draw=True, place_names=run.communities(name))
     saved = st.session_state.get("map_sites")
     polygon = _drawn_polygon(state) or _drawn_polygon(saved if isinstance(saved, dict) else None)
     if polygon is None:
@@ -539,6 +588,7 @@ def main() -> None:
     st.caption(t("app_caption", lang))
     inputs = sidebar_inputs(lang)
     params = sidebar_parameters(inputs, lang)
+    sidebar_basemap(inputs, lang)
     if inputs.is_sample or inputs.sample_layers:
         st.warning(t("sample_banner", lang))
     # One radio per language: Streamlit's frontend drops the selection of a keyed radio whose

@@ -358,6 +358,51 @@ STRINGS: dict[str, dict[str, str]] = {
     "export_layer_rivers": {"es": "Ríos", "en": "Rivers"},
 }
 
+# --- Offline maps: background, basemap upload, "cannot draw" (field mode, issue 11) -------
+STRINGS.update({
+    "basemap_study_area": {"es": "Área de estudio (sin conexión)",
+                           "en": "Study area (offline)"},
+    "basemap_user": {"es": "Mapa de fondo: {name}", "en": "Basemap: {name}"},
+    "layer_place_names": {"es": "Nombres de comunidades", "en": "Community names"},
+    "basemap_offline_note": {
+        "es": "Sin conexión a internet: el fondo web no carga. Se muestra el fondo sin conexión "
+              "(área de estudio).",
+        "en": "No internet connection: the web background does not load. Showing the offline "
+              "background (study area).",
+    },
+    "basemap_offline_dismiss": {"es": "Clic para cerrar", "en": "Click to close"},
+    "basemap_header": {"es": "Mapa de fondo sin conexión", "en": "Offline basemap"},
+    "basemap_upload": {
+        "es": "Imagen o paquete de teselas (GeoTIFF, MBTiles, PMTiles)",
+        "en": "Picture or tile package (GeoTIFF, MBTiles, PMTiles)",
+    },
+    "basemap_help": {
+        "es": "Un mosaico satelital o un mapa escaneado (GeoTIFF) o un paquete de teselas "
+              "exportado para uso sin conexión. Se lee en este equipo; nada se pide a internet.",
+        "en": "A satellite mosaic or a scanned map (GeoTIFF) or a tile package exported for "
+              "offline use. It is read on this computer; nothing is requested from the "
+              "internet.",
+    },
+    "basemap_loaded": {"es": "Mapa de fondo cargado: {name}", "en": "Basemap loaded: {name}"},
+    "basemap_failed": {"es": "No se pudo usar el mapa de fondo {name}:",
+                       "en": "The basemap {name} could not be used:"},
+    "map_cannot_draw": {
+        "es": "No se puede dibujar el mapa: {reason}",
+        "en": "The map cannot be drawn: {reason}",
+    },
+    "map_assets_missing": {
+        "es": "faltan las bibliotecas del mapa (Leaflet) en esta instalación. Ejecute "
+              "`make run` una vez (instala todo, necesita npm) o `make assets`.",
+        "en": "the map libraries (Leaflet) are missing from this installation. Run `make run` "
+              "once (it installs everything; needs npm) or `make assets`.",
+    },
+    "map_offline_caption": {
+        "es": "Modo sin conexión: el mapa no pide nada a internet.",
+        "en": "Offline mode: the map requests nothing from the internet.",
+    },
+})
+# --- end of offline maps ---------------------------------------------------------------------
+
 # --- Export labels (appended by the exports module's owner; keep this section last) -----
 STRINGS.update({
     "export.kml_title": {"es": "Crecida — albergues e inundación",

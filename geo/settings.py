@@ -176,3 +176,10 @@ BOAT_ON_FLOODWATER: bool = True
 """Boats also cross floodwater connected to a river channel (in Loreto people move by canoe
 and peque-peque over flooded streets, as in Belén); ``False`` keeps boats to the channels
 themselves, which cuts off most flooded riverside communities at the 2012 stage."""
+
+# --- Offline maps (field mode) -------------------------------------------------------------
+ONLINE_TILES: bool = False
+"""Whether maps may request web tiles (OpenStreetMap). Off by default: planners in the field
+work without internet and no request leaves the machine unless they switch this on. The
+environment variable ``CRECIDA_OFFLINE`` overrides it (``CRECIDA_OFFLINE=0`` allows tiles;
+read by ``layers.basemap.online_tiles_enabled`` at call time)."""

@@ -18,6 +18,7 @@ from geo.flood import FloodScenario
 from geo.i18n import t
 from geo.provenance import Provenance
 from geo.schema import one_scenario
+from layers.assets import inline_assets
 from layers.flood import flood_overlay
 from layers.map import build_map
 
@@ -69,7 +70,7 @@ def write_html(
         districts=shown.get("districts"),
         rivers=shown.get("rivers"),
     )
-    page = fmap.get_root().render()
+    page = inline_assets(fmap.get_root().render())
     notes = [t("export.disclaimer", lang)]
     if provenance.is_sample:
         notes.insert(0, t("export.sample_warning", lang))

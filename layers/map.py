@@ -1,8 +1,11 @@
 """Assemble the planner's map: background, flood overlay, vector layers, legend and tools.
 
 :func:`build_map` is what the app (and the standalone HTML export) calls. Stacking, bottom to
-top: web tiles, the flood image (in its own pane under every vector), communities, catchment
-zones, districts, rivers, lines and sites, then the centres on top so they stay clickable.
+top: the offline background (study area or the user's basemap, :mod:`layers.basemap`; web
+tiles only when switched on), the flood image (in its own pane under every vector),
+communities, catchment zones, districts, rivers, lines and sites, the centres on top so they
+stay clickable, and community names. Every script and style sheet the map loads is served by
+Crecida itself (:func:`layers.assets.localise`, applied last): the map needs no internet.
 """
 
 from __future__ import annotations
@@ -15,9 +18,11 @@ from folium import plugins
 from folium.map import CustomPane
 
 from geo import settings
+from geo.basemap import BasemapImage
 from geo.i18n import t
 from geo.schema import FLOOD_STATUSES, flood_status
-from layers.basemap import districts_layer, rivers_layer, tile_layers
+from layers.assets import localise
+from layers.basemap import add_background, districts_layer, rivers_layer
 from layers.centres import centres_layer
 from layers.communities import communities_layer
 from layers.flood import FloodOverlay, flood_layer
@@ -51,10 +56,10 @@ def layer_bounds(*frames: gpd.GeoDataFrame | None) -> list[list[float]] | None:
 
 
 def base_map(
-    *, lang: str, bounds: list[list[float]] | None = None, tiles: bool = True,
-    draw: bool = False,
+    *, lang: str, bounds: list[list[float]] | None = None, draw: bool = False,
 ) -> folium.Map:
-    """An empty map with scale bar, full screen, measure tool and (optionally) a draw tool.
+    """An empty map (no background) with scale bar, full screen, measure tool and, optionally,
+    a draw tool.
 
     Parameters
     ----------
@@ -62,8 +67,6 @@ def base_map(
         ``es`` or ``en``.
     bounds
         ``[[south, west], [north, east]]`` to fit; default the study area (Loreto).
-    tiles
-        Add web base layers (they need internet; the map works without them).
     draw
         Add the draw tool (polygon and rectangle) used to sketch an area for a new centre.
     """
@@ -73,9 +76,6 @@ def base_map(
     centre = [(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2]
     fmap = folium.Map(location=centre, zoom_start=12, tiles=None, control_scale=True,
                       prefer_canvas=False)
-    if tiles:
-        for layer in tile_layers(lang=lang):
-            layer.add_to(fmap)
     CustomPane(FLOOD_PANE, z_index=350, pointer_events=False).add_to(fmap)
     plugins.Fullscreen(position="topleft").add_to(fmap)
     plugins.MeasureControl(
@@ -107,7 +107,9 @@ def build_map(
     extra_layers: Sequence[folium.map.Layer] = (),
     extra_legend: Sequence[LegendSection] = (),
     draw: bool = False,
-    tiles: bool = True,
+    tiles: bool | None = None,
+    basemaps: Sequence[BasemapImage] = (),
+    place_names: gpd.GeoDataFrame | None = None,
 ) -> folium.Map:
     """The planner's map with every layer given, a legend for each and a layer control.
 
@@ -132,11 +134,27 @@ def build_map(
     draw
         Add the draw tool.
     tiles
-        Add web base layers.
+        Add web tiles as a base layer (None: only when switched on,
+        :func:`layers.basemap.online_tiles_enabled`; offline is the default). When they cannot
+        load, the map says so once and shows the offline background.
+    basemaps
+        The user's offline basemaps (:func:`geo.basemap.read_basemap`), as base layers under
+        the flood; the first is shown on opening.
+    place_names
+        Communities whose names label the map from ``layers.basemap.LABEL_MIN_ZOOM`` on
+        (default ``communities``).
+
+    Raises
+    ------
+    layers.assets.AssetError
+        An element needs a library Crecida does not serve (a programming error).
     """
     bounds = layer_bounds(communities, centres) or (flood.bounds if flood is not None
                                                     else layer_bounds(districts))
-    fmap = base_map(lang=lang, bounds=bounds, tiles=tiles, draw=draw)
+    fmap = base_map(lang=lang, bounds=bounds, draw=draw)
+    add_background(fmap, lang=lang, districts=districts, rivers=rivers,
+                   communities=place_names if place_names is not None else communities,
+                   extent=[centres], basemaps=basemaps, tiles=tiles)
     sections: list[LegendSection] = []
     if flood is not None:
         layer = flood_layer(flood, name=t("layer_flood", lang, scenario=flood_name))
@@ -169,4 +187,4 @@ def build_map(
     if sections:
         Legend(sections).add_to(fmap)
     folium.LayerControl(collapsed=False, position="topright").add_to(fmap)
-    return fmap
+    return localise(fmap)

@@ -1,10 +1,12 @@
-"""Drive the Streamlit app in Debian's headless Chromium (shared by the browser test and the
-benchmark script).
+"""Drive the Streamlit app in Debian's headless Chromium (shared by the browser tests and the
+benchmark script), with the network cut.
 
 The app runs as ``streamlit run app.py`` on a free localhost port; Chromium is Debian's
 (``apt-get install -y chromium``), launched by Playwright with ``executable_path`` because
-``playwright install`` cannot download browsers here; CDN files come from local copies
-(:mod:`browser_assets`).
+``playwright install`` cannot download browsers here. :func:`cut_network` aborts every request
+that leaves the machine and records it — nothing is emulated: the app must serve its map
+libraries itself (``static/vendor/``, installed by ``make``), and a test fails when any request
+to another host is even attempted.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT: Path = Path(__file__).resolve().parent.parent
 APP: Path = ROOT / "app.py"
@@ -31,6 +34,31 @@ CHROMIUM_ARGS: list[str] = [
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 CENTRE_MARKERS = "path.crecida-centre"
 FLOOD_IMAGE = "img.crecida-flood"
+BACKGROUND = "path.crecida-land"
+LEGEND = ".crecida-legend"
+LOCAL_HOSTS: tuple[str, ...] = ("127.0.0.1", "localhost", "[::1]", "::1")
+
+
+def cut_network(target) -> list[str]:
+    """Abort every request of a Playwright ``BrowserContext`` or ``Page`` that leaves the
+    machine, as with the network unplugged; return the list the aborted URLs are appended to.
+
+    Requests to ``localhost``/``127.0.0.1`` (the app server) and ``file:``, ``data:`` and
+    ``blob:`` URLs go through; nothing else is answered.
+    """
+    attempted: list[str] = []
+
+    def handle(route) -> None:
+        url = route.request.url
+        parts = urlsplit(url)
+        if parts.scheme in ("file", "data", "blob") or parts.hostname in LOCAL_HOSTS:
+            route.continue_()
+            return
+        attempted.append(url)
+        route.abort("internetdisconnected")
+
+    target.route("**/*", handle)
+    return attempted
 
 
 def chromium_path() -> str | None:
@@ -87,14 +115,11 @@ def running_app(*, app: Path | None = None, log_path: Path | None = None, timeou
                 proc.wait(timeout=10)
 
 
-def prefetch_map_assets() -> None:
-    """Fetch (once) the local copies of every CDN file the app's maps load, before a browser
-    asks for them; fails with a clear :class:`browser_assets.AssetError` when npm cannot."""
-    from browser_assets import prefetch_for_html
+def require_map_assets() -> None:
+    """Fail with the fix when the map libraries are not installed (``make assets``)."""
+    from layers.assets import check_installed
 
-    from layers.map import build_map
-
-    prefetch_for_html(build_map(lang="es", draw=True, tiles=False).get_root().render())
+    check_installed()
 
 
 def launch(playwright):
@@ -109,9 +134,12 @@ def map_frame(page):
 
 
 def wait_for_markers(page, count: int, *, timeout_ms: int = 30_000) -> None:
-    """Wait until the map shows exactly ``count`` centre markers and the flood image."""
+    """Wait until the map shows exactly ``count`` centre markers, the flood image, the
+    offline background and the legend."""
     frame = map_frame(page)
     frame.locator(FLOOD_IMAGE).first.wait_for(state="attached", timeout=timeout_ms)
+    frame.locator(BACKGROUND).first.wait_for(state="attached", timeout=timeout_ms)
+    frame.locator(LEGEND).first.wait_for(state="attached", timeout=timeout_ms)
     deadline = time.monotonic() + timeout_ms / 1000
     while frame.locator(CENTRE_MARKERS).count() != count:
         if time.monotonic() > deadline:

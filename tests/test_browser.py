@@ -1,11 +1,12 @@
-"""The app in a real browser: Debian's headless Chromium drives ``streamlit run app.py``.
+"""The app in a real browser, with the network cut: Debian's headless Chromium drives
+``streamlit run app.py`` and every request that leaves the machine is aborted — nothing is
+emulated. The app must serve its map libraries itself (``static/vendor/``, installed by
+``make``); every test fails if a request to another host is even attempted, if the page throws
+an error, or if the map does not draw with its background and legend. Screenshots are saved
+under ``artifacts/`` (git-ignored) for people to look at.
 
-CDN files (Leaflet, jQuery, Bootstrap, plugins) are served from npm copies; every other
-external request is aborted, as in CI. The test fails when the map does not render. A
-screenshot is saved under ``artifacts/`` (git-ignored) for people to look at.
-
-CI needs: ``apt-get install -y chromium npm`` (Debian's Chromium and npm), and the Python
-requirements (playwright). No ``playwright install`` is needed.
+CI needs: ``apt-get install -y chromium npm`` (Debian's Chromium; npm for ``make``), and the
+Python requirements (playwright). No ``playwright install`` is needed.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ pytestmark = pytest.mark.browser
 playwright_sync = pytest.importorskip("playwright.sync_api")
 
 import browser_app as app  # noqa: E402  (after the importorskip)
-from browser_assets import install_routes  # noqa: E402
 from conftest import XSS_NAME  # noqa: E402
 
 import geo.inputs  # noqa: E402
@@ -60,7 +60,7 @@ def _require_chromium() -> None:
 @pytest.fixture(scope="module")
 def app_url():
     _require_chromium()
-    app.prefetch_map_assets()
+    app.require_map_assets()
     with app.running_app(log_path=app.ARTIFACTS / "streamlit_test.log") as url:
         yield url
 
@@ -70,7 +70,7 @@ def browser_page(app_url):
     with playwright_sync.sync_playwright() as pw:
         browser = app.launch(pw)
         context = browser.new_context(viewport={"width": 1400, "height": 1100})
-        log = install_routes(context)
+        attempted = app.cut_network(context)
         page = context.new_page()
         dialogs: list[str] = []
         errors: list[str] = []
@@ -82,9 +82,10 @@ def browser_page(app_url):
         page.on("dialog", on_dialog)
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         try:
-            yield page, log, dialogs, errors
+            yield page, attempted, dialogs, errors
         finally:
             browser.close()
+        assert attempted == [], f"requests to other hosts were attempted: {attempted[:5]}"
 
 
 def _flood_image_loaded(page) -> bool:
@@ -94,7 +95,7 @@ def _flood_image_loaded(page) -> bool:
 
 
 def test_map_renders_and_switching_scenario_changes_flooded_count(app_url, browser_page):
-    page, log, dialogs, errors = browser_page
+    page, attempted, dialogs, errors = browser_page
     page.goto(app_url)
     app.wait_for_markers(page, N_CENTRES, timeout_ms=90_000)
     assert _flood_image_loaded(page)
@@ -115,13 +116,17 @@ def test_map_renders_and_switching_scenario_changes_flooded_count(app_url, brows
 
     app.ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(app.ARTIFACTS / "app_exposure.png"))
-    assert not log.unmapped, f"CDN files without a local copy: {log.unmapped}"
+    legend = app.map_frame(page).locator(app.LEGEND).first.inner_text()
+    assert t("legend_flood", "es") in legend and t("legend_centres", "es") in legend
+    control = app.map_frame(page).locator(".leaflet-control-layers").first.inner_text()
+    assert t("basemap_study_area", "es") in control
+    assert attempted == []
     assert not dialogs
     assert not errors, errors
 
 
 def test_switching_language_translates_the_page(app_url, browser_page):
-    page, _log, _dialogs, _errors = browser_page
+    page, _attempted, _dialogs, _errors = browser_page
     page.goto(app_url)
     app.wait_for_markers(page, N_CENTRES, timeout_ms=90_000)
     # The chosen view survives the switch, and stays shown as chosen.
@@ -141,7 +146,7 @@ def test_switching_language_translates_the_page(app_url, browser_page):
 def test_a_centre_named_like_a_script_shows_as_text_and_runs_nothing(
     app_url, browser_page, tmp_path
 ):
-    page, _log, dialogs, _errors = browser_page
+    page, _attempted, dialogs, _errors = browser_page
     sample_csv = geo.inputs.SAMPLE_DIR / geo.inputs.sample_manifest()["centres"]
     centres = pd.read_csv(sample_csv, dtype=str, keep_default_na=False)
     name_column = next(c for c in centres.columns if c.lower() in ("name", "nombre"))
@@ -177,7 +182,7 @@ def test_a_centre_named_like_a_script_shows_as_text_and_runs_nothing(
 def test_a_bad_upload_shows_a_readable_message_and_keeps_the_sample(
     app_url, browser_page, tmp_path
 ):
-    page, _log, _dialogs, _errors = browser_page
+    page, _attempted, _dialogs, _errors = browser_page
     upload = tmp_path / "sin_coordenadas.csv"
     upload.write_text("nombre,familias\nI.E. N° 1,10\n", encoding="utf-8")
     page.goto(app_url)
@@ -197,7 +202,7 @@ def test_a_bad_upload_shows_a_readable_message_and_keeps_the_sample(
 
 
 def test_drawing_an_area_on_the_map_gets_it_evaluated(app_url, browser_page):
-    page, _log, _dialogs, errors = browser_page
+    page, _attempted, _dialogs, errors = browser_page
     page.goto(app_url)
     app.wait_for_markers(page, N_CENTRES, timeout_ms=90_000)
     page.get_by_text(t("view_sites", "es"), exact=True).click()
@@ -221,7 +226,7 @@ def test_drawing_an_area_on_the_map_gets_it_evaluated(app_url, browser_page):
 
 
 def test_panning_and_zooming_the_map_does_not_rerun_the_app(app_url, browser_page):
-    page, _log, _dialogs, _errors = browser_page
+    page, _attempted, _dialogs, _errors = browser_page
     sent: list[int] = []
     page.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent.append(len(payload))))
     page.goto(app_url)
@@ -242,3 +247,36 @@ def test_panning_and_zooming_the_map_does_not_rerun_the_app(app_url, browser_pag
     page.get_by_text("English", exact=True).click()
     page.wait_for_timeout(1000)
     assert len(sent) > before
+
+
+def test_catchment_view_draws_offline(app_url, browser_page):
+    page, attempted, _dialogs, errors = browser_page
+    page.goto(app_url)
+    app.wait_for_markers(page, N_CENTRES, timeout_ms=90_000)
+    page.get_by_text(t("view_catchment", "es"), exact=True).click()
+    page.get_by_text(t("m_operational", "es"), exact=True).wait_for(timeout=60_000)
+    app.wait_for_map_text(page, t("layer_catchments", "es"), timeout_ms=60_000)
+    app.wait_for_markers(page, N_CENTRES)
+    assert app.map_frame(page).locator("path.crecida-catchment").count() > 0
+    app.ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(app.ARTIFACTS / "app_catchment_offline.png"))
+    assert attempted == []
+    assert not errors, errors
+
+
+def test_new_centres_view_draw_tool_and_optimiser_markers_offline(app_url, browser_page):
+    page, attempted, _dialogs, errors = browser_page
+    page.goto(app_url)
+    app.wait_for_markers(page, N_CENTRES, timeout_ms=90_000)
+    page.get_by_text(t("view_sites", "es"), exact=True).click()
+    app.map_frame(page).locator(".leaflet-draw-draw-rectangle").wait_for(timeout=60_000)
+    page.get_by_role("button", name=t("optimise_button", "es")).click()
+    # The optimiser's proposed sites are leaflet-dvf markers, served by Crecida too.
+    sites = app.map_frame(page).locator("path.crecida-site")
+    sites.first.wait_for(state="attached", timeout=180_000)
+    app.wait_for_markers(page, N_CENTRES)
+    assert sites.count() == 3  # k = 3, the view's default
+    app.ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(app.ARTIFACTS / "app_sites_offline.png"))
+    assert attempted == []
+    assert not errors, errors

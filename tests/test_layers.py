@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import io
-import re
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
-from browser_assets import EMPTY_STYLESHEETS, _npm_spec, external_urls
 from conftest import TINY_CRS, XSS_NAME
 from PIL import Image
 from shapely.geometry import LineString, Point
@@ -220,15 +218,6 @@ def test_map_bounds_fit_the_vector_layers(tiny_centres, tiny_communities):
     assert south < tiny_centres.geometry.y.min() <= tiny_centres.geometry.y.max() < north
     assert west < tiny_centres.geometry.x.min() <= tiny_centres.geometry.x.max() < east
     assert layer_bounds(None, tiny_centres.iloc[0:0]) is None
-
-
-def test_every_cdn_file_the_map_loads_has_a_local_copy_rule(tiny_centres):
-    """Guards folium upgrades: the browser tests can only serve URLs they know."""
-    html = _html(build_map(lang="es", centres=tiny_centres, draw=True, tiles=False))
-    urls = [u for u in external_urls(html) if re.search(r"\.(js|css)$", u)]
-    assert len(urls) >= 10
-    unknown = [u for u in urls if u not in EMPTY_STYLESHEETS and _npm_spec(u) is None]
-    assert unknown == []
 
 
 def test_empty_inputs_still_give_a_map():
