@@ -108,3 +108,34 @@ def test_the_briefing_pdf_made_in_the_app_shows_the_flood_and_its_legend(tmp_pat
     assert t("export.flood_extent", "es") in text
     for code in present:
         assert classes.label(code, "es") in text
+
+
+def test_evaluate_on_the_command_line_reports_and_writes_the_area(tmp_path, capsys):
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    out = tmp_path / "terreno.gpkg"
+    assert main(["evaluate", "--bbox=-73.262,-3.742,-73.252,-3.734", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    layer = pyogrio.read_dataframe(out, layer="evaluated_areas")
+    expected_m2 = float(gpd.GeoSeries([box(-73.262, -3.742, -73.252, -3.734)], crs=4326)
+                        .to_crs(32718).area.iloc[0])
+    assert layer["area_m2"].iloc[0] == pytest.approx(expected_m2, rel=1e-9)
+    assert layer["capacity_site_persons"].iloc[0] == int(expected_m2 // 45)
+    assert f"area_m2: {expected_m2:,.1f}" in printed
+    run = PlanningRun(load_sample())
+    report = run.evaluate(box(-73.262, -3.742, -73.252, -3.734))
+    assert layer["displaced_within_m"].iloc[0] == pytest.approx(
+        report.figure("displaced_within_m"))
+
+
+def test_export_with_sites_and_an_area_carries_them_and_says_so(tmp_path):
+    out = tmp_path / "plan.gpkg"
+    assert main(["export", "--count", "2", "--bbox=-73.262,-3.742,-73.252,-3.734",
+                 "--out", str(out)]) == 0
+    names = {str(n) for n, _ in pyogrio.list_layers(out)}
+    assert {"new_sites", "coverage", "evaluated_areas"} <= names
+    assert len(pyogrio.read_dataframe(out, layer="new_sites")) == 2
+    prov = pyogrio.read_dataframe(out, layer="provenance")
+    text = " ".join(prov.astype(str).to_numpy().ravel())
+    assert "new_sites" in text and "evaluated_areas" in text
