@@ -510,3 +510,27 @@ def test_sample_differences_in_cells_are_connectivity_only(sample):
                            .sum())
     # Cells 10 cm deep or more that differ (all wetter in the model: diagonal links).
     assert diffs == {116.0: 0, 117.0: 41, 118.6: 293}
+
+
+def test_a_geographic_dem_gives_the_exposure_engine_answer(tmp_path):
+    """SRTM tiles come in degrees: cell sizes, ring and distances in metres on the ellipsoid."""
+    cell = 1.0 / 3600                                    # one arc-second, about 31 m
+    grid = from_origin(-73.26, -3.74, cell, cell)
+    m = StageModel.from_arrays(DEM, SEEDS, transform=grid, crs="EPSG:4326")
+    np.testing.assert_array_equal(m.flooding_stage_m, EXPECTED.astype(np.float32))
+    centre = [Point(-73.26 + (c + 0.5) * cell, -3.74 - (r + 0.5) * cell)
+              for r, c in ((4, 3), (3, 7), (4, 5), (2, 2))]
+    frame = gpd.GeoDataFrame({"centre_id": list("ABCE")}, geometry=centre, crs="EPSG:4326")
+    hollow = box(-73.26 + 6 * cell, -3.74 - 7 * cell, -73.26 + 8 * cell, -3.74 - 2 * cell)
+    comm = gpd.GeoDataFrame({"community_id": ["k"], "population": [100]}, geometry=[hollow],
+                            crs="EPSG:4326")
+    curves = m.curves(frame, comm, ring_radius_m=60.0, at_risk_distance_m=45.0)
+    for stage in (115.6, 116.2, 117.2, 118.1):
+        sc = m.scenario(stage, directory=tmp_path)
+        ref = assess_centres(frame, sc, ring_radius_m=60.0, at_risk_distance_m=45.0)
+        got = curves.centres_at(stage)
+        assert got["flood_status"].tolist() == ref["flood_status"].tolist()
+        np.testing.assert_allclose(got["dist_to_flood_m"], ref["dist_to_flood_m"], atol=1e-6)
+        refc = assess_communities(comm, sc)
+        np.testing.assert_allclose(curves.communities_at(stage)["flooded_area_m2"],
+                                   refc["flooded_area_m2"], rtol=1e-9)

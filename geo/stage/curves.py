@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import rasterio
 import shapely
 from affine import Affine
 from rasterio.features import rasterize
@@ -52,6 +53,7 @@ __all__ = ["StageCurves"]
 
 _SHIFT = 20                      # staircase keys: feature << 20 | level above base (< 65535)
 _LEVEL_MASK = (1 << _SHIFT) - 1
+_RELIEF_SPAN = 4.0e4             # m: wider than any height range on Earth, for running minima
 _CM_PER_M = 1.0 / settings.STAGE_STEP_M
 
 
@@ -82,18 +84,40 @@ class _Staircases:
 
 
 def _staircases(feature: np.ndarray, level: np.ndarray, n: int,
-                values: dict[str, np.ndarray]) -> _Staircases:
-    """Sum ``values`` per (feature, level) and make running totals per feature."""
+                values: dict[str, np.ndarray], *,
+                running_min: np.ndarray | None = None) -> _Staircases:
+    """Sum ``values`` per (feature, level) and make running totals per feature.
+
+    ``level`` is in centimetres above the model's base (0 ≤ level < 2**20). With
+    ``running_min``, ``cum["min_relief"][p]`` is the feature's lowest such value over its
+    steps before position ``p``.
+    """
     if feature.size == 0:
         out = _Staircases.empty(n)
         out.cum = {k: np.zeros(1) for k in values}
+        if running_min is not None:
+            out.cum["min_relief"] = np.full(1, np.nan)
         return out
-    keys = (feature.astype(np.int64) << _SHIFT) + level.astype(np.int64)
-    uniq, inv = np.unique(keys, return_inverse=True)
+    # Two stable sorts (radix sorts for 16-bit keys): by level, then by feature.
+    small = level.max() < 2**16 and n < 2**16
+    order = np.argsort(level.astype(np.uint16) if small else level, kind="stable")
+    order = order[np.argsort(feature[order].astype(np.uint16) if small else feature[order],
+                             kind="stable")]
+    keys = (feature[order].astype(np.int64) << _SHIFT) + level[order].astype(np.int64)
+    first = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
     cum = {}
     for name, v in values.items():
-        summed = np.bincount(inv, weights=v, minlength=uniq.size)
+        summed = np.add.reduceat(np.asarray(v, dtype=np.float64)[order], first)
         cum[name] = np.concatenate([[0.0], np.cumsum(summed)])
+    if running_min is not None:
+        # Prefix minimum that restarts with each feature: shift each feature's values below
+        # all earlier ones (heights stay within ±_RELIEF_SPAN m), accumulate, shift back.
+        f_sorted = feature[order].astype(np.float64)
+        shifted = np.asarray(running_min, dtype=np.float64)[order] - f_sorted * _RELIEF_SPAN
+        prefix = np.minimum.accumulate(shifted) + f_sorted * _RELIEF_SPAN
+        last = np.r_[first[1:], keys.size] - 1
+        cum["min_relief"] = np.concatenate([[np.nan], prefix[last]])
+    uniq = keys[first]
     start = np.searchsorted(uniq, np.arange(n + 1, dtype=np.int64) << _SHIFT, side="left")
     return _Staircases(uniq, start, cum)
 
@@ -390,6 +414,17 @@ class _WetLevels:
         out[np.isnan(self.model.relief[rows, cols])] = np.nan
         return out
 
+    def wet_window(self, rows: slice, cols: slice, depth_m: float) -> np.ndarray:
+        """As :meth:`wet_cm` over a rectangle of the grid (views, no fancy indexing)."""
+        relief = self.model.relief[rows, cols].astype(np.float64)
+        lv = self.model.levels[rows, cols]
+        bad = np.isnan(relief)
+        out = _ceil_cm(np.where(bad, 0.0, relief) + depth_m).astype(np.float64)
+        np.maximum(out, lv.astype(np.float64) + self.base, out=out)
+        out[lv == NEVER] = np.inf
+        out[bad] = np.nan
+        return out
+
     def wet_cm(self, rows: np.ndarray, cols: np.ndarray, depth_m: float,
                *, river: bool = True) -> np.ndarray:
         """Lowest stage (cm) at which the cells are under ≥ ``depth_m`` of (river) water."""
@@ -471,20 +506,22 @@ def _centre_curves(model, wet, centres, *, thr, ring_r, share, risk, search, not
         c0, c1 = max(0, c_site[i] - kc), min(w, c_site[i] + kc + 1)
         if r0 >= r1 or c0 >= c1:
             continue
-        rr, cc = np.mgrid[r0:r1, c0:c1]
-        d = np.hypot((cc + 0.5 - colf[i]) * cell_x[i], (rr + 0.5 - rowf[i]) * cell_y[i])
-        lv = wet.wet_cm(rr.ravel(), cc.ravel(), thr)
-        d = d.ravel()
+        dy = (np.arange(r0, r1) + 0.5 - rowf[i]) * cell_y[i]
+        dx = (np.arange(c0, c1) + 0.5 - colf[i]) * cell_x[i]
+        d = np.hypot(dx[None, :], dy[:, None])
+        lv = wet.wet_window(slice(r0, r1), slice(c0, c1), thr)
         keep = (d <= search) & np.isfinite(lv)
         lv, d = lv[keep], d[keep]
         if lv.size == 0:
             continue
-        order = np.lexsort((d, lv))
-        lv, d = lv[order], d[order]
-        best = np.minimum.accumulate(d)
-        step = np.concatenate([[True], best[1:] < best[:-1]])
+        # By stage, the nearest wet cell so far: its distance only ever shrinks; keep the
+        # steps where it does (within a stage the last step holds the stage's minimum).
+        rel = (lv - model.base_cm).astype(np.int64)
+        order = np.argsort(rel.astype(np.uint16) if rel.max() < 2**16 else rel, kind="stable")
+        rel, best = rel[order], np.minimum.accumulate(d[order])
+        step = np.r_[True, best[1:] < best[:-1]]
         feats.append(np.full(int(step.sum()), i))
-        levels.append(lv[step] - model.base_cm)
+        levels.append(rel[step])
         dists.append(best[step])
     if feats:
         f, lv, d = np.concatenate(feats), np.concatenate(levels), np.concatenate(dists)
@@ -557,8 +594,10 @@ def _community_curves(model, wet, communities, *, thr, edges, notes):
     n = len(geoms)
     row_area = cell_areas_m2(grid)
     bounds = sorted({thr, *(max(thr, float(e)) for e in edges)})
-    feats, rows_all, cols_all = [], [], []
+    feats, flats = [], []
     inv = ~grid.transform
+    env = rasterio.Env()        # one GDAL environment for all the polygons (not one each)
+    env.__enter__()
     for i, geom in enumerate(geoms):
         minx, miny, maxx, maxy = geom.bounds
         corners = [inv * (xx, yy) for xx in (minx, maxx) for yy in (miny, maxy)]
@@ -571,39 +610,41 @@ def _community_curves(model, wet, communities, *, thr, edges, notes):
                          transform=grid.transform * Affine.translation(c0, r0), fill=0,
                          dtype="uint8")
         rr, cc = np.nonzero(mask)
-        feats.append(np.full(rr.size, i))
-        rows_all.append(rr + r0)
-        cols_all.append(cc + c0)
-    if feats:
-        f = np.concatenate(feats)
-        rr = np.concatenate(rows_all)
-        cc = np.concatenate(cols_all)
-    else:
-        f = rr = cc = np.zeros(0, np.int64)
-    cell_area = (np.full(rr.size, float(row_area)) if np.isscalar(row_area)
-                 else np.asarray(row_area)[rr])
-    relief = model.relief[rr, cc].astype(np.float64)
+        feats.append(np.full(rr.size, i, dtype=np.int32))
+        flats.append((rr + r0).astype(np.int64) * w + (cc + c0))
+    env.__exit__(None, None, None)
+    f = np.concatenate(feats) if feats else np.zeros(0, np.int32)
+    flat = np.concatenate(flats) if flats else np.zeros(0, np.int64)
+    del feats, flats
+    cell_area = (np.full(flat.size, float(row_area)) if np.isscalar(row_area)
+                 else np.asarray(row_area)[flat // w])
+    relief = model.relief.reshape(-1)[flat].astype(np.float64)
+    reach = model.levels.reshape(-1)[flat]
     valid = ~np.isnan(relief)
     observed = np.bincount(f[valid], weights=cell_area[valid], minlength=n)
     nodata = np.bincount(f[~valid], weights=cell_area[~valid], minlength=n)
+    f, relief, reach, cell_area = f[valid], relief[valid], reach[valid], cell_area[valid]
+    reached = reach != NEVER
     areas: dict[float, _Staircases] = {}
     first_flooded = np.full(n, np.inf)
     for b in bounds:
-        lv = wet.wet_cm(rr, cc, b)
-        keep = np.isfinite(lv)
-        rel = lv[keep] - model.base_cm
+        ground = _ceil_cm(relief + b) - model.base_cm
+        keep = reached & (ground <= _LEVEL_MASK)
+        if model.top_cm is not None:
+            keep &= ground <= model.top_cm - model.base_cm
+        rel = np.maximum(ground[keep], reach[keep])
         values = {"area": cell_area[keep]}
         if b == thr:
             values["relief_area"] = relief[keep] * cell_area[keep]
-        st = _staircases(f[keep], rel, n, values)
+        st = _staircases(f[keep], rel, n, values,
+                         running_min=relief[keep] if b == thr else None)
         if b == thr:
-            st.cum["min_relief"] = _running_min(f[keep], rel, relief[keep], st)
             has = st.start[1:] > st.start[:-1]
             first_flooded[has] = (st.keys[st.start[:-1][has]] & _LEVEL_MASK) + model.base_cm
         areas[b] = st
-    lv = wet.wet_cm(rr, cc, thr, river=False)
-    keep = np.isfinite(lv)
-    bathtub = _staircases(f[keep], lv[keep] - model.base_cm, n, {"area": cell_area[keep]})
+    ground = _ceil_cm(relief + thr) - model.base_cm
+    keep = (ground >= 0) & (ground <= _LEVEL_MASK)
+    bathtub = _staircases(f[keep], ground[keep], n, {"area": cell_area[keep]})
     out = prep_frame.copy()
     out["area_m2"] = area
     out["observed_area_m2"] = observed
@@ -611,23 +652,6 @@ def _community_curves(model, wet, communities, *, thr, edges, notes):
     out["not_covered_area_m2"] = not_covered
     out["stage_first_flooded_m"] = first_flooded / _CM_PER_M
     return _geometry_last(out), areas, bathtub, observed
-
-
-def _running_min(feature: np.ndarray, rel: np.ndarray, relief: np.ndarray,
-                 st: _Staircases) -> np.ndarray:
-    """Per staircase step, the lowest relief among the feature's cells wet by then (aligned
-    with ``cum``: entry ``p`` covers the steps before position ``p``)."""
-    out = np.full(st.keys.size + 1, np.nan)
-    if st.keys.size == 0:
-        return out
-    keys = (feature.astype(np.int64) << _SHIFT) + rel.astype(np.int64)
-    pos = np.searchsorted(st.keys, keys)
-    step_min = np.full(st.keys.size, np.inf)
-    np.minimum.at(step_min, pos, relief)
-    feat_of_step = st.keys >> _SHIFT
-    run = pd.Series(step_min).groupby(feat_of_step).cummin().to_numpy()
-    out[1:] = run
-    return out
 
 
 # ---------------------------------------------------------------------------------------------

@@ -62,6 +62,7 @@ _MAX_LEVELS: int = 65534
 _EIGHT = np.ones((3, 3), dtype=bool)
 _ROWS_PER_BLOCK = 1024
 _SORT_CHUNK = 1 << 22
+_DEDUPE_FROM = 512      # smaller fronts keep their duplicates: cheaper than removing them
 
 Progress = Callable[[int, int, str], None]
 
@@ -221,9 +222,9 @@ def _distance_m(rows: slice, grid: RasterSource, gauge_xy: tuple[float, float],
 # ---------------------------------------------------------------------------------------------
 def _ceil_cm(values_m: np.ndarray) -> np.ndarray:
     """Heights (m) rounded up to whole centimetres (int64), within the stated tolerance."""
-    step = settings.STAGE_STEP_M
-    tol = settings.STAGE_HEIGHT_TOLERANCE_M / step
-    return np.ceil(np.asarray(values_m, dtype=np.float64) / step - tol).astype(np.int64)
+    x = np.asarray(values_m, dtype=np.float64) * (1.0 / settings.STAGE_STEP_M)
+    return np.ceil(x - settings.STAGE_HEIGHT_TOLERANCE_M / settings.STAGE_STEP_M
+                   ).astype(np.int64)
 
 
 def quantise(
@@ -272,16 +273,19 @@ def quantise(
     base_cm = max(base_cm, top_cm - _MAX_LEVELS + 1)
     levels = np.full((h + 2, w + 2), NEVER, dtype=np.uint16)
     clamped = 0
+    span = top_cm - base_cm
     for r0 in range(0, h, _ROWS_PER_BLOCK):
         r1 = min(h, r0 + _ROWS_PER_BLOCK)
         bad = void[r0:r1]
-        cm = _ceil_cm(np.where(bad, np.float32(0), relief[r0:r1]))
-        below = (cm < base_cm) & ~bad
+        x = relief[r0:r1].astype(np.float64)      # in place from here: one temporary
+        x *= 1.0 / settings.STAGE_STEP_M
+        x -= settings.STAGE_HEIGHT_TOLERANCE_M / settings.STAGE_STEP_M + base_cm
+        np.ceil(x, out=x)
+        below = x < 0
         clamped += int(np.count_nonzero(below))
-        cm[below] = base_cm
-        cm -= base_cm
-        cm[(cm > top_cm - base_cm) | bad] = NEVER
-        levels[r0 + 1:r1 + 1, 1:-1] = cm
+        x[below] = 0
+        x[(x > span) | bad] = NEVER
+        levels[r0 + 1:r1 + 1, 1:-1] = x
     filled = 0
     for cells, value in fills.values():
         lv = int(_ceil_cm(value)) - base_cm
@@ -388,23 +392,23 @@ def flood_levels(levels: np.ndarray, seeds: np.ndarray, *,
         cells = order[starts[level]:starts[level + 1]]
         front = cells[found[cells]]
         lv = np.uint16(level)
+        flat[front] = NEVER          # wet: never entered again
+        out[front] = lv
         while front.size:
-            out[front] = lv
-            flat[front] = NEVER
             nb = (front[:, None] + offsets).reshape(-1)
-            nl = flat[nb]
-            higher = nl > lv
-            higher &= nl != NEVER
-            found[nb[higher]] = True
-            nb = nb[nl <= lv]
-            if nb.size == 0:
-                break
-            if nb.size < NEVER:
+            # Every neighbour now touches water: higher ones wait for their level; for the
+            # others (wet, blocked, or wetted just below) the mark is never read.
+            found[nb] = True
+            nb = nb[flat[nb] <= lv]
+            if _DEDUPE_FROM <= nb.size < NEVER:
                 # Keep one copy of each cell: the copy whose stamp survives the scatter.
                 out[nb] = stamp[:nb.size]
-                front = nb[out[nb] == stamp[:nb.size]]
-            else:
-                front = np.unique(nb)
+                nb = nb[out[nb] == stamp[:nb.size]]
+            elif nb.size >= NEVER:
+                nb = np.unique(nb)
+            flat[nb] = NEVER
+            out[nb] = lv
+            front = nb
     if progress is not None:
         progress(present.size, present.size, "flooding stage")
     return out.reshape(hp, wp)[1:-1, 1:-1]
