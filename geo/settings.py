@@ -206,3 +206,8 @@ SLOPE_CM_PER_KM: float = 0.0
 """Water-surface slope along the river away from the gauge (cm per km); 0 is a flat water
 surface, fair over a few km; for long reaches set it from water levels surveyed at two
 points along the river (no default slope is sourced for the Amazon at Iquitos)."""
+
+STAGE_RANGE_M: tuple[float, float] = (114.0, 120.0)
+"""Gauge stages offered by default (m, Enapu-Perú): from below the normal stage (about
+114.8 m) to 1.4 m above the 2012 record (about 118.6 m; press figures in DOMAIN.md). A stage
+model built up to the top of this range (``max_stage_m``) skips the higher ground."""

@@ -318,21 +318,29 @@ class StageCurves:
     def communities_at(self, stage_m: float, *, name: str | None = None) -> gpd.GeoDataFrame:
         """The communities at a stage: :func:`geo.exposure.assess_communities`' columns
         (population attribute only) and ``ponding_area_m2``."""
-        cols = self.areas_at(stage_m)
+        cols = self.people_at(stage_m)
         out = self.communities.copy()
         out["scenario"] = name or stage_name(stage_m)
-        people = (pd.to_numeric(out["population"], errors="coerce").to_numpy(float)
-                  if "population" in out.columns else np.full(len(out), np.nan))
-        with np.errstate(invalid="ignore", divide="ignore"):
-            class_share = np.column_stack(
-                [cols[f"area_m2_{n}"] for n in depth_class_names(self.depth_edges_m)]
-            ) / self._observed[:, None] if len(out) else np.zeros((0, self.depth_edges_m.size))
-        class_share[~(self._observed > 0)] = np.nan
         for key, value in cols.items():
             out[key] = value
-        out["pop_exposed"] = people * cols["flooded_fraction"]
-        out["displaced_est"] = people * (class_share @ self.displacement_rates)
         return _geometry_last(out)
+
+    def people_at(self, stage_m: float) -> dict[str, np.ndarray]:
+        """:meth:`areas_at` plus ``pop_exposed`` (population × flooded share) and
+        ``displaced_est`` (population × Σ class share × displacement rate), as arrays."""
+        cols = self.areas_at(stage_m)
+        frame = self.communities
+        people = (pd.to_numeric(frame["population"], errors="coerce").to_numpy(float)
+                  if "population" in frame.columns else np.full(len(frame), np.nan))
+        names = depth_class_names(self.depth_edges_m)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            class_share = (np.column_stack([cols[f"area_m2_{n}"] for n in names])
+                           / self._observed[:, None]) if len(frame) else \
+                np.zeros((0, len(names)))
+        class_share[~(self._observed > 0)] = np.nan
+        cols["pop_exposed"] = people * cols["flooded_fraction"]
+        cols["displaced_est"] = people * (class_share @ self.displacement_rates)
+        return cols
 
     def flooded_by_stage(self, stages_m: Sequence[float], *,
                          by: str = "district") -> pd.DataFrame:
@@ -363,7 +371,7 @@ class StageCurves:
         rows = []
         for stage in stages_m:
             st = self.status_at(stage)
-            comm = self.communities_at(stage) if len(self.communities) else None
+            comm = self.people_at(stage) if len(self.communities) else None
             frame = {"stage_m": round(float(stage), 2), by: keys,
                      "centres": count(np.ones(cidx.size, bool))}
             for status in FLOOD_STATUSES:
@@ -378,11 +386,10 @@ class StageCurves:
             else:
                 allm = np.ones(midx.size, bool)
                 frame["communities"] = count(allm, midx)
-                frame["communities_flooded"] = count(comm["flooded_area_m2"].to_numpy() > 0,
-                                                     midx)
+                frame["communities_flooded"] = count(comm["flooded_area_m2"] > 0, midx)
                 for col in ("flooded_area_m2", "pop_exposed", "displaced_est",
                             "ponding_area_m2"):
-                    frame[col] = count(allm, midx, np.nan_to_num(comm[col].to_numpy(float)))
+                    frame[col] = count(allm, midx, np.nan_to_num(comm[col]))
             rows.append(pd.DataFrame(frame))
         cols = ["stage_m", by, "centres", *[f"centres_{s}" for s in FLOOD_STATUSES],
                 "centres_ponding_risk", "persons_in_flooded_centres", "communities",

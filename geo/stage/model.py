@@ -19,6 +19,7 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
@@ -33,6 +34,9 @@ from geo.flood import FloodScenario
 from geo.raster import RasterSource, gdal_env, open_raster
 from geo.stage.fill import NEVER, DemCheck, flood_levels, quantise, relief_m
 from geo.stage.seeds import gauge_cell, seeds_from_extent, seeds_from_rivers
+
+if TYPE_CHECKING:
+    from geo.stage.curves import StageCurves
 
 __all__ = ["StageModel", "flooding_stage", "parse_stages", "stage_name"]
 
@@ -306,10 +310,15 @@ class StageModel:
         Whole centimetres; NaN where the DEM has no height; +inf where the river never comes
         (or only above the model's top).
         """
-        out = (self.levels.astype(np.float64) + self.base_cm) / _STEP_CM_PER_M
-        out[self.levels == NEVER] = np.inf
-        out[np.isnan(self.relief)] = np.nan
-        return out.astype(np.float32)
+        out = np.empty(self.shape, dtype=np.float32)
+        for r0 in range(0, self.shape[0], int(settings.WINDOW_ROWS)):
+            rows = slice(r0, r0 + int(settings.WINDOW_ROWS))
+            lv = self.levels[rows]
+            block = (lv.astype(np.float64) + self.base_cm) / _STEP_CM_PER_M
+            block[lv == NEVER] = np.inf
+            block[np.isnan(self.relief[rows])] = np.nan
+            out[rows] = block
+        return out
 
     def stage_cm(self, stage_m: float) -> int:
         """A gauge stage (m) as whole centimetres, checked against the model's range.
@@ -433,15 +442,28 @@ class StageModel:
         return FloodScenario(name=name, kind="depth", raster=open_raster(path, label=name),
                              notes=tuple(notes))
 
-    def curves(self, centres: gpd.GeoDataFrame | None = None,
-               communities: gpd.GeoDataFrame | None = None, **options):
-        """Stage curves of centres and communities: see :class:`geo.stage.curves.StageCurves`.
-
-        ``options`` are those of :meth:`StageCurves.build`.
-        """
+    def curves(
+        self,
+        centres: gpd.GeoDataFrame | None = None,
+        communities: gpd.GeoDataFrame | None = None,
+        *,
+        threshold_m: float | None = None,
+        ring_radius_m: float | None = None,
+        access_share: float | None = None,
+        at_risk_distance_m: float | None = None,
+        search_radius_m: float | None = None,
+        depth_classes_m: Sequence[float] | None = None,
+        displacement_rates: Sequence[float] | None = None,
+    ) -> StageCurves:
+        """Stage curves of centres and communities (:class:`geo.stage.curves.StageCurves`),
+        with the exposure engine's options and defaults."""
         from geo.stage.curves import StageCurves
 
-        return StageCurves.build(self, centres, communities, **options)
+        return StageCurves.build(
+            self, centres, communities, threshold_m=threshold_m, ring_radius_m=ring_radius_m,
+            access_share=access_share, at_risk_distance_m=at_risk_distance_m,
+            search_radius_m=search_radius_m, depth_classes_m=depth_classes_m,
+            displacement_rates=displacement_rates)
 
     # -----------------------------------------------------------------------------------------
     # Report
