@@ -68,6 +68,8 @@ __all__ = [
     "assess",
     "assess_centres",
     "assess_communities",
+    "metres_per_unit",
+    "prepare_polygons",
 ]
 
 Progress = Callable[[int, int, str], None]
@@ -112,7 +114,7 @@ class _PreparedPolygons:
     not_covered_m2: np.ndarray
 
 
-def _prepare_polygons(communities: gpd.GeoDataFrame, raster: RasterSource, *,
+def prepare_polygons(communities: gpd.GeoDataFrame, raster: RasterSource, *,
                       notes: list[str], what: str = "communities") -> _PreparedPolygons:
     geoms = _to_raster_crs(communities, raster, what, notes).to_numpy()
     polygonal = np.array([_polygonal(g) for g in geoms], dtype=object)
@@ -251,7 +253,7 @@ def assess_communities(
     """
     classes = depth_classes(threshold_m, classes_m=depth_classes_m, rates=displacement_rates)
     notes: list[str] = []
-    prep = _prepare_polygons(communities, scenario.raster, notes=notes)
+    prep = prepare_polygons(communities, scenario.raster, notes=notes)
     label = scenario.name if labels is None else labels
     if prep.geoms.size == 0:
         out = _empty_communities(communities, classes)
@@ -267,7 +269,7 @@ def assess_communities(
 # ---------------------------------------------------------------------------------------------
 # Centres
 # ---------------------------------------------------------------------------------------------
-def _metres_per_unit(raster: RasterSource, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def metres_per_unit(raster: RasterSource, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Metres per CRS unit in x and y at each site (1 for projected CRSs)."""
     if not raster.crs.is_geographic:
         factor = raster.crs.linear_units_factor[1] if raster.crs.linear_units_factor else 1.0
@@ -300,7 +302,7 @@ def _centre_table(x: np.ndarray, y: np.ndarray, scenario: FloodScenario, *, thre
     ok = np.isfinite(x) & np.isfinite(y)
     colf, rowf = ~t * (np.where(ok, x, 0.0), np.where(ok, y, 0.0))
     colf, rowf = np.asarray(colf, float), np.asarray(rowf, float)
-    mx, my = _metres_per_unit(raster, np.where(ok, y, 0.0))
+    mx, my = metres_per_unit(raster, np.where(ok, y, 0.0))
     cell_x = np.hypot(t.a, t.d) * mx      # cell width in metres at each site
     cell_y = np.hypot(t.b, t.e) * my
     reach = max(ring_radius_m, search_radius_m)
@@ -557,7 +559,7 @@ def assess(
     for members in groups.values():
         raster = members[0][1].raster
         if len(communities):
-            prep = _prepare_polygons(communities, raster, notes=notes)
+            prep = prepare_polygons(communities, raster, notes=notes)
             if prep.geoms.size:
                 base = steps["done"]
 

@@ -402,6 +402,41 @@ STRINGS.update({
     },
 })
 # --- end of offline maps ---------------------------------------------------------------------
+# --- River stages (appended with issue 14: geo/stage; names like "117.8 m" need no text) --
+STRINGS.update({
+    "stage_slider": {
+        "es": "Nivel del río en la regla Enapu-Perú (m s.n.m.)",
+        "en": "River stage at the Enapu-Perú gauge (m a.s.l.)",
+    },
+    "stage_ponding_risk": {
+        "es": "Riesgo de encharcamiento: terreno bajo el nivel que el río no alcanza",
+        "en": "Ponding risk: ground below the stage that the river does not reach",
+    },
+    "stage_centres_flooded_by_stage": {
+        "es": "Albergues inundados según el nivel del río, por distrito",
+        "en": "Centres flooded by river stage, per district",
+    },
+    "stage_flooding_stage": {"es": "Nivel de inundación (m)", "en": "Flooding stage (m)"},
+    "stage_floods_from": {"es": "Se inunda desde (m)", "en": "Floods from (m)"},
+    "stage_cut_off_from": {"es": "Queda aislado desde (m)", "en": "Cut off from (m)"},
+    "stage_at_risk_from": {"es": "En riesgo desde (m)", "en": "At risk from (m)"},
+    "stage_datum_note": {
+        "es": "Los niveles son lecturas de la regla; el agua queda a nivel {offset} m en el "
+              "datum del DEM. El datum de la regla y el del DEM deben coincidir.",
+        "en": "Stages are gauge readings; the water stands at stage {offset} m in the DEM's "
+              "datum. The gauge's datum and the DEM's must match.",
+    },
+    "stage_forecast_title": {
+        "es": "Pronóstico: albergues que se inundan o quedan aislados, por día",
+        "en": "Forecast: centres flooding or cut off, by day",
+    },
+    "stage_forecast_date_flooded": {"es": "Fecha en que se inunda", "en": "Date flooded"},
+    "stage_forecast_days_to_flooded": {"es": "Días hasta inundarse", "en": "Days until flooded"},
+    "stage_forecast_date_isolated": {"es": "Fecha en que queda aislado", "en": "Date cut off"},
+    "stage_forecast_days_to_isolated": {"es": "Días hasta quedar aislado",
+                                        "en": "Days until cut off"},
+    "stage_forecast_newly_flooded": {"es": "Se inundan ese día", "en": "Flooding that day"},
+})
 
 # --- Export labels (appended by the exports module's owner; keep this section last) -----
 STRINGS.update({

@@ -183,3 +183,42 @@ ONLINE_TILES: bool = False
 work without internet and no request leaves the machine unless they switch this on. The
 environment variable ``CRECIDA_OFFLINE`` overrides it (``CRECIDA_OFFLINE=0`` allows tiles;
 read by ``layers.basemap.online_tiles_enabled`` at call time)."""
+
+# --- River-stage scenarios and stage curves (added with issue 14) -------------------------
+STAGE_STEP_M: float = 0.01
+"""Resolution of river stages and flooding stages (metres): one centimetre. Gauge readings at
+Enapu-Perú are published to the centimetre (the 2012 record is reported as 118.59–118.62 m);
+stages are rounded to it and flooding stages are computed in whole centimetres, exactly."""
+
+STAGE_HEIGHT_TOLERANCE_M: float = 1e-4
+"""A DEM height within this much (m) above a whole centimetre counts as that centimetre, so
+decimal heights stored as float32 (116.3 → 116.30000305) are not pushed up a centimetre.
+Crecida choice: 0.1 mm, above float32's rounding of heights below 800 m."""
+
+SRTM_VOID_VALUE: int = -32768
+"""SRTM's void value (USGS SRTM documentation: voids are flagged −32768): always a void,
+whatever nodata value the file declares."""
+
+DEM_FILL_VOIDS: bool = True
+"""Let river water cross DEM voids enclosed by valid cells, at the lowest valid height on
+their rim (SRTM voids sit mostly over water surfaces). Voids touching the DEM's edge always
+block water. Crecida choice; the report counts both."""
+
+GAUGE_SNAP_RADIUS_M: float = 150.0
+"""A gauge point seeds the flood at the lowest DEM cell within this distance (metres): gauges
+stand on the bank, the water is in the channel next to them. Crecida choice."""
+
+DATUM_OFFSET_M: float = 0.0
+"""Metres added to a gauge reading to get the water's height in the DEM's vertical datum.
+The Enapu-Perú gauge's datum and the DEM's (SRTM: EGM96 geoid) are not known to match; 0 is
+an assumption every stage report states, not a fact: set the offset when it is known."""
+
+SLOPE_CM_PER_KM: float = 0.0
+"""Water-surface slope along the river away from the gauge (cm per km); 0 is a flat water
+surface, fair over a few km; for long reaches set it from water levels surveyed at two
+points along the river (no default slope is sourced for the Amazon at Iquitos)."""
+
+STAGE_RANGE_M: tuple[float, float] = (114.0, 120.0)
+"""Gauge stages offered by default (m, Enapu-Perú): from below the normal stage (about
+114.8 m) to 1.4 m above the 2012 record (about 118.6 m; press figures in DOMAIN.md). A stage
+model built up to the top of this range (``max_stage_m``) skips the higher ground."""

@@ -27,12 +27,20 @@ def _modules() -> dict[str, Path]:
     return {_module_name(p): p for pkg in PACKAGES for p in sorted((ROOT / pkg).rglob("*.py"))}
 
 
-def _imports(path: Path, module: str) -> set[str]:
-    """Every module named by an import statement or ``importlib.import_module("…")`` call."""
+def _imports(path: Path, module: str, *, runtime_only: bool = False) -> set[str]:
+    """Every module named by an import statement or ``importlib.import_module("…")`` call
+    (with ``runtime_only``, not those under ``if TYPE_CHECKING:``, which never run)."""
     is_package = path.name == "__init__.py"
     names: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
-        if isinstance(node, ast.Import):
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    typing_only = {id(n) for block in ast.walk(tree) if runtime_only
+                   and isinstance(block, ast.If) and isinstance(block.test, ast.Name)
+                   and block.test.id == "TYPE_CHECKING"
+                   for stmt in block.body for n in ast.walk(stmt)}
+    for node in ast.walk(tree):
+        if id(node) in typing_only:
+            continue
+        elif isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
             if node.level:
@@ -76,7 +84,7 @@ def test_the_import_graph_of_the_project_has_no_cycle():
     graph: dict[str, set[str]] = {}
     for module, path in MODULES.items():
         targets = set()
-        for name in _imports(path, module):
+        for name in _imports(path, module, runtime_only=True):
             # `from geo import io` names geo.io; `from geo.io import read_centres` names geo.io.
             while name and name not in MODULES:
                 name = name.rpartition(".")[0]
