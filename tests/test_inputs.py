@@ -43,7 +43,7 @@ def test_vector_flood_extent_is_rasterised_on_the_dem_grid(sample, tmp_path):
                              geometry=[box(-73.26, -3.79, -73.23, -3.76)], crs="EPSG:4326")
     path = tmp_path / "EMSR_observedEventA.gpkg"
     event.to_file(path)
-    inputs = load_inputs(floods=[("EMS 14 Mar", path)])
+    inputs = load_inputs(floods=[("EMS 14 Mar", path)], with_sample=True)
     scenario = inputs.scenarios["EMS 14 Mar"]
     assert scenario.kind == "extent"
     assert scenario.crs == sample.dem.crs and scenario.raster.res == (30.0, 30.0)
@@ -51,7 +51,8 @@ def test_vector_flood_extent_is_rasterised_on_the_dem_grid(sample, tmp_path):
     assert any("rasterised from EMSR_observedEventA.gpkg at 30 m" in w
                for w in inputs.warnings)
     assert inputs.sources["flood:EMS 14 Mar"] == str(path)
-    assert not inputs.is_sample and "centres" in inputs.sample_layers
+    # asked for: sample layers mixed in, and the sample banner on every output
+    assert inputs.is_sample and not inputs.only_sample and "centres" in inputs.sample_layers
 
 
 def test_community_points_in_a_csv_are_derived_and_clipped_to_districts(sample, tmp_path):
@@ -60,15 +61,17 @@ def test_community_points_in_a_csv_are_derived_and_clipped_to_districts(sample, 
                    "Padre Cocha,1500,310,-3.700,-73.282,\n"
                    "Santo Tomás,2100,450,-3.805,-73.326,San Juan Bautista\n"
                    "Manacamiri,900,190,-3.712,-73.265,\n", encoding="utf-8")
-    inputs = load_inputs(communities=csv)
+    inputs = load_inputs(communities=csv, with_sample=True)
     c = inputs.communities
     assert c["derived_boundary"].all()
     assert c.geometry.within(sample.districts.union_all().buffer(1e-9)).all()
-    assert c["district"].tolist() == ["Punchana", "San Juan Bautista", "Iquitos"]
+    # filled from where each community's point lies (Manacamiri's point is in Punchana),
+    # not from a point somewhere in its derived cell
+    assert c["district"].tolist() == ["Punchana", "San Juan Bautista", "Punchana"]
     assert any("district of 2 feature(s) filled in" in w for w in inputs.warnings)
     report = validation_report(inputs)
     assert "River communities: 3" in report and "3 with derived boundaries" in report
-    assert "From the synthetic sample:" in report
+    assert "*** WITH SYNTHETIC SAMPLE DATA (centres, districts" in report
 
 
 def test_two_scenarios_with_one_name_are_refused(sample):
@@ -83,7 +86,7 @@ def test_report_lists_warnings_of_user_files(tmp_path):
                    encoding="utf-8")
     with warnings.catch_warnings():
         warnings.simplefilter("error", CrecidaWarning)  # load_inputs collects, never re-emits
-        inputs = load_inputs(centres=csv)
+        inputs = load_inputs(centres=csv, with_sample=True)
     report = validation_report(inputs)
     assert "latitude and longitude columns are swapped" in report
     assert "duplicate id(s) made unique: A→A-2" in report
