@@ -175,6 +175,28 @@ def open_raster(path: str | Path, *, label: str | None = None) -> RasterSource:
     return RasterSource(path, crs, transform, width, height, nodata, dtype, label)
 
 
+def metric_crs(crs, *, bounds: tuple[float, float, float, float] | None = None) -> CRS:
+    """A CRS in metres to measure distances and areas in: ``crs`` itself when projected, else
+    the UTM zone of the middle of ``bounds`` (given in ``crs``), else ``settings.WORK_CRS``.
+    """
+    crs = CRS.from_user_input(crs)
+    if not crs.is_geographic:
+        return crs
+    if bounds is not None and np.isfinite(bounds).all():
+        from pyproj import CRS as PCRS
+        from pyproj.aoi import AreaOfInterest
+        from pyproj.database import query_utm_crs_info
+
+        lon = (bounds[0] + bounds[2]) / 2
+        lat = (bounds[1] + bounds[3]) / 2
+        datum = PCRS.from_wkt(crs.to_wkt()).datum.name
+        found = query_utm_crs_info(datum_name="WGS 84" if "WGS" in datum.upper() else datum,
+                                   area_of_interest=AreaOfInterest(lon, lat, lon, lat))
+        if found:
+            return CRS.from_epsg(int(found[0].code))
+    return CRS.from_user_input(settings.WORK_CRS)
+
+
 def read_failed(exc: Exception, *, label: str) -> FormatError:
     """The error to raise when reading pixels of ``label`` failed (damaged or cut-short file)."""
     return FormatError(Problem.keyed("raster_read_failed", source=label,
