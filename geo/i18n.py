@@ -609,8 +609,8 @@ STRINGS.update({
     "msg.decision_sheet": {"es": "se leyó la hoja '{sheet}' (otras hojas: {others})",
                            "en": "sheet '{sheet}' read (other sheets: {others})"},
     "msg.decision_header_row": {
-        "es": "encabezados en la fila {row}; lo que hay encima se omitió: {skipped}",
-        "en": "headers found on row {row}; what is above was left out: {skipped}"},
+        "es": "encabezados en la fila {line}; lo que hay encima se omitió: {skipped}",
+        "en": "headers found on row {line}; what is above was left out: {skipped}"},
     "msg.decision_columns_without_header": {
         "es": "columnas sin encabezado omitidas (columnas {columns})",
         "en": "columns without a header left out (columns {columns})"},
@@ -956,6 +956,9 @@ STRINGS.update({
     "fix.decision_observed_missing": {"es": "dé el área con --observed NOMBRE=RUTA",
                                       "en": "give it with --observed NAME=PATH"},
     "msg.decision_observed_package": {
+        "es": "área observada: {layers} ({area_km2} km²); fuera de ella, no observado",
+        "en": "observed area: {layers} ({area_km2} km²); outside it, not observed"},
+    "msg.decision_observed_package_minus": {
         "es": "área observada: {layers} menos {removed} ({area_km2} km²); fuera de ella, no "
               "observado",
         "en": "observed area: {layers} minus {removed} ({area_km2} km²); outside it, not "

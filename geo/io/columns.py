@@ -46,7 +46,9 @@ def rename_aliases(frame: pd.DataFrame, aliases: Mapping[str, tuple[str, ...]]) 
     taken = set(renames.values())
     clashes = {c: f"{c}_original" for c in frame.columns if c in taken and c not in renames}
     given = dict(frame.attrs.get("columns_as_given", {}))
-    given.update({canonical: str(original) for original, canonical in renames.items()})
+    for original, canonical in renames.items():
+        if str(original) != canonical or canonical not in given:
+            given[canonical] = str(original)
     out = frame.rename(columns={**clashes, **renames})
     out.attrs["columns_as_given"] = given
     return out

@@ -284,9 +284,14 @@ def _package_observed(source: VectorSource, product: str | None, *, label: str,
         if len(gaps):
             area = shapely.difference(area, shapely.union_all(gaps.geometry.to_numpy()))
             removed.append(info.name)
-    decisions.append(Problem.keyed("decision_observed_package", source=label,
-                                   layers=", ".join(i.name for i, _ in hits),
-                                   removed=", ".join(removed) or "—", area_km2=_km2(area)))
+    names = ", ".join(i.name for i, _ in hits)
+    if removed:
+        decisions.append(Problem.keyed("decision_observed_package_minus", source=label,
+                                       layers=names, removed=", ".join(removed),
+                                       area_km2=_km2(area)))
+    else:
+        decisions.append(Problem.keyed("decision_observed_package", source=label,
+                                       layers=names, area_km2=_km2(area)))
     return area
 
 

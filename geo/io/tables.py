@@ -166,7 +166,7 @@ def _workbook_rows(path: Path, *, label: str, sheet: str | None,
     if header_at > 0:
         skipped = " | ".join(_row_text(r) for r in sheets[chosen][:header_at] if _row_text(r))
         decisions.append(Problem.keyed("decision_header_row", source=label,
-                                       row=header_at + 1, skipped=skipped[:160] or "—"))
+                                       line=header_at + 1, skipped=skipped[:160] or "—"))
     return sheets[chosen], header_at
 
 
