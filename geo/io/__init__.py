@@ -35,6 +35,7 @@ from geo.io.readers import (
     read_points,
     read_rivers,
 )
+from geo.io.tables import list_sheets
 from geo.io.vector import LayerInfo, list_layers
 from geo.io.write import write_layers
 
@@ -51,6 +52,7 @@ __all__ = [
     "extracted_zip",
     "is_vector_path",
     "list_layers",
+    "list_sheets",
     "read_centres",
     "read_communities",
     "read_districts",

@@ -31,7 +31,7 @@ from geo.errors import FormatError, InputError, Problem
 from geo.io.archives import check_zip
 from geo.io.formats import exception_summary
 
-__all__ = ["read_table"]
+__all__ = ["list_sheets", "read_table"]
 
 _ENCODINGS: tuple[str, ...] = ("utf-8-sig", "cp1252")
 _SEPARATORS = ",;\t|"
@@ -83,6 +83,29 @@ def read_table(path: Path, *, label: str, sheet: str | None = None
     frame = _frame(rows, header_at, label=label, decisions=decisions)
     frame.attrs["decisions"] = decisions
     return frame, bool(frame.attrs.get("hxl"))
+
+
+def list_sheets(path: Path, *, label: str | None = None) -> list[str]:
+    """The sheets of a workbook, in order, for a person to choose from (the app).
+
+    Raises
+    ------
+    FormatError
+        Not a readable workbook (or over the zip limits).
+    """
+    import openpyxl
+
+    label = label or path.name
+    check_zip(path, label=label)
+    try:
+        book = openpyxl.load_workbook(path, read_only=True)
+    except Exception as exc:  # openpyxl raises many types for a damaged workbook
+        raise FormatError(Problem.keyed("table_unreadable", source=label,
+                                        reason=exception_summary(exc))) from None
+    try:
+        return list(book.sheetnames)
+    finally:
+        book.close()
 
 
 # --------------------------------------------------------------------------- CSV
