@@ -560,6 +560,12 @@ STRINGS.update({
                              "en": "features without a geometry (rows {rows})"},
     "fix.geometry_missing": {"es": "dibuje su ubicación o quite esas filas",
                              "en": "draw their location or remove those rows"},
+    "msg.geometry_no_area": {
+        "es": "polígonos sin área una vez reparados (filas {rows}): quedarían fuera de todo "
+              "resultado",
+        "en": "polygons with no area once repaired (rows {rows}): they would drop out of every "
+              "result"},
+    "fix.geometry_no_area": {"es": "redibuje esos polígonos", "en": "draw those polygons again"},
     "msg.geometry_missing_dropped": {
         "es": "{n} elementos sin geometría omitidos (filas {rows})",
         "en": "{n} features without a geometry left out (rows {rows})"},

@@ -69,6 +69,17 @@ def test_features_without_geometry_are_refused_with_their_rows(tmp_path, reader,
         reader(path)
 
 
+def test_a_community_polygon_with_no_area_is_refused_not_dropped(tmp_path):
+    line_like = box(-73.30, -3.80, -73.30, -3.79)  # zero width: repair leaves nothing
+    frame = gpd.GeoDataFrame({"nombre": ["A", "B"], "poblacion": [10, 20]},
+                             geometry=[box(-73.28, -3.80, -73.27, -3.79), line_like],
+                             crs="EPSG:4326")
+    path = tmp_path / "comunidades.gpkg"
+    frame.to_file(path)
+    with pytest.raises(InputError, match=r"polygons with no area once repaired \(rows 2\)"):
+        read_communities(path)
+
+
 def test_workbook_with_its_data_on_the_second_sheet(tmp_path):
     book = openpyxl.Workbook()
     book.active.title = "Hoja1"  # empty, as Excel leaves it

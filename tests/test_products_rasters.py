@@ -308,3 +308,23 @@ def test_the_centres_far_outside_are_never_on_a_raster(tmp_path, jrc):
     result = assess(inputs.centres, None, inputs.scenarios)
     status = dict(zip(result.centres["centre_id"], result.centres["flood_status"], strict=True))
     assert status == {"far": "unknown", "in": "flooded"}
+
+
+def test_an_observed_area_given_for_a_raster_leaves_the_rest_unobserved(tmp_path):
+    # A Sentinel-1 mask over 10×10 cells of 10 m; the scene footprint covers columns 0–5 only.
+    transform = from_origin(694_000, 9_585_600, 10, 10)
+    mask = np.zeros((10, 10), dtype="uint8")
+    mask[0:5, :] = 1
+    path = _tif(tmp_path / "s1.tif", mask, crs="EPSG:32718", transform=transform, nodata=255)
+    footprint = gpd.GeoDataFrame(geometry=[_cells(transform, range(0, 10), range(0, 6),
+                                                  "EPSG:32718")], crs="EPSG:4326")
+    footprint.to_file(tmp_path / "huella.geojson", driver="GeoJSON")
+    village = _cells(transform, range(0, 10), range(0, 10), "EPSG:32718")
+    inputs = load_inputs(floods=[FloodSpec(path, name="S1",
+                                           observed=tmp_path / "huella.geojson")],
+                         communities=_communities(tmp_path, {"k": village}))
+    assert "observed area given: 60 % of the raster" in validation_report(inputs)
+    row = assess(None, inputs.communities, inputs.scenarios).communities.iloc[0]
+    assert row["observed_area_m2"] == pytest.approx(60 * 100.0)
+    assert row["flooded_area_m2"] == pytest.approx(30 * 100.0)
+    assert row["observed_share"] == pytest.approx(0.6)

@@ -386,6 +386,10 @@ def _read_layer(
                                    rows=format_rows(rows)))
     gdf = to_display_crs(gdf, label=label, decisions=decisions)
     gdf = repair_geometries(gdf, notes=notes)
+    collapsed = missing_geometry_rows(gdf)
+    if collapsed and missing == "refuse":  # a polygon whose repair left no area
+        raise InputError(Problem.keyed("geometry_no_area", source=label,
+                                       rows=format_rows(collapsed)))
     given = gdf.attrs.get("columns_as_given", {})
     plain = pd.DataFrame(gdf.drop(columns=gdf.geometry.name))
     plain.attrs["columns_as_given"] = dict(given)
