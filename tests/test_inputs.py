@@ -167,3 +167,17 @@ def test_layers_and_sheets_to_choose_from(tmp_path):
     book.create_sheet("Sitios")
     book.save(tmp_path / "l.xlsx")
     assert list_sheets(tmp_path / "l.xlsx") == ["Read Me", "Sitios"]
+
+
+def test_decisions_go_into_provenance_in_both_languages(tmp_path, sample):
+    from geo.provenance import build_provenance
+
+    flood = tmp_path / "ID1_S04_W074_RP100_depth.tif"
+    flood.write_bytes(Path(sample.sources["flood:118.6 m – 2012 record"]).read_bytes())
+    inputs = load_inputs(floods=[("RP100", flood)])
+    prov = build_provenance(inputs.sources, decisions=inputs.decisions)
+    record = prov.to_dict()["decisions"]["flood:RP100"]
+    assert [d["key"] for d in record] == ["decision_kind_tag", "decision_nodata_jrc"]
+    assert "nodata (-9999) = dry" in record[1]["en"] and "= seco" in record[1]["es"]
+    assert ("decision:flood:RP100", record[1]["en"]) in prov.to_rows()
+    assert "How the inputs were read (decisions):" in prov.to_text()
