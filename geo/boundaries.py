@@ -16,6 +16,7 @@ def derive_boundaries(
     points: gpd.GeoSeries,
     *,
     clip_to: shapely.Geometry | None = None,
+    max_radius_m: float | None = None,
 ) -> gpd.GeoSeries:
     """Voronoi cell of each point, clipped to the study area, in the input order.
 
@@ -26,6 +27,9 @@ def derive_boundaries(
     clip_to
         Study area in the points' CRS (cells are clipped to it exactly, in that CRS); defaults
         to their convex hull buffered by :data:`DEFAULT_HULL_BUFFER_M`.
+    max_radius_m
+        When given, each cell is also cut to a disc of this radius (metres) around its
+        point, so a lone village next to empty forest does not get a region-sized cell.
 
     Returns
     -------
@@ -57,6 +61,9 @@ def derive_boundaries(
         cells = list(regions.geoms)
         if len(cells) != len(pts):  # coincident points: match cells to points spatially
             cells = _match_cells(pts.to_numpy(), cells)
+    if max_radius_m is not None:
+        discs = shapely.buffer(pts.to_numpy(), float(max_radius_m), quad_segs=16)
+        cells = shapely.intersection(np.asarray(cells, dtype=object), discs)
     cells = gpd.GeoSeries(np.asarray(cells, dtype=object), index=points.index, crs=work_crs)
     if clip_to is None:
         clipped = shapely.intersection(cells.to_numpy(), area)

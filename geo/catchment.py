@@ -16,8 +16,9 @@ unknown (unknown capacity never counts as overcrowded and, when capacity is resp
 any number). With ``respect_capacity=True`` demand–centre pairs are served closest first, so
 what a full centre cannot take goes to the next nearest centre with room.
 
-Everything is computed in metres in a projected CRS (the scenario raster's when given, else
-:data:`settings.WORK_CRS`); frames come back in EPSG:4326, ready to write as GeoPackage layers.
+Everything is computed in metres in a projected CRS (the scenario raster's when it is
+projected; the UTM zone of a geographic one; else :data:`settings.WORK_CRS`), distances and
+zone areas included; frames come back in EPSG:4326, ready to write as GeoPackage layers.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from shapely.geometry import box, shape
 from geo import settings
 from geo.errors import CRSError, InputError, Problem
 from geo.flood import FloodScenario
+from geo.raster import metric_crs
 from geo.schema import capacity_persons, operational_mask, scenario_rows
 from geo.travel import cost_allocation, friction_surface, travel_matrix
 
@@ -287,8 +289,12 @@ def assign(
     _check_centres(centres)
     service_distance_m = (settings.SERVICE_DISTANCE_M if service_distance_m is None
                           else float(service_distance_m))
-    crs = scenario.crs if scenario is not None else settings.WORK_CRS
+    crs = (metric_crs(scenario.crs, bounds=scenario.bounds) if scenario is not None
+           else settings.WORK_CRS)
     notes: list[str] = []
+    if scenario is not None and scenario.crs.is_geographic:
+        notes.append(f"distances and areas in metres in {crs.to_string()} (the flood raster "
+                     "is in degrees)")
     pts = demand_points(demand, weight_col=weight_col, id_col=demand_id_col, crs=crs)
     cen = centres.to_crs(crs)
     is_op = operational_mask(cen, flood_status_col=flood_status_col).to_numpy()
@@ -457,7 +463,7 @@ def _study_area(study_area, scenario, pts, cen, service_distance_m, crs):
     if study_area is not None and not study_area.empty:
         return shapely.union_all(study_area.to_crs(crs).geometry.to_numpy())
     if scenario is not None:
-        return box(*scenario.bounds)
+        return gpd.GeoSeries([box(*scenario.bounds)], crs=scenario.crs).to_crs(crs).iloc[0]
     geoms = [g for g in (*pts.geometry, *cen.geometry) if g is not None and not g.is_empty]
     if not geoms:
         return None

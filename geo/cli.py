@@ -131,33 +131,66 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _add_inputs(p: argparse.ArgumentParser) -> None:
-    g = p.add_argument_group("inputs (each defaults to the synthetic sample)")
+    g = p.add_argument_group(
+        "inputs (with none given, the synthetic sample; a multi-layer file or workbook takes "
+        "PATH:LAYER or PATH:SHEET)")
     g.add_argument(
         "--centres",
-        type=Path,
-        metavar="PATH",
-        help="collective centres: CSV/XLSX (HXL ok), GeoJSON, GPKG, SHP zip, KML",
+        metavar="PATH[:LAYER]",
+        help="collective centres: CSV/XLSX (HXL ok), GeoJSON, GPKG, SHP zip, KML/KMZ, GDB",
     )
-    g.add_argument("--communities", type=Path, metavar="PATH", help="community polygons/points")
+    g.add_argument("--communities", metavar="PATH[:LAYER]",
+                   help="community polygons, or points (e.g. INEI centros poblados)")
     g.add_argument(
         "--flood",
         action="append",
-        metavar="[NAME=]PATH",
+        metavar="[NAME=]PATH[:LAYER]",
         default=None,
-        help="flood scenario raster (depth, 0/1 extent or water level) or vector "
-        "extent; repeatable",
+        help="flood scenario raster (depth, 0/1 extent or water level) or vector extent "
+        "(Copernicus EMS, UNOSAT, polygons); repeatable",
     )
     g.add_argument(
         "--flood-kind",
         action="append",
-        metavar="NAME=KIND",
+        metavar="[NAME=]KIND",
         default=None,
-        help="kind of a scenario: depth, extent or water_level (default: guessed)",
+        help="kind of a scenario: depth, extent or water_level (default: guessed from values)",
     )
-    g.add_argument("--districts", type=Path, metavar="PATH", help="district polygons")
-    g.add_argument("--rivers", type=Path, metavar="PATH", help="river lines")
-    g.add_argument("--dem", type=Path, metavar="PATH", help="DEM raster (m a.s.l.)")
-    g.add_argument("--population", type=Path, metavar="PATH", help="population raster")
+    g.add_argument(
+        "--nodata-means",
+        action="append",
+        metavar="[NAME=]MEANING",
+        default=None,
+        help="what a raster's nodata cells mean: unobserved or dry (default: from the "
+        "product and the values)",
+    )
+    g.add_argument("--depth-unit", action="append", metavar="[NAME=]UNIT", default=None,
+                   help="unit of a depth raster: m or cm (default: from dtype and values)")
+    g.add_argument(
+        "--flood-classes",
+        action="append",
+        metavar="[NAME=]CLASS,…",
+        default=None,
+        help="classes of a vector extent counted as flood: flood, trace, possible, preflood, "
+        "other (default: flood)",
+    )
+    g.add_argument(
+        "--observed",
+        action="append",
+        metavar="[NAME=]PATH[:LAYER]",
+        default=None,
+        help="observed area of a scenario: polygons, or an exclusion mask raster on its grid "
+        "(default: the product's own)",
+    )
+    g.add_argument("--districts", metavar="PATH[:LAYER]", help="district polygons")
+    g.add_argument("--rivers", metavar="PATH[:LAYER]", help="river lines")
+    g.add_argument("--dem", metavar="PATH", help="DEM raster (m a.s.l.)")
+    g.add_argument("--population", metavar="PATH", help="population raster")
+    g.add_argument(
+        "--with-sample",
+        action="store_true",
+        help="fill the layers you leave out from the SYNTHETIC sample (marked in every output)",
+    )
 
 
 def _add_exposure_options(p: argparse.ArgumentParser) -> None:
@@ -276,31 +309,104 @@ def parse_flood_arg(text: str) -> tuple[str | None, Path]:
     return None, Path(text)
 
 
+def split_layer(text: str | Path) -> tuple[Path, str | None]:
+    """``PATH:LAYER`` → (PATH, LAYER); a path that exists as given (or has no ``:``) is kept
+    whole, so ``C:\\data\\x.gpkg`` and names with colons still work."""
+    text = str(text)
+    if Path(text).exists() or ":" not in text:
+        return Path(text), None
+    path, _, layer = text.rpartition(":")
+    if path and layer and "/" not in layer and "\\" not in layer:
+        return Path(path), layer
+    return Path(text), None
+
+
+def _per_scenario(items: Sequence[str] | None, option: str) -> dict[str | None, str]:
+    """``NAME=VALUE`` (or ``VALUE`` for every scenario) items of a repeatable option."""
+    out: dict[str | None, str] = {}
+    for item in items or []:
+        name, sep, value = item.partition("=")
+        if sep and name.strip() and value.strip():
+            out[name.strip()] = value.strip()
+        elif not sep and item.strip():
+            out[None] = item.strip()
+        else:
+            raise InputError(Problem.keyed("cli_option_form", option=option, value=item))
+    return out
+
+
 def load_from_args(args: argparse.Namespace):
-    """Load :class:`geo.inputs.Inputs` from the common input options."""
+    """Load :class:`geo.inputs.Inputs` from the common input options.
+
+    Warnings and decisions about the user's own files go to stderr for every command but
+    ``validate`` (which prints them in its report).
+    """
+    from geo.flood import FloodSpec
     from geo.inputs import load_inputs
 
-    floods = [parse_flood_arg(f) for f in args.flood] if args.flood else None
-    kinds: dict[str, str] = {}
-    for item in args.flood_kind or []:
-        name, sep, kind = item.partition("=")
-        if not sep:
-            raise InputError(
-                Problem(
-                    f"--flood-kind '{item}' is not NAME=KIND", fix="e.g. --flood-kind radar=extent"
-                )
-            )
-        kinds[name.strip()] = kind.strip()
-    return load_inputs(
-        centres=args.centres,
-        communities=args.communities,
-        floods=floods,
-        flood_kinds=kinds or None,
-        districts=args.districts,
-        rivers=args.rivers,
+    options = {key: _per_scenario(getattr(args, key, None), flag) for key, flag in (
+        ("flood_kind", "--flood-kind"), ("nodata_means", "--nodata-means"),
+        ("depth_unit", "--depth-unit"), ("flood_classes", "--flood-classes"),
+        ("observed", "--observed"))}
+    specs = []
+    for item in args.flood or []:
+        name, raw = parse_flood_arg(item)
+        path, layer = split_layer(raw)
+        key = name or path.stem
+
+        def pick(option: str, key: str = key) -> str | None:
+            chosen = options[option]
+            return chosen.get(key, chosen.get(None))
+
+        observed = pick("observed")
+        observed_path, observed_layer = split_layer(observed) if observed else (None, None)
+        classes = pick("flood_classes")
+        specs.append(FloodSpec(
+            path, name=name, layer=layer, kind=pick("flood_kind"),
+            nodata_means=pick("nodata_means"), depth_unit=pick("depth_unit"),
+            classes=tuple(c.strip() for c in classes.split(",") if c.strip()) if classes
+            else None,
+            observed=observed_path, observed_layer=observed_layer))
+    paths: dict[str, Path | None] = {}
+    layers: dict[str, str] = {}
+    for key in ("centres", "communities", "districts", "rivers"):
+        value = getattr(args, key, None)
+        if value is None:
+            paths[key] = None
+            continue
+        paths[key], layer = split_layer(value)
+        if layer:
+            layers[key] = layer
+    inputs = load_inputs(
+        **paths,
+        floods=specs or None,
         dem=args.dem,
         population=args.population,
+        layers=layers,
+        with_sample=getattr(args, "with_sample", False),
     )
+    if getattr(args, "handler", None) is not _cmd_validate:
+        _report_inputs(inputs)
+    return inputs
+
+
+def _report_inputs(inputs) -> None:
+    """The sample banner, and the warnings and decisions about the user's own files, on
+    stderr."""
+    from geo.errors import localise
+    from geo.i18n import t
+
+    own = [k for k in inputs.sources if k not in inputs.sample_layers]
+    if inputs.sample_layers and own:
+        print(f"crecida: {t('report.mixed_sample', 'en', layers=', '.join(inputs.sample_layers))}",
+              file=sys.stderr)
+    for layer, items in inputs.decisions.items():
+        if layer in own or layer == "inputs":
+            for item in items:
+                print(f"crecida: decision: {localise(item, 'en')}", file=sys.stderr)
+    if own:
+        for warning in inputs.warnings:
+            print(f"crecida: warning: {warning}", file=sys.stderr)
 
 
 def run_from_args(args: argparse.Namespace, *, desc: str):

@@ -22,7 +22,9 @@ Centres (:func:`assess_centres`)
 Communities (:func:`assess_communities`)
     ``area_m2`` (the polygon's area; on the ellipsoid for a geographic raster),
     ``not_covered_area_m2`` (its part outside the raster), ``observed_area_m2`` and
-    ``nodata_area_m2`` (its cells with and without data), ``flooded_area_m2``,
+    ``nodata_area_m2`` (its cells with and without data: outside an observed area, or where
+    nodata means unobserved), ``observed_share`` (observed ÷ whole area, so a community only
+    partly observed says so), ``flooded_area_m2``,
     ``flooded_fraction`` (flooded ÷ observed area), ``max_depth_m`` and ``mean_depth_m`` over
     flooded cells (area-weighted; NaN for extent rasters), ``area_m2_<class>`` per depth class
     at the threshold (:mod:`geo.depth`: ``area_m2_0_1_to_0_5``, ``area_m2_0_5_to_1_5``,
@@ -174,6 +176,7 @@ def _community_frame(prep: _PreparedPolygons, name: str, scenario: FloodScenario
         "area_m2": prep.area_m2,
         "observed_area_m2": observed,
         "nodata_area_m2": stats.nodata_area_m2,
+        "observed_share": np.where(prep.area_m2 > 0, observed / prep.area_m2, np.nan),
         "flooded_area_m2": stats.flooded_area_m2,
         "flooded_fraction": fraction,
         "max_depth_m": stats.max_depth_m if scenario.has_depth else np.nan,
@@ -195,7 +198,8 @@ def _community_frame(prep: _PreparedPolygons, name: str, scenario: FloodScenario
 def _empty_communities(communities: gpd.GeoDataFrame, classes: DepthClasses
                        ) -> gpd.GeoDataFrame:
     out = communities.iloc[0:0].copy()
-    names = ["scenario", "area_m2", "observed_area_m2", "nodata_area_m2", "flooded_area_m2",
+    names = ["scenario", "area_m2", "observed_area_m2", "nodata_area_m2", "observed_share",
+             "flooded_area_m2",
              "flooded_fraction", "max_depth_m", "mean_depth_m",
              *[f"area_m2_{c}" for c in classes.column_suffixes()],
              "pop_exposed", "displaced_est", "not_covered_area_m2"]
@@ -296,9 +300,10 @@ def _centre_table(x: np.ndarray, y: np.ndarray, scenario: FloodScenario, *, thre
     flooded = np.zeros(n, dtype=bool)
     dist = np.full(n, np.nan)
     share = np.full(n, np.nan)
+    seen = np.zeros(n)
     if n == 0:
         return dict(depth_m=depth, depth_known=known, flooded=flooded, dist_to_flood_m=dist,
-                    ring_flooded_share=share)
+                    ring_flooded_share=share, ring_observed_share=seen)
     ok = np.isfinite(x) & np.isfinite(y)
     colf, rowf = ~t * (np.where(ok, x, 0.0), np.where(ok, y, 0.0))
     colf, rowf = np.asarray(colf, float), np.asarray(rowf, float)
@@ -338,16 +343,16 @@ def _centre_table(x: np.ndarray, y: np.ndarray, scenario: FloodScenario, *, thre
                 for i in g.tolist():
                     _one_centre(i, d, wet, r0, c0, rowf, colf, cell_x, cell_y, angles,
                                 ring_radius_m, search_radius_m, depth, known, flooded, dist,
-                                share)
+                                share, seen)
         finally:
             if dem_ctx is not None:
                 dem_ctx.__exit__(None, None, None)
     return dict(depth_m=depth, depth_known=known, flooded=flooded, dist_to_flood_m=dist,
-                ring_flooded_share=share)
+                ring_flooded_share=share, ring_observed_share=seen)
 
 
 def _one_centre(i, d, wet, r0, c0, rowf, colf, cell_x, cell_y, angles, ring_radius_m,
-                search_radius_m, depth, known, flooded, dist, share) -> None:
+                search_radius_m, depth, known, flooded, dist, share, seen) -> None:
     h, w = d.shape
     r, c = math.floor(rowf[i]) - r0, math.floor(colf[i]) - c0
     if 0 <= r < h and 0 <= c < w and not np.isnan(d[r, c]):
@@ -382,6 +387,7 @@ def _one_centre(i, d, wet, r0, c0, rowf, colf, cell_x, cell_y, angles, ring_radi
     inside = (pr >= 0) & (pr < h) & (pc >= 0) & (pc < w)
     vals = d[pr[inside], pc[inside]]
     valid = ~np.isnan(vals)
+    seen[i] = float(valid.sum()) / len(angles)
     if valid.any():
         share[i] = float(np.mean(wet[pr[inside], pc[inside]][valid]))
 
@@ -423,7 +429,7 @@ def assess_centres(
     geopandas.GeoDataFrame
         Input columns and geometry (input CRS) plus ``scenario``, ``depth_m``,
         ``depth_known``, ``flooded``, ``dist_to_flood_m``, ``ring_flooded_share``,
-        ``access_cut`` and ``flood_status`` (``status``, open/closed/
+        ``ring_observed_share``, ``access_cut`` and ``flood_status`` (``status``, open/closed/
         proposed, is kept); ``.attrs["notes"]`` lists reprojections.
     """
     threshold_m = settings.FLOOD_THRESHOLD_M if threshold_m is None else float(threshold_m)
@@ -458,7 +464,8 @@ def assess_centres(
     )
     out = centres.copy()
     out["scenario"] = scenario.name if labels is None else labels
-    for key in ("depth_m", "depth_known", "flooded", "dist_to_flood_m", "ring_flooded_share"):
+    for key in ("depth_m", "depth_known", "flooded", "dist_to_flood_m", "ring_flooded_share",
+                "ring_observed_share"):
         out[key] = cols[key]
     out["access_cut"] = access_cut
     out["flood_status"] = pd.Series(status, index=out.index, dtype="str")
@@ -609,7 +616,8 @@ def _empty_centres(centres: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     out = centres.iloc[0:0].copy()
     for key, dtype in (("scenario", "str"), ("depth_m", "float64"), ("depth_known", "bool"),
                        ("flooded", "bool"), ("dist_to_flood_m", "float64"),
-                       ("ring_flooded_share", "float64"), ("access_cut", "bool"),
+                       ("ring_flooded_share", "float64"), ("ring_observed_share", "float64"),
+                       ("access_cut", "bool"),
                        ("flood_status", "str")):
         out[key] = pd.Series(dtype=dtype)
     geom_col = out.geometry.name

@@ -508,6 +508,619 @@ STRINGS.update({
 })
 
 
+# === Reading what planners bring (issue 10): problems and decisions of geo.io, geo.flood, ======
+# === geo.inputs. Keys "msg.<key>"/"fix.<key>" are used through geo.errors.Problem.keyed. ======
+STRINGS.update({
+    # --- zips, KMZ, XLSX (geo.io.archives) ---
+    "msg.zip_unreadable": {"es": "no es un archivo zip legible",
+                           "en": "not a readable zip file"},
+    "fix.zip_unreadable": {"es": "vuelva a crear el zip, o cargue el archivo mismo",
+                           "en": "re-create the zip, or upload the file itself"},
+    "msg.zip_too_many_members": {
+        "es": "el zip contiene {n} archivos; el límite es {limit}",
+        "en": "the zip holds {n} files, over the limit of {limit}"},
+    "fix.zip_too_many_members": {"es": "comprima solo la capa que necesita",
+                                 "en": "zip only the layer you need"},
+    "msg.zip_too_big": {"es": "se descomprime en {size_mib} MiB, más que el límite de "
+                              "{limit_mib} MiB",
+                        "en": "unpacks to {size_mib} MiB, over the {limit_mib} MiB limit"},
+    "fix.zip_too_big": {"es": "cargue un archivo más pequeño, o solo la capa que necesita",
+                        "en": "upload a smaller file, or only the layer you need"},
+    "msg.zip_ratio": {"es": "'{member}' se descomprime {ratio} veces su tamaño (límite "
+                            "{limit}): parece una bomba zip",
+                      "en": "'{member}' unpacks to {ratio} times its packed size (limit "
+                            "{limit}): it looks like a zip bomb"},
+    "fix.zip_ratio": {"es": "cargue el archivo sin comprimir, o vuelva a crear el zip",
+                      "en": "upload the file unzipped, or re-create the zip"},
+    "msg.zip_member_escapes": {"es": "el archivo '{member}' se descomprimiría fuera de su "
+                                     "carpeta",
+                               "en": "member '{member}' would unpack outside its folder"},
+    "fix.zip_member_escapes": {"es": "vuelva a crear el zip solo con rutas relativas",
+                               "en": "re-create the zip with relative paths only"},
+    "msg.zip_member_forged": {"es": "el archivo '{member}' del zip es más grande de lo que "
+                                    "declara",
+                              "en": "zip member '{member}' is larger than it declares"},
+    "fix.zip_member_forged": {"es": "vuelva a crear el zip", "en": "re-create the zip"},
+    "msg.zip_member_damaged": {"es": "el zip está dañado ({reason})",
+                               "en": "the zip is damaged ({reason})"},
+    "fix.zip_member_damaged": {"es": "descárguelo o comprímalo de nuevo",
+                               "en": "download or zip it again"},
+})
+
+STRINGS.update({
+    # --- vector sources and their layers (geo.io.vector) ---
+    "msg.layer_not_found": {"es": "no hay una capa '{layer}' (capas: {layers})",
+                            "en": "there is no layer '{layer}' (layers: {layers})"},
+    "fix.layer_not_found": {"es": "elija una de las capas: {option}",
+                            "en": "choose one of the layers: {option}"},
+    "msg.layer_ambiguous": {
+        "es": "el archivo tiene {n} capas que podrían servir y nada indica cuál usar: {layers}",
+        "en": "the file holds {n} layers that could be used and nothing tells which: {layers}"},
+    "fix.layer_ambiguous": {
+        "es": "elija la capa: {option} en la línea de comandos, o la capa en la aplicación",
+        "en": "choose the layer: {option} on the command line, or the layer in the app"},
+    "msg.no_spatial_layer": {"es": "ninguna capa tiene geometría (capas: {layers})",
+                             "en": "no layer has geometry (layers: {layers})"},
+    "fix.no_spatial_layer": {"es": "exporte la capa con su geometría",
+                             "en": "export the layer with its geometry"},
+    "msg.layer_empty": {"es": "la capa no tiene elementos", "en": "the layer has no features"},
+    "msg.no_layer": {"es": "el archivo no contiene ninguna capa",
+                     "en": "the file holds no layer"},
+    "msg.kmz_without_kml": {"es": "el KMZ no contiene ningún documento .kml",
+                            "en": "the KMZ holds no .kml document"},
+    "fix.kmz_without_kml": {"es": "guárdelo de nuevo desde Google Earth",
+                            "en": "save it again from Google Earth"},
+    "msg.zip_without_layers": {
+        "es": "el zip no contiene ninguna capa: ningún archivo .shp (encontrado: {found})",
+        "en": "the zip holds no layer: no .shp file (found: {found})"},
+    "fix.zip_without_layers": {
+        "es": "comprima el .shp junto con sus .shx, .dbf y .prj (o un .gpkg, .kml, .gdb)",
+        "en": "zip the .shp together with its .shx, .dbf and .prj (or a .gpkg, .kml, .gdb)"},
+    "msg.vector_unreadable": {"es": "no se puede leer como capa vectorial ({reason})",
+                              "en": "cannot be read as a vector layer ({reason})"},
+    "fix.vector_unreadable": {
+        "es": "se aceptan: CSV o XLSX con columnas de coordenadas (con o sin fila HXL), "
+              "GeoJSON, GeoPackage, Shapefile comprimido (.zip con .shp, .shx, .dbf, .prj), "
+              "KML/KMZ, File Geodatabase (.gdb)",
+        "en": "accepted: CSV or XLSX with coordinate columns (optionally with an HXL tag row), "
+              "GeoJSON, GeoPackage, zipped Shapefile (.zip with .shp, .shx, .dbf, .prj), "
+              "KML/KMZ, File Geodatabase (.gdb)"},
+    "msg.kml_too_big": {"es": "el documento KML pesa {size_mib} MiB; el límite es {limit_mib} "
+                              "MiB",
+                        "en": "the KML document is {size_mib} MiB, over the {limit_mib} MiB "
+                              "limit"},
+    "fix.kml_too_big": {"es": "expórtelo como GeoPackage, o solo las carpetas que necesita",
+                        "en": "export it as a GeoPackage, or only the folders you need"},
+    "msg.shapefile_part_missing": {"es": "al shapefile le falta su parte {ext}",
+                                   "en": "the shapefile lacks its {ext} part"},
+    "fix.shapefile_part_missing": {"es": "añada {file} al zip", "en": "add {file} to the zip"},
+    "msg.shapefile_prj_missing": {
+        "es": "al shapefile le falta su parte .prj, así que su sistema de coordenadas es "
+              "desconocido",
+        "en": "the shapefile lacks its .prj part, so its coordinate system is unknown"},
+    "fix.shapefile_prj_missing": {
+        "es": "añada {file} (expórtelo de nuevo desde QGIS/ArcGIS con su SRC); Crecida no "
+              "adivina sistemas de coordenadas",
+        "en": "add {file} (export it again from QGIS/ArcGIS with its CRS); Crecida does not "
+              "guess a coordinate system"},
+    "msg.decision_layer_requested": {"es": "se leyó la capa '{layer}', la elegida",
+                                     "en": "layer '{layer}' read, as chosen"},
+    "msg.decision_layer_only_fit": {
+        "es": "se leyó la capa '{layer}': la única cuya geometría sirve (otras: {others})",
+        "en": "layer '{layer}' read: the only one whose geometry fits (others: {others})"},
+    "msg.decision_layer_product": {
+        "es": "se leyó la capa '{layer}' por la convención del producto ({product}); otras: "
+              "{others}",
+        "en": "layer '{layer}' read by the product's convention ({product}); others: {others}"},
+    "msg.decision_layer_by_name": {
+        "es": "se leyó la capa '{layer}' por su nombre (otras: {others})",
+        "en": "layer '{layer}' read because of its name (others: {others})"},
+    "msg.decision_kml_folders": {
+        "es": "se leyeron juntas {n} carpetas del KML: {folders}; omitidas (otra geometría): "
+              "{skipped}",
+        "en": "{n} KML folders read together: {folders}; left out (other geometry): "
+              "{skipped}"},
+})
+
+STRINGS.update({
+    # --- coordinate systems and geometries (geo.io.geometry) ---
+    "msg.decision_crs_transformed": {
+        "es": "coordenadas transformadas de {crs} a WGS84 (EPSG:4326) con: {operation} "
+              "(exactitud {accuracy} m)",
+        "en": "coordinates transformed from {crs} to WGS84 (EPSG:4326) with: {operation} "
+              "(accuracy {accuracy} m)"},
+    "msg.decision_crs_ballpark": {
+        "es": "coordenadas de {crs} pasadas a WGS84 SIN cambio de datum conocido ({operation}): "
+              "las posiciones pueden estar desplazadas cientos de metros",
+        "en": "coordinates of {crs} taken to WGS84 WITHOUT a known datum shift ({operation}): "
+              "positions may be off by hundreds of metres"},
+    "fix.decision_crs_ballpark": {
+        "es": "reproyecte la capa a WGS84 en QGIS eligiendo la transformación de datum",
+        "en": "reproject the layer to WGS84 in QGIS, choosing the datum transformation"},
+    "msg.geometry_missing": {"es": "elementos sin geometría (filas {rows})",
+                             "en": "features without a geometry (rows {rows})"},
+    "fix.geometry_missing": {"es": "dibuje su ubicación o quite esas filas",
+                             "en": "draw their location or remove those rows"},
+    "msg.geometry_no_area": {
+        "es": "polígonos sin área una vez reparados (filas {rows}): quedarían fuera de todo "
+              "resultado",
+        "en": "polygons with no area once repaired (rows {rows}): they would drop out of every "
+              "result"},
+    "fix.geometry_no_area": {"es": "redibuje esos polígonos", "en": "draw those polygons again"},
+    "msg.geometry_missing_dropped": {
+        "es": "{n} elementos sin geometría omitidos (filas {rows})",
+        "en": "{n} features without a geometry left out (rows {rows})"},
+})
+
+STRINGS.update({
+    # --- tables and workbooks (geo.io.tables, geo.io.columns) ---
+    "msg.xls_not_supported": {
+        "es": "los libros de Excel en el formato antiguo (.xls) no se pueden leer",
+        "en": "workbooks in Excel's old format (.xls) cannot be read"},
+    "fix.xls_not_supported": {
+        "es": "guárdelo como .xlsx (Excel: Archivo > Guardar como > Libro de Excel) o como CSV",
+        "en": "save it as .xlsx (Excel: File > Save as > Excel Workbook) or as CSV"},
+    "msg.table_unreadable": {"es": "no se puede leer como tabla ({reason})",
+                             "en": "cannot be read as a table ({reason})"},
+    "fix.table_unreadable": {
+        "es": "revise el archivo; se aceptan: CSV o XLSX con columnas de coordenadas (con o "
+              "sin fila HXL), GeoJSON, GeoPackage, Shapefile comprimido, KML/KMZ",
+        "en": "check the file; accepted: CSV or XLSX with coordinate columns (optionally with "
+              "an HXL tag row), GeoJSON, GeoPackage, zipped Shapefile, KML/KMZ"},
+    "msg.table_no_rows": {"es": "la tabla tiene encabezado pero ninguna fila de datos",
+                          "en": "the table has a header but no data rows"},
+    "fix.table_no_rows": {"es": "añada una fila por sitio debajo del encabezado",
+                          "en": "add one row per site below the header"},
+    "msg.table_hxl_no_rows": {
+        "es": "la tabla tiene encabezados y etiquetas HXL pero ninguna fila de datos",
+        "en": "the table has headers and HXL tags but no data rows"},
+    "msg.sheet_not_found": {"es": "no hay una hoja '{sheet}' (hojas: {sheets})",
+                            "en": "there is no sheet '{sheet}' (sheets: {sheets})"},
+    "fix.sheet_not_found": {"es": "elija una hoja: ARCHIVO.xlsx:HOJA",
+                            "en": "choose a sheet: FILE.xlsx:SHEET"},
+    "msg.sheet_ambiguous": {"es": "varias hojas tienen sitios con coordenadas: {sheets}",
+                            "en": "several sheets hold sites with coordinates: {sheets}"},
+    "fix.sheet_ambiguous": {
+        "es": "elija la hoja: ARCHIVO.xlsx:HOJA en la línea de comandos, o la hoja en la "
+              "aplicación",
+        "en": "choose the sheet: FILE.xlsx:SHEET on the command line, or the sheet in the app"},
+    "msg.formulas_without_values": {
+        "es": "celdas con fórmulas sin valor guardado en la hoja '{sheet}': {cells} (el libro "
+              "lo escribió un programa que no calcula fórmulas)",
+        "en": "formula cells without a saved value on sheet '{sheet}': {cells} (the workbook "
+              "was written by a program that does not compute formulas)"},
+    "fix.formulas_without_values": {
+        "es": "abra el libro en Excel o LibreOffice y guárdelo de nuevo, o escriba los valores",
+        "en": "open the workbook in Excel or LibreOffice and save it again, or type the "
+              "values"},
+    "msg.decision_sheet": {"es": "se leyó la hoja '{sheet}' (otras hojas: {others})",
+                           "en": "sheet '{sheet}' read (other sheets: {others})"},
+    "msg.decision_header_row": {
+        "es": "encabezados en la fila {line}; lo que hay encima se omitió: {skipped}",
+        "en": "headers found on row {line}; what is above was left out: {skipped}"},
+    "msg.decision_columns_without_header": {
+        "es": "columnas sin encabezado omitidas (columnas {columns})",
+        "en": "columns without a header left out (columns {columns})"},
+    "msg.hxl_contradicts_header": {
+        "es": "la etiqueta HXL {tag} dice '{meaning}' pero el encabezado dice '{header}': "
+              "vale la etiqueta HXL",
+        "en": "the HXL tag {tag} says '{meaning}' but the header says '{header}': the HXL tag "
+              "is used"},
+    "fix.hxl_contradicts_header": {"es": "corrija el encabezado o la etiqueta",
+                                   "en": "correct the header or the tag"},
+})
+
+STRINGS.update({
+    # --- cell values (geo.io.validate) ---
+    "msg.number_not_finite": {"es": "'{value}' no es un número finito",
+                              "en": "'{value}' is not a finite number"},
+    "fix.number_not_finite": {"es": "escriba un número simple", "en": "write a plain number"},
+    "msg.number_absurd": {"es": "'{value}' es un número absurdo aquí (más de {limit})",
+                          "en": "'{value}' is an absurd number here (more than {limit})"},
+    "fix.number_absurd": {"es": "corrija la celda", "en": "correct the cell"},
+    "msg.number_style_mixed": {
+        "es": "la columna mezcla números al estilo español (1.200,5) e inglés (1,200.5)",
+        "en": "the column mixes Spanish (1.200,5) and English (1,200.5) number formats"},
+    "fix.number_style_mixed": {"es": "use un solo formato en la columna",
+                               "en": "use one format in the column"},
+    "msg.decision_thousands": {
+        "es": "'{example}' se leyó como {value} (separador de miles: una cantidad no lleva "
+              "decimales así)",
+        "en": "'{example}' read as {value} (thousands separator: a quantity is not written "
+              "with such decimals)"},
+    "msg.decision_number_style_es": {
+        "es": "números con formato español (punto de miles, coma decimal)",
+        "en": "numbers in Spanish format (dot for thousands, decimal comma)"},
+    "msg.decision_number_style_en": {
+        "es": "números con formato inglés (coma de miles, punto decimal)",
+        "en": "numbers in English format (comma for thousands, decimal point)"},
+    "msg.no_lat_lon_columns": {
+        "es": "no hay columna de latitud ni de longitud (columnas encontradas: {found})",
+        "en": "no latitude and no longitude column (columns found: {found})"},
+    "msg.no_lat_column": {"es": "no hay columna de latitud (columnas encontradas: {found})",
+                          "en": "no latitude column (columns found: {found})"},
+    "msg.no_lon_column": {"es": "no hay columna de longitud (columnas encontradas: {found})",
+                          "en": "no longitude column (columns found: {found})"},
+    "fix.no_lat_column": {
+        "es": "llámelas lat/lon, latitud/longitud, latitude/longitude o y/x, o etiquételas "
+              "#geo+lat/#geo+lon en una fila HXL",
+        "en": "name them lat/lon, latitud/longitud, latitude/longitude or y/x, or tag them "
+              "#geo+lat/#geo+lon in an HXL row"},
+    "fix.no_lon_column": {
+        "es": "llámelas lat/lon, latitud/longitud, latitude/longitude o y/x, o etiquételas "
+              "#geo+lat/#geo+lon en una fila HXL",
+        "en": "name them lat/lon, latitud/longitud, latitude/longitude or y/x, or tag them "
+              "#geo+lat/#geo+lon in an HXL row"},
+    "fix.no_lat_lon_columns": {
+        "es": "llámelas lat/lon, latitud/longitud, latitude/longitude o y/x, o etiquételas "
+              "#geo+lat/#geo+lon en una fila HXL",
+        "en": "name them lat/lon, latitud/longitud, latitude/longitude or y/x, or tag them "
+              "#geo+lat/#geo+lon in an HXL row"},
+    "msg.latitude_out_of_range": {"es": "la latitud {value} está fuera de −90…90",
+                                  "en": "latitude {value} is outside −90…90"},
+    "fix.latitude_out_of_range": {"es": "dé grados en WGS84 (p. ej. −3.7481)",
+                                  "en": "give degrees in WGS84 (e.g. −3.7481)"},
+    "msg.longitude_out_of_range": {"es": "la longitud {value} está fuera de −180…180",
+                                   "en": "longitude {value} is outside −180…180"},
+    "fix.longitude_out_of_range": {"es": "dé grados en WGS84 (p. ej. −73.2529)",
+                                   "en": "give degrees in WGS84 (e.g. −73.2529)"},
+    "msg.coordinates_projected": {
+        "es": "las coordenadas parecen metros de un sistema proyectado, no grados",
+        "en": "the coordinates look like metres in a projected system, not degrees"},
+    "fix.coordinates_projected": {
+        "es": "dé latitud/longitud WGS84 en grados, o un GeoPackage/Shapefile que lleve su "
+              "sistema de coordenadas",
+        "en": "give WGS84 latitude/longitude in degrees, or a GeoPackage/Shapefile that "
+              "carries its coordinate system"},
+    "msg.coordinates_swapped": {
+        "es": "las columnas de latitud y longitud están intercambiadas: los valores "
+              "intercambiados caen en el área de estudio y los dados no; corregido — revise "
+              "los encabezados del archivo",
+        "en": "latitude and longitude columns are swapped: the swapped values fall in the "
+              "study area and the given ones do not; corrected — check the file's column "
+              "headers"},
+    "msg.coordinates_swapped_rows": {
+        "es": "latitud y longitud intercambiadas en las filas {rows}: los valores "
+              "intercambiados caen en el área de estudio y los dados no; corregido — revise "
+              "los encabezados del archivo",
+        "en": "latitude and longitude swapped in rows {rows}: the swapped values fall in the "
+              "study area and the given ones do not; corrected — check the file's column "
+              "headers"},
+    "msg.points_outside_study_area": {
+        "es": "{n} punto(s) muy fuera del área de estudio (filas {rows}): se conservan "
+              "marcados en 'outside_study_area'",
+        "en": "{n} point(s) far outside the study area (rows {rows}): kept and flagged in "
+              "'outside_study_area'"},
+    "msg.negative": {"es": "{value} es negativo", "en": "{value} is negative"},
+    "fix.negative": {"es": "dé cero o un número positivo", "en": "give zero or a positive number"},
+    "msg.not_whole": {"es": "{value} no es un número entero",
+                      "en": "{value} is not a whole number"},
+    "fix.not_whole": {"es": "dé un conteo", "en": "give a count"},
+    "msg.counts_no_columns": {"es": "no hay columna {people} ni {groups}",
+                              "en": "no {people} and no {groups} column"},
+    "fix.counts_no_columns": {"es": "añada una columna '{people}' (o '{groups}')",
+                              "en": "add a '{people}' (or '{groups}') column"},
+    "msg.counts_absent_zero": {"es": "no hay columnas {people}/{groups}: se toman como 0",
+                               "en": "no {people}/{groups} columns: taken as 0"},
+    "msg.counts_both_missing": {"es": "faltan {people} y {groups}",
+                                "en": "both {people} and {groups} are missing"},
+    "fix.counts_both_missing": {"es": "dé al menos {people}", "en": "give at least {people}"},
+    "msg.counts_missing_zero": {"es": "faltan {people}/{groups} en {n} fila(s): se toman como 0",
+                                "en": "{people}/{groups} missing in {n} row(s): taken as 0"},
+    "msg.people_estimated": {"es": "{people} de {n} fila(s) estimado como {groups} × {ppf}",
+                             "en": "{people} of {n} row(s) estimated as {groups} × {ppf}"},
+    "msg.groups_estimated": {
+        "es": "{groups} de {n} fila(s) estimado como {people} / {ppf}, redondeado hacia arriba",
+        "en": "{groups} of {n} row(s) estimated as {people} / {ppf}, rounded up"},
+})
+
+STRINGS.update({
+    # --- readers (geo.io.readers) ---
+    "msg.file_not_found": {"es": "no se encontró el archivo", "en": "file not found"},
+    "msg.file_empty": {"es": "el archivo está vacío", "en": "the file is empty"},
+    "fix.file_empty": {
+        "es": "dé un archivo con datos; se aceptan: CSV o XLSX con columnas de coordenadas, "
+              "GeoJSON, GeoPackage, Shapefile comprimido, KML/KMZ",
+        "en": "give a file with data; accepted: CSV or XLSX with coordinate columns, GeoJSON, "
+              "GeoPackage, zipped Shapefile, KML/KMZ"},
+    "msg.unsupported_type": {"es": "tipo de archivo no admitido '{suffix}'",
+                             "en": "unsupported file type '{suffix}'"},
+    "fix.unsupported_type": {
+        "es": "se aceptan: CSV o XLSX con columnas de coordenadas (con o sin fila HXL), "
+              "GeoJSON, GeoPackage, Shapefile comprimido (.zip), KML/KMZ, File Geodatabase",
+        "en": "accepted: CSV or XLSX with coordinate columns (optionally with an HXL tag row), "
+              "GeoJSON, GeoPackage, zipped Shapefile (.zip), KML/KMZ, File Geodatabase"},
+    "msg.communities_mixed": {"es": "la capa mezcla puntos y polígonos",
+                              "en": "the layer mixes points and polygons"},
+    "fix.communities_mixed": {
+        "es": "dé polígonos de comunidades o puntos de comunidades, no ambos",
+        "en": "give either community polygons or community points, not both"},
+    "msg.boundaries_derived": {
+        "es": "límites derivados de {n} puntos (celdas de Voronoi recortadas al área de "
+              "estudio y a {radius_m} m de su punto), marcados en 'derived_boundary'",
+        "en": "boundaries derived from {n} points (Voronoi cells clipped to the study area "
+              "and to {radius_m} m from their point) and flagged in 'derived_boundary'"},
+    "msg.capacity_from_area": {
+        "es": "capacidad de {n} albergue(s) calculada como área techada / {m2_per_person} m² "
+              "por persona (Esfera)",
+        "en": "capacity of {n} centre(s) computed as covered area / {m2_per_person} m² per "
+              "person (Sphere)"},
+})
+
+STRINGS.update({
+    # --- rasters (geo.raster) ---
+    "msg.raster_bands": {"es": "el ráster tiene {n} bandas; se necesita una sola banda de "
+                               "valores",
+                         "en": "the raster has {n} bands; one band of values is needed"},
+    "fix.raster_bands": {"es": "exporte solo la banda con los valores (p. ej. gdal_translate "
+                               "-b 1)",
+                         "en": "export only the band with the values (e.g. gdal_translate "
+                               "-b 1)"},
+    "msg.raster_bands_picture": {
+        "es": "el ráster tiene {n} bandas de color: es una imagen, no una grilla de valores",
+        "en": "the raster has {n} colour bands: it is a picture, not a grid of values"},
+    "fix.raster_bands_picture": {
+        "es": "dé el GeoTIFF de datos (profundidad, máscara 0/1 o nivel), no el mapa "
+              "coloreado",
+        "en": "give the data GeoTIFF (depth, 0/1 mask or level), not the coloured map"},
+    "msg.raster_truncated": {
+        "es": "el archivo está incompleto: pesa {size_mib} MiB pero sus datos llegan hasta "
+              "{needed_mib} MiB (¿una descarga interrumpida?)",
+        "en": "the file is cut short: it is {size_mib} MiB but its data reach {needed_mib} MiB "
+              "(an interrupted download?)"},
+    "fix.raster_truncated": {"es": "descárguelo de nuevo", "en": "download it again"},
+    "msg.raster_read_failed": {
+        "es": "no se pudieron leer los datos del ráster: el archivo está dañado ({reason})",
+        "en": "the raster's data could not be read: the file is damaged ({reason})"},
+    "fix.raster_read_failed": {"es": "descárguelo o expórtelo de nuevo",
+                               "en": "download or export it again"},
+    "msg.mask_other_grid": {"es": "la máscara no está en la grilla de {flood}",
+                            "en": "the mask is not on the grid of {flood}"},
+    "fix.mask_other_grid": {"es": "dé la máscara de la misma tesela y fecha",
+                            "en": "give the mask of the same tile and date"},
+    # --- flood scenarios (geo.flood) ---
+    "msg.flood_kind_unknown": {"es": "tipo de inundación desconocido '{value}'",
+                               "en": "unknown flood kind '{value}'"},
+    "fix.flood_kind_unknown": {"es": "use uno de: {allowed}", "en": "use one of: {allowed}"},
+    "msg.nodata_means_unknown": {"es": "significado de nodata desconocido '{value}'",
+                                 "en": "unknown nodata meaning '{value}'"},
+    "fix.nodata_means_unknown": {"es": "use uno de: {allowed}", "en": "use one of: {allowed}"},
+    "msg.depth_unit_unknown": {"es": "unidad de profundidad desconocida '{value}'",
+                               "en": "unknown depth unit '{value}'"},
+    "fix.depth_unit_unknown": {"es": "use uno de: {allowed}", "en": "use one of: {allowed}"},
+    "msg.decision_kind_tag": {"es": "tipo '{kind}' según la etiqueta CRECIDA_KIND del archivo",
+                              "en": "kind '{kind}' from the file's CRECIDA_KIND tag"},
+    "msg.decision_kind_values": {
+        "es": "tipo '{kind}' deducido de los valores (elíjalo con --flood-kind NOMBRE=TIPO)",
+        "en": "kind '{kind}' guessed from the values (set it with --flood-kind NAME=KIND)"},
+    "msg.decision_kind_name": {
+        "es": "tipo '{kind}' deducido del nombre del archivo: los valores no permiten decidir",
+        "en": "kind '{kind}' guessed from the file name: the values cannot tell"},
+    "msg.decision_kind_default": {"es": "tipo '{kind}' por omisión: el ráster no tiene valores",
+                                  "en": "kind '{kind}' by default: the raster has no values"},
+    "msg.decision_kind_product": {
+        "es": "tipo '{kind}': producto GFM de Copernicus (máscara 0/1)",
+        "en": "kind '{kind}': a Copernicus GFM product (0/1 mask)"},
+    "msg.decision_no_nodata": {
+        "es": "el ráster no define nodata: todas las celdas se toman como observadas",
+        "en": "the raster sets no nodata value: every cell is taken as observed"},
+    "msg.decision_depth_cm": {
+        "es": "profundidad en centímetros: ráster entero ({dtype}) con valores hasta "
+              "{deepest}, más que {limit} m; dividido entre 100 (elíjalo con --depth-unit)",
+        "en": "depth in centimetres: an integer raster ({dtype}) with values up to {deepest}, "
+              "more than {limit} m; divided by 100 (set it with --depth-unit)"},
+    "msg.decision_depth_unit_given": {"es": "profundidad en {unit}, como se indicó",
+                                      "en": "depth in {unit}, as given"},
+    "msg.depth_implausible": {
+        "es": "profundidades de hasta {deepest} m no son creíbles (más de {limit} m)",
+        "en": "depths up to {deepest} m are implausible (more than {limit} m)"},
+    "fix.depth_implausible": {
+        "es": "si es un nivel del agua (m s. n. m.) use --flood-kind NOMBRE=water_level con "
+              "--dem; si son centímetros, --depth-unit NOMBRE=cm; si no, revise el nodata",
+        "en": "if it is a water level (m a.s.l.) use --flood-kind NAME=water_level with --dem; "
+              "if centimetres, --depth-unit NAME=cm; otherwise check its nodata value"},
+    "msg.decision_nodata_unobserved_given": {"es": "nodata = no observado, como se indicó",
+                                             "en": "nodata = not observed, as given"},
+    "msg.decision_nodata_dry_given": {"es": "nodata = seco, como se indicó",
+                                      "en": "nodata = dry, as given"},
+    "msg.decision_nodata_gfm": {
+        "es": "nodata ({nodata}) = no observado: fuera de la pasada del radar (GFM)",
+        "en": "nodata ({nodata}) = not observed: outside the radar pass (GFM)"},
+    "msg.decision_nodata_jrc": {
+        "es": "nodata ({nodata}) = seco: en los mapas de peligro JRC/GloFAS las celdas secas no "
+              "tienen dato (elíjalo con --nodata-means)",
+        "en": "nodata ({nodata}) = dry: JRC/GloFAS hazard maps leave dry cells empty (set it "
+              "with --nodata-means)"},
+    "msg.decision_nodata_mask_nodata_0": {
+        "es": "nodata ({nodata}) = seco: máscara exportada con selfMask() o SNAP, donde 0 es "
+              "seco (elíjalo con --nodata-means)",
+        "en": "nodata ({nodata}) = dry: a mask exported with selfMask() or SNAP, where 0 is "
+              "dry (set it with --nodata-means)"},
+    "msg.decision_nodata_mask_only_water": {
+        "es": "nodata ({nodata}) = seco: la máscara solo tiene celdas de agua (elíjalo con "
+              "--nodata-means)",
+        "en": "nodata ({nodata}) = dry: the mask holds nothing but water cells (set it with "
+              "--nodata-means)"},
+    "msg.decision_nodata_depth_no_dry_cell": {
+        "es": "nodata ({nodata}) = seco: la profundidad no tiene ni una celda seca (0), como "
+              "en los mapas de peligro (elíjalo con --nodata-means)",
+        "en": "nodata ({nodata}) = dry: the depth has not a single dry (0) cell, as in hazard "
+              "maps (set it with --nodata-means)"},
+    "msg.decision_nodata_default": {
+        "es": "nodata ({nodata}) = no observado (elíjalo con --nodata-means)",
+        "en": "nodata ({nodata}) = not observed (set it with --nodata-means)"},
+    "msg.decision_exclusion_given": {"es": "máscara de exclusión {mask}: no observado donde no "
+                                           "es 0",
+                                     "en": "exclusion mask {mask}: not observed where it is "
+                                           "not 0"},
+    "msg.decision_exclusion_found": {
+        "es": "máscara de exclusión GFM {mask} junto al archivo: allí (zonas urbanas, sombra "
+              "de radar) no se observó nada",
+        "en": "GFM exclusion mask {mask} next to the file: nothing was observed there (urban "
+              "areas, radar shadow)"},
+    "msg.decision_exclusion_missing": {
+        "es": "AVISO: no hay máscara de exclusión GFM junto al archivo: zonas urbanas y sombra "
+              "de radar se leen como observadas (secas)",
+        "en": "WARNING: no GFM exclusion mask next to the file: urban areas and radar shadow "
+              "are read as observed (dry)"},
+    "fix.decision_exclusion_missing": {
+        "es": "ponga el EXCLUSION_MASK (ENSEMBLE_EXCLAYER) en la misma carpeta, o use "
+              "--observed",
+        "en": "put the EXCLUSION_MASK (ENSEMBLE_EXCLAYER) in the same folder, or use "
+              "--observed"},
+    "msg.observed_raster_too_big": {
+        "es": "el ráster es demasiado grande para recortarlo a un área observada",
+        "en": "the raster is too large to cut to an observed area"},
+    "msg.decision_observed_polygon": {
+        "es": "área observada dada: {share} % del ráster; fuera de ella, no observado",
+        "en": "observed area given: {share} % of the raster; outside it, not observed"},
+    "msg.water_level_needs_dem": {
+        "es": "un ráster de nivel del agua necesita un MDE para convertir niveles en "
+              "profundidades",
+        "en": "a water-level raster needs a DEM to turn levels into depths"},
+    "fix.water_level_needs_dem": {"es": "dé el MDE con --dem RUTA (misma zona, metros)",
+                                  "en": "give the DEM with --dem PATH (same area, metres)"},
+    "msg.decision_warped_onto_dem": {
+        "es": "nivel del agua remuestreado (bilineal) a la grilla del MDE {dem}",
+        "en": "water level warped (bilinear) onto the DEM grid of {dem}"},
+    "msg.decision_dem_voids_water": {
+        "es": "huecos del MDE {dem} (−32768, como en SRTM) bajo el nivel del agua: agua de "
+              "profundidad desconocida",
+        "en": "voids of the DEM {dem} (−32768, as in SRTM) under the water level: water of "
+              "unknown depth"},
+    "msg.flood_layer_no_polygons": {"es": "la capa de inundación no tiene polígonos",
+                                    "en": "the flood layer has no polygons"},
+    "msg.decision_vector_coarsened": {
+        "es": "área grande: rasterizada con celdas de {cell_m} m",
+        "en": "large area: rasterised with {cell_m} m cells"},
+    "msg.vector_flood_too_big": {"es": "rasterizarla daría {cells} celdas, demasiadas",
+                                 "en": "rasterising it would give {cells} cells, too many"},
+    "fix.vector_flood_too_big": {"es": "dé un MDE más grueso o recorte el área",
+                                 "en": "give a coarser DEM or cut the area"},
+    "msg.decision_observed_bbox": {
+        "es": "AVISO: sin área observada: el rectángulo que envuelve los polígonos se toma como "
+              "observado (seco fuera de ellos)",
+        "en": "WARNING: no observed area: the rectangle around the polygons is taken as "
+              "observed (dry outside them)"},
+    "fix.decision_observed_bbox": {
+        "es": "dé el área de interés o de análisis con --observed NOMBRE=RUTA",
+        "en": "give the area of interest or analysis extent with --observed NAME=PATH"},
+    "msg.decision_rasterised": {
+        "es": "rasterizado con celdas de {cells} (grilla: {grid}; celda con centro en un "
+              "polígono = agua)",
+        "en": "rasterised at {cells} cells (grid: {grid}; cell centre in a polygon = water)"},
+    "msg.option_not_for_vector": {"es": "{options} no se aplica a una extensión vectorial",
+                                  "en": "{options} does not apply to a vector extent"},
+    "fix.option_not_for_vector": {"es": "quite la opción, o use --flood-classes",
+                                  "en": "leave the option out, or use --flood-classes"},
+    "msg.option_not_for_raster": {"es": "{options} solo se aplica a extensiones vectoriales",
+                                  "en": "{options} only applies to vector extents"},
+    "fix.option_not_for_raster": {"es": "quite la opción", "en": "leave the option out"},
+    # --- vector flood products (geo.io.products) ---
+    "msg.flood_class_unknown": {"es": "clase desconocida: {classes}",
+                                "en": "unknown class: {classes}"},
+    "fix.flood_class_unknown": {"es": "use: {known}", "en": "use: {known}"},
+    "msg.decision_observed_given": {"es": "área observada: {layer} ({area_km2} km²)",
+                                    "en": "observed area: {layer} ({area_km2} km²)"},
+    "msg.decision_no_flood_polygons": {
+        "es": "ningún polígono cuenta como inundación: todo lo observado está seco",
+        "en": "no polygon counts as flood: everything observed is dry"},
+    "msg.decision_repaired": {"es": "{text}", "en": "{text}"},
+    "msg.decision_all_polygons_water": {
+        "es": "sin columna de clases conocida: los {n} polígonos se toman como agua",
+        "en": "no known class column: all {n} polygons taken as water"},
+    "msg.decision_ems_unclassified": {
+        "es": "{n} polígono(s) sin 'notation' ni 'obj_desc' tomados como zona inundada",
+        "en": "{n} polygon(s) without 'notation' or 'obj_desc' taken as flooded area"},
+    "msg.decision_unosat_other_codes": {
+        "es": "valores de {column} que Crecida no conoce ({codes}): no cuentan como inundación "
+              "y se leen como no observados",
+        "en": "{column} values Crecida does not know ({codes}): not counted as flood, read as "
+              "not observed"},
+    "msg.decision_observed_missing": {
+        "es": "AVISO: el paquete ({product}) no trae área de interés ni de análisis",
+        "en": "WARNING: the package ({product}) holds no area of interest or analysis extent"},
+    "fix.decision_observed_missing": {"es": "dé el área con --observed NOMBRE=RUTA",
+                                      "en": "give it with --observed NAME=PATH"},
+    "msg.decision_observed_package": {
+        "es": "área observada: {layers} ({area_km2} km²); fuera de ella, no observado",
+        "en": "observed area: {layers} ({area_km2} km²); outside it, not observed"},
+    "msg.decision_observed_package_minus": {
+        "es": "área observada: {layers} menos {removed} ({area_km2} km²); fuera de ella, no "
+              "observado",
+        "en": "observed area: {layers} minus {removed} ({area_km2} km²); outside it, not "
+              "observed"},
+    "msg.decision_class_counted": {
+        "es": "clase '{flood_class}': {n} polígono(s), {area_ha} ha, cuentan como inundación",
+        "en": "class '{flood_class}': {n} polygon(s), {area_ha} ha, counted as flood"},
+    "msg.decision_class_dry": {
+        "es": "clase '{flood_class}': {n} polígono(s), {area_ha} ha, NO cuentan como inundación "
+              "(se leen como secos; inclúyalos con --flood-classes)",
+        "en": "class '{flood_class}': {n} polygon(s), {area_ha} ha, NOT counted as flood (read "
+              "as dry; include them with --flood-classes)"},
+    "msg.decision_class_unknown": {
+        "es": "clase '{flood_class}': {n} polígono(s), {area_ha} ha, NO cuentan como "
+              "inundación (se leen como no observados; inclúyalos con --flood-classes)",
+        "en": "class '{flood_class}': {n} polygon(s), {area_ha} ha, NOT counted as flood "
+              "(read as not observed; include them with --flood-classes)"},
+})
+
+STRINGS.update({
+    # --- a session's inputs (geo.inputs) ---
+    "report.mixed_sample": {
+        "es": "*** CON DATOS DE MUESTRA SINTÉTICOS ({layers}) — no aptos para uso operativo ***",
+        "en": "*** WITH SYNTHETIC SAMPLE DATA ({layers}) — not for operational use ***"},
+    "report.not_given": {"es": "{layer}: no se dieron (se omiten sus resultados)",
+                         "en": "{layer}: not given (their results are skipped)"},
+    "report.decisions": {"es": "Decisiones (cómo se leyó cada archivo):",
+                         "en": "Decisions (how each file was read):"},
+    "msg.no_flood_given": {"es": "no se dio ningún escenario de inundación",
+                           "en": "no flood scenario given"},
+    "fix.no_flood_given": {
+        "es": "dé --flood NOMBRE=RUTA (o --with-sample para usar los de la muestra sintética)",
+        "en": "give --flood NAME=PATH (or --with-sample to use the synthetic sample's)"},
+    "msg.flood_name_twice": {"es": "dos escenarios de inundación se llaman '{name}'",
+                             "en": "two flood scenarios are named '{name}'"},
+    "fix.flood_name_twice": {"es": "nombre cada uno: --flood NOMBRE=RUTA",
+                             "en": "name each one: --flood NAME=PATH"},
+    "msg.district_filled": {
+        "es": "distrito de {n} elemento(s) completado con los polígonos de distritos",
+        "en": "district of {n} feature(s) filled in from the district polygons"},
+    "msg.decision_with_sample": {
+        "es": "MEZCLADO CON LA MUESTRA SINTÉTICA (--with-sample): {layers}",
+        "en": "MIXED WITH THE SYNTHETIC SAMPLE (--with-sample): {layers}"},
+    "msg.decision_not_given_centres": {
+        "es": "no se dieron albergues: se omite la exposición y la capacidad de albergues",
+        "en": "no collective centres given: centre exposure and capacity are skipped"},
+    "msg.decision_not_given_communities": {
+        "es": "no se dieron comunidades: se omiten personas expuestas y desplazados",
+        "en": "no communities given: people exposed and displaced are skipped"},
+    "msg.decision_not_given_districts": {
+        "es": "no se dieron distritos: no se completan distritos ni se recortan límites",
+        "en": "no districts given: districts are not filled in nor boundaries clipped"},
+    "msg.decision_not_given_rivers": {
+        "es": "no se dieron ríos: sin viaje en bote ni exclusión de cauces",
+        "en": "no rivers given: no boat travel and no river channels excluded"},
+    "msg.decision_not_given_dem": {
+        "es": "no se dio MDE: sin margen de altura para nuevos sitios; extensiones vectoriales "
+              "en su propia grilla UTM",
+        "en": "no DEM given: no height margin for new sites; vector extents on their own UTM "
+              "grid"},
+    "msg.decision_not_given_population": {
+        "es": "no se dio ráster de población: personas expuestas según la población de cada "
+              "comunidad",
+        "en": "no population raster given: people exposed from each community's population"},
+})
+
+STRINGS.update({
+    # --- command line input options (geo.cli) ---
+    "msg.cli_option_form": {"es": "{option} '{value}' no tiene la forma NOMBRE=VALOR",
+                            "en": "{option} '{value}' is not NAME=VALUE"},
+    "fix.cli_option_form": {"es": "p. ej. {option} radar=VALOR (o VALOR para todos)",
+                            "en": "e.g. {option} radar=VALUE (or VALUE for every scenario)"},
+})
+
+
 def t(key: str, lang: str = DEFAULT_LANGUAGE, /, **values: object) -> str:
     """The text for ``key`` in ``lang`` with ``{placeholders}`` filled from ``values``.
 

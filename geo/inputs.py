@@ -1,26 +1,48 @@
 """Everything a planning session works on, loaded and validated together.
 
-:func:`load_inputs` reads what the planner gives and fills every layer left out from the
-bundled synthetic sample (:func:`load_sample`); it checks that the layers overlap the flood
-rasters and gathers every warning for the report (:func:`validation_report`).
+:func:`load_inputs` reads what the planner gives. With nothing given it loads the bundled
+synthetic sample (:func:`load_sample`). With any layer of the planner's own, layers left out
+are either not needed — communities, centres, districts, rivers, a DEM, a population raster:
+the results say what was skipped — or the loading is refused naming the missing input (no
+flood scenario; a water level without a DEM). Sample layers are mixed in only when asked
+(``with_sample=True``, ``--with-sample``), and then every output carries the sample banner
+(:attr:`Inputs.is_sample`).
+
+How every file was read — layer, sheet, classes, nodata, units, coordinate transformation,
+observed area — is kept per layer in :attr:`Inputs.decisions` and printed by
+:func:`validation_report`; every warning in :attr:`Inputs.warnings`.
 """
 
 from __future__ import annotations
 
 import json
 import warnings
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 from shapely.geometry import box
 
-from geo import io
-from geo.errors import CrecidaWarning, InputError, OverlapError, Problem
-from geo.flood import FloodKind, FloodScenario, flood_from_vector, open_flood
+from geo import io, schema, settings
+from geo.errors import CrecidaWarning, InputError, OverlapError, Problem, localise
+from geo.flood import FloodKind, FloodScenario, FloodSpec, open_scenario
+from geo.i18n import t
 from geo.raster import RasterSource, open_raster
+
+__all__ = [
+    "LAYERS",
+    "SAMPLE_DIR",
+    "FloodSpec",
+    "Inputs",
+    "counts",
+    "load_inputs",
+    "load_sample",
+    "sample_manifest",
+    "validation_report",
+]
 
 SAMPLE_DIR: Path = Path(__file__).resolve().parent.parent / "sample_data"
 """Folder of the bundled synthetic Iquitos scenario."""
@@ -39,9 +61,13 @@ LAYERS: tuple[str, ...] = (
 class Inputs:
     """The layers of one planning session.
 
-    Vector layers are canonical GeoDataFrames in EPSG:4326 (see :mod:`geo.io`); rasters are
-    opened, not loaded. ``sources`` maps each layer (and ``flood:<name>``) to its file, for
-    provenance; ``warnings`` lists every change or doubt found while loading.
+    Vector layers are canonical GeoDataFrames in EPSG:4326 (see :mod:`geo.io`); centres and
+    communities are empty frames, with their columns, when not given. Rasters are opened, not
+    loaded. ``sources`` maps each layer (and ``flood:<name>``) to its file, for provenance;
+    ``warnings`` lists every change or doubt found while loading (English text) and
+    ``warning_items`` the same as keyed problems (:func:`geo.errors.localise` gives them in
+    the user's language); ``decisions`` lists, per layer (``centres``, ``flood:<name>``…, and
+    ``inputs`` for the session as a whole), how each file was read.
     """
 
     centres: gpd.GeoDataFrame
@@ -54,11 +80,23 @@ class Inputs:
     sources: dict[str, str] = field(default_factory=dict)
     is_sample: bool = False
     warnings: list[str] = field(default_factory=list)
+    decisions: dict[str, list[Problem]] = field(default_factory=dict)
+    warning_items: list[Problem | str] = field(default_factory=list)
 
     @property
     def sample_layers(self) -> list[str]:
         """Layers that came from the synthetic sample."""
         return [k for k, v in self.sources.items() if v.startswith(str(SAMPLE_DIR))]
+
+    @property
+    def only_sample(self) -> bool:
+        """True when every layer came from the synthetic sample."""
+        return bool(self.sources) and len(self.sample_layers) == len(self.sources)
+
+    def decision_texts(self, lang: str = "en") -> dict[str, list[str]]:
+        """The decisions as text in ``lang``, per layer (for provenance and reports)."""
+        return {layer: [localise(d, lang) for d in items]
+                for layer, items in self.decisions.items() if items}
 
     def scenario(self, name: str | None = None) -> FloodScenario:
         """The scenario called ``name`` (the last, most severe one when ``None``).
@@ -105,25 +143,28 @@ def load_inputs(
     *,
     centres: str | Path | None = None,
     communities: str | Path | None = None,
-    floods: Sequence[tuple[str | None, str | Path]] | None = None,
-    flood_kinds: dict[str, FloodKind] | None = None,
+    floods: Sequence[FloodSpec | tuple[str | None, str | Path]] | None = None,
+    flood_kinds: Mapping[str, FloodKind] | None = None,
     districts: str | Path | None = None,
     rivers: str | Path | None = None,
     dem: str | Path | None = None,
     population: str | Path | None = None,
     study_area: tuple[float, float, float, float] | None = None,
-    labels: dict[str, str] | None = None,
+    labels: Mapping[str, str] | None = None,
+    layers: Mapping[str, str] | None = None,
+    with_sample: bool = False,
 ) -> Inputs:
-    """Load a session's layers; anything left out comes from the synthetic sample.
+    """Load a session's layers: the planner's own, the sample's only when asked.
 
     Parameters
     ----------
     centres, communities, districts, rivers
         Vector files or tables (see :mod:`geo.io`).
     floods
-        ``(name, path)`` pairs; ``name`` may be ``None`` (taken from the file). Rasters
-        (depth, 0/1 extent or water level) or vector flood extents (rasterised on the DEM grid,
-        or at ``settings.VECTOR_FLOOD_CELL_SIZE_M``).
+        :class:`~geo.flood.FloodSpec` items, or ``(name, path)`` pairs (``name`` may be
+        ``None``: taken from the file). Rasters (depth, 0/1 extent or water level) or vector
+        flood extents (rasterised on the DEM's grid, or at
+        ``settings.VECTOR_FLOOD_CELL_SIZE_M``).
     flood_kinds
         Kind per scenario name (``depth``, ``extent``, ``water_level``); guessed otherwise.
     dem, population
@@ -131,15 +172,27 @@ def load_inputs(
     study_area
         (min lon, min lat, max lon, max lat) for coordinate checks.
     labels
-        Display names per layer (e.g. the name of an uploaded file).
+        Display names per layer (e.g. the name of an uploaded file; ``flood:<name>``).
+    layers
+        The layer (vector sources) or sheet (workbooks) to read, per layer key (``centres``
+        …); for floods use :attr:`FloodSpec.layer`. Default: chosen, and said so.
+    with_sample
+        Fill the layers left out from the synthetic sample (ignored when nothing is given:
+        then everything is the sample). Every output then carries the sample banner.
 
     Raises
     ------
     InputError
-        Every problem found, across all layers, in one error.
+        Every problem found, across all layers, in one error — including a missing input the
+        analysis cannot do without.
     """
-    labels = labels or {}
-    manifest = None
+    labels = dict(labels or {})
+    layers = dict(layers or {})
+    given = {"centres": centres, "communities": communities, "districts": districts,
+             "rivers": rivers, "dem": dem, "population": population}
+    own = any(v is not None for v in given.values()) or bool(floods)
+    use_sample = not own or with_sample
+    manifest: dict | None = None
 
     def sample(key: str) -> Path | None:
         nonlocal manifest
@@ -149,9 +202,10 @@ def load_inputs(
 
     sources: dict[str, str] = {}
     problems: list[Problem] = []
-    notes: list[str] = []
+    notes: list[Problem | str] = []
+    decisions: dict[str, list[Problem]] = {}
 
-    def attempt(fn, *args, **kwargs):
+    def attempt(key: str, fn, *args, **kwargs):
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", CrecidaWarning)
             try:
@@ -160,70 +214,73 @@ def load_inputs(
                 problems.extend(exc.problems)
                 result = None
         for w in caught:
-            if issubclass(w.category, CrecidaWarning):
-                notes.append(str(w.message))
-            else:
+            if not issubclass(w.category, CrecidaWarning):
                 warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+        if isinstance(result, gpd.GeoDataFrame):
+            notes.extend(result.attrs.get("notes", []))
+            decisions.setdefault(key, []).extend(result.attrs.get("decisions", []))
         return result
 
-    def path_for(key: str, given: str | Path | None) -> Path | None:
-        path = Path(given) if given is not None else sample(key)
+    def path_for(key: str, value: str | Path | None) -> Path | None:
+        path = Path(value) if value is not None else (sample(key) if use_sample else None)
         if path is not None:
             sources[key] = str(path)
         return path
 
+    def layer_of(key: str) -> str | None:
+        if key in layers:
+            return layers[key]
+        if given[key] is None and use_sample and manifest is not None:
+            return manifest.get(f"{key}_layer")
+        return None
+
     p = path_for("centres", centres)
-    centre_gdf = attempt(io.read_centres, p, label=labels.get("centres"), study_area=study_area)
+    centre_gdf = (attempt("centres", io.read_centres, p, label=labels.get("centres"),
+                          study_area=study_area, layer=layer_of("centres"))
+                  if p else _empty_centres())
     p = path_for("districts", districts)
-    district_gdf = attempt(io.read_districts, p, label=labels.get("districts")) if p else None
+    district_gdf = attempt("districts", io.read_districts, p, label=labels.get("districts"),
+                           layer=layer_of("districts")) if p else None
     clip = district_gdf.union_all() if district_gdf is not None else None
     p = path_for("communities", communities)
-    community_gdf = attempt(io.read_communities, p, label=labels.get("communities"), clip_to=clip)
+    community_gdf = (attempt("communities", io.read_communities, p,
+                             label=labels.get("communities"), clip_to=clip,
+                             layer=layer_of("communities"))
+                     if p else _empty_communities())
     p = path_for("rivers", rivers)
-    river_gdf = attempt(io.read_rivers, p, label=labels.get("rivers")) if p else None
+    river_gdf = attempt("rivers", io.read_rivers, p, label=labels.get("rivers"),
+                        layer=layer_of("rivers")) if p else None
     p = path_for("dem", dem)
-    dem_src = attempt(open_raster, p, label=labels.get("dem")) if p else None
+    dem_src = attempt("dem", open_raster, p, label=labels.get("dem")) if p else None
     p = path_for("population", population)
-    pop_src = attempt(open_raster, p, label=labels.get("population")) if p else None
+    pop_src = attempt("population", open_raster, p, label=labels.get("population")) if p \
+        else None
 
+    specs = _flood_specs(floods, flood_kinds)
+    if not specs and use_sample:
+        manifest = manifest or sample_manifest()
+        specs = [FloodSpec(SAMPLE_DIR / s["file"], name=s["name"], kind=s.get("kind"))
+                 for s in manifest["scenarios"]]
     scenarios: dict[str, FloodScenario] = {}
-    flood_list = (
-        list(floods)
-        if floods
-        else [
-            (s["name"], SAMPLE_DIR / s["file"])
-            for s in (manifest or sample_manifest())["scenarios"]
-        ]
-    )
-    if floods is None:
-        kinds = {s["name"]: s.get("kind") for s in sample_manifest()["scenarios"]}
-    else:
-        kinds = dict(flood_kinds or {})
-    for name, path in flood_list:
-        scenario = attempt(
-            _open_scenario,
-            name,
-            Path(path),
-            kind=kinds.get(name or ""),
-            dem=dem_src,
-            label=labels.get(f"flood:{name}"),
-        )
+    for spec in specs:
+        scenario = attempt("flood", open_scenario, spec, dem=dem_src,
+                           label=labels.get(f"flood:{spec.name}"))
         if scenario is None:
             continue
         if scenario.name in scenarios:
-            problems.append(
-                Problem(
-                    f"two flood scenarios are named '{scenario.name}'",
-                    fix="name each one: --flood NAME=PATH",
-                )
-            )
+            problems.append(Problem.keyed("flood_name_twice", name=scenario.name))
             continue
         scenarios[scenario.name] = scenario
-        sources[f"flood:{scenario.name}"] = str(path)
+        sources[f"flood:{scenario.name}"] = str(spec.path)
         notes.extend(f"{scenario.name}: {n}" for n in scenario.notes)
-    if not flood_list:
-        problems.append(Problem("no flood scenario given", fix="give --flood NAME=PATH"))
+        decisions[f"flood:{scenario.name}"] = list(scenario.decisions)
+    if not specs:
+        problems.append(Problem.keyed("no_flood_given"))
 
+    session = _session_decisions(given, specs, use_sample=use_sample, own=own,
+                                 sources=sources)
+    if session:
+        decisions["inputs"] = session
     if not problems:
         for scenario in scenarios.values():
             problems.extend(_overlap_problems(scenario, centre_gdf, community_gdf))
@@ -233,6 +290,7 @@ def load_inputs(
     if district_gdf is not None:
         centre_gdf = _fill_districts(centre_gdf, district_gdf, notes)
         community_gdf = _fill_districts(community_gdf, district_gdf, notes)
+    texts = [n.text("en") if isinstance(n, Problem) else str(n) for n in notes]
     return Inputs(
         centres=centre_gdf,
         communities=community_gdf,
@@ -242,25 +300,60 @@ def load_inputs(
         dem=dem_src,
         population=pop_src,
         sources=sources,
-        is_sample=all(v.startswith(str(SAMPLE_DIR)) for v in sources.values()),
-        warnings=notes,
+        is_sample=any(v.startswith(str(SAMPLE_DIR)) for v in sources.values()),
+        warnings=texts,
+        decisions=decisions,
+        warning_items=notes,
     )
 
 
-def _open_scenario(
-    name: str | None,
-    path: Path,
-    *,
-    kind: FloodKind | None,
-    dem: RasterSource | None,
-    label: str | None,
-) -> FloodScenario:
-    if io.is_vector_path(path):
-        polygons = io.read_flood_polygons(path, label=label)
-        return flood_from_vector(
-            polygons, name=name or path.stem, grid=dem, label=label or path.name
-        )
-    return open_flood(path, name=name, kind=kind, dem=dem)
+def _flood_specs(floods, kinds: Mapping[str, FloodKind] | None) -> list[FloodSpec]:
+    kinds = dict(kinds or {})
+    specs = []
+    for item in floods or ():
+        spec = item if isinstance(item, FloodSpec) else FloodSpec(Path(item[1]), name=item[0])
+        if spec.kind is None and spec.name in kinds:
+            spec = replace(spec, kind=kinds[spec.name])
+        specs.append(spec)
+    return specs
+
+
+def _session_decisions(given: Mapping[str, object], specs: list[FloodSpec], *,
+                       use_sample: bool, own: bool, sources: Mapping[str, str]
+                       ) -> list[Problem]:
+    """What the session as a whole is made of: sample layers mixed in, layers skipped."""
+    out = []
+    if own and use_sample:
+        mixed = [k for k, v in sources.items() if v.startswith(str(SAMPLE_DIR))]
+        if mixed:
+            out.append(Problem.keyed("decision_with_sample", layers=", ".join(mixed)))
+    elif own:
+        skipped = [k for k, v in given.items() if v is None]
+        for key in skipped:
+            out.append(Problem.keyed(f"decision_not_given_{key}"))
+    return out
+
+
+def _empty_centres() -> gpd.GeoDataFrame:
+    """Canonical centres with no row (EPSG:4326)."""
+    columns = {c: pd.Series(dtype="int64" if c in ("families", "persons") else
+                            "float64" if c == "covered_area_m2" else
+                            "Int64" if c == "capacity_persons" else "str")
+               for c in schema.CENTRE_COLUMNS}
+    frame = gpd.GeoDataFrame({**columns, "outside_study_area": pd.Series(dtype=bool)},
+                             geometry=gpd.GeoSeries([], crs=settings.DISPLAY_CRS))
+    frame.attrs["source"] = "centres"
+    return frame
+
+
+def _empty_communities() -> gpd.GeoDataFrame:
+    """Canonical communities with no row (EPSG:4326)."""
+    columns = {c: pd.Series(dtype="int64" if c in ("population", "households") else
+                            "bool" if c == "derived_boundary" else "str")
+               for c in schema.COMMUNITY_COLUMNS}
+    frame = gpd.GeoDataFrame(columns, geometry=gpd.GeoSeries([], crs=settings.DISPLAY_CRS))
+    frame.attrs["source"] = "communities"
+    return frame
 
 
 def _overlap_problems(
@@ -299,7 +392,7 @@ def _fmt_bounds(bounds: Iterable[float]) -> str:
 def _fill_districts(
     gdf: gpd.GeoDataFrame | None,
     districts: gpd.GeoDataFrame,
-    notes: list[str],
+    notes: list,
 ) -> gpd.GeoDataFrame | None:
     """Fill blank ``district`` values from the district polygon each feature falls in."""
     if gdf is None or gdf.empty or "district" not in gdf.columns:
@@ -308,6 +401,11 @@ def _fill_districts(
     if not blank.any():
         return gdf
     points = gdf.loc[blank].geometry.representative_point()
+    if "points" in gdf.attrs and "derived_boundary" in gdf.columns:
+        # a derived boundary's community is at its point, not somewhere in its cell
+        own = gpd.GeoSeries(gdf.attrs["points"].to_numpy(), index=gdf.index, crs=gdf.crs)
+        derived = gdf["derived_boundary"].astype(bool) & blank
+        points = points.where(~derived[blank], own[blank])
     joined = gpd.sjoin(
         gpd.GeoDataFrame(geometry=points, crs=gdf.crs),
         districts[["name", "geometry"]],
@@ -319,55 +417,64 @@ def _fill_districts(
     gdf = gdf.copy()
     gdf.loc[filled.index, "district"] = filled.astype(str)
     if len(filled):
-        notes.append(
-            f"{gdf.attrs.get('source', 'layer')}: district of {len(filled)} feature(s) "
-            "filled in from the district polygons"
-        )
+        notes.append(Problem.keyed("district_filled", source=gdf.attrs.get("source", "layer"),
+                                   n=len(filled)))
     return gdf
 
 
-def validation_report(inputs: Inputs) -> str:
-    """A readable report of what was loaded: counts, CRS, extents, totals and warnings."""
+def validation_report(inputs: Inputs, *, lang: str = "en") -> str:
+    """A readable report of what was loaded: counts, CRS, extents, totals, the decisions taken
+    while reading each file, and the warnings (decisions and warnings in ``lang``)."""
     c, m = inputs.centres, inputs.communities
     lines = ["Crecida — input validation", "=" * 26]
-    if inputs.is_sample:
+    if inputs.only_sample:
         lines.append("Data: bundled SYNTHETIC Iquitos sample — not for operational use.")
     elif inputs.sample_layers:
-        lines.append(f"From the synthetic sample: {', '.join(inputs.sample_layers)}.")
+        lines.append(t("report.mixed_sample", lang, layers=", ".join(inputs.sample_layers)))
     lines.append("")
-    lines.append(f"Collective centres: {len(c)}  (source: {_name(inputs, 'centres')})")
-    lines.append(
-        f"  families: {int(c['families'].sum()):,}   persons: "
-        f"{int(c['persons'].sum()):,}   capacity: "
-        f"{int(c['capacity_persons'].fillna(0).sum()):,} persons "
-        f"({int(c['capacity_persons'].notna().sum())} centres with a capacity)"
-    )
-    by_status = c["status"].value_counts().to_dict()
-    lines.append("  status: " + ", ".join(f"{k} {v}" for k, v in sorted(by_status.items())))
-    by_kind = c["kind"].value_counts().to_dict()
-    lines.append("  kinds: " + ", ".join(f"{k} {v}" for k, v in sorted(by_kind.items())))
-    if c["outside_study_area"].any():
-        lines.append(f"  outside the study area: {int(c['outside_study_area'].sum())}")
-    lines.append(f"  extent (lon/lat): {_fmt_bounds(c.total_bounds)}")
+    if "centres" in inputs.sources:
+        lines.append(f"Collective centres: {len(c)}  (source: {_name(inputs, 'centres')})")
+        lines.append(
+            f"  families: {int(c['families'].sum()):,}   persons: "
+            f"{int(c['persons'].sum()):,}   capacity: "
+            f"{int(c['capacity_persons'].fillna(0).sum()):,} persons "
+            f"({int(c['capacity_persons'].notna().sum())} centres with a capacity)"
+        )
+        by_status = c["status"].value_counts().to_dict()
+        lines.append("  status: " + ", ".join(f"{k} {v}" for k, v in sorted(by_status.items())))
+        by_kind = c["kind"].value_counts().to_dict()
+        lines.append("  kinds: " + ", ".join(f"{k} {v}" for k, v in sorted(by_kind.items())))
+        if c["outside_study_area"].any():
+            lines.append(f"  outside the study area: {int(c['outside_study_area'].sum())}")
+        if len(c):
+            lines.append(f"  extent (lon/lat): {_fmt_bounds(c.total_bounds)}")
+    else:
+        lines.append(t("report.not_given", lang, layer="Collective centres"))
     lines.append("")
-    derived = int(m["derived_boundary"].sum()) if len(m) else 0
-    lines.append(
-        f"River communities: {len(m)}  (source: {_name(inputs, 'communities')})"
-        + (f", {derived} with derived boundaries" if derived else "")
-    )
-    lines.append(
-        f"  population: {int(m['population'].sum()):,}   households: {int(m['households'].sum()):,}"
-    )
-    if len(m):
-        lines.append(f"  extent (lon/lat): {_fmt_bounds(m.total_bounds)}")
+    if "communities" in inputs.sources:
+        derived = int(m["derived_boundary"].sum()) if len(m) else 0
+        lines.append(
+            f"River communities: {len(m)}  (source: {_name(inputs, 'communities')})"
+            + (f", {derived} with derived boundaries" if derived else "")
+        )
+        lines.append(
+            f"  population: {int(m['population'].sum()):,}   households: "
+            f"{int(m['households'].sum()):,}"
+        )
+        if len(m):
+            lines.append(f"  extent (lon/lat): {_fmt_bounds(m.total_bounds)}")
+    else:
+        lines.append(t("report.not_given", lang, layer="River communities"))
     lines.append("")
     lines.append(f"Flood scenarios: {len(inputs.scenarios)}")
     for s in inputs.scenarios.values():
         res = s.raster.res
+        nodata = s.raster.nodata
         lines.append(
             f"  - {s.name}: {s.kind}, {s.raster.width}×{s.raster.height} cells of "
-            f"{res[0]:g}×{res[1]:g}, {s.crs.to_string()}, nodata "
-            f"{s.raster.nodata if s.raster.nodata is not None else 'not set'}"
+            f"{res[0]:g}×{res[1]:g} ({_unit(s.crs)}), {s.crs.to_string()}, nodata "
+            f"{'not set' if nodata is None else 'NaN' if np.isnan(nodata) else nodata:}"
+            f" = {s.nodata_means}"
         )
         lines.append(f"    extent: {_fmt_bounds(s.bounds)}  (file: {s.raster.label})")
     for key, layer in (("districts", inputs.districts), ("rivers", inputs.rivers)):
@@ -377,16 +484,30 @@ def validation_report(inputs: Inputs) -> str:
     for key, src in (("DEM", inputs.dem), ("Population raster", inputs.population)):
         if src is not None:
             lines.append(
-                f"{key}: {src.width}×{src.height} cells of {src.res[0]:g}, "
+                f"{key}: {src.width}×{src.height} cells of {src.res[0]:g} ({_unit(src.crs)}), "
                 f"{src.crs.to_string()} ({src.label})"
             )
     lines.append("")
+    decided = inputs.decision_texts(lang)
+    if decided:
+        lines.append(t("report.decisions", lang))
+        for layer, items in decided.items():
+            source = Path(inputs.sources.get(layer, "")).name
+            lines.append(f"  {layer}" + (f" ({source})" if source else "") + ":")
+            lines += [f"    • {text}" for text in items]
+        lines.append("")
     if inputs.warnings:
-        lines.append(f"Warnings ({len(inputs.warnings)}):")
-        lines += [f"  ! {w}" for w in inputs.warnings]
+        items = inputs.warning_items or inputs.warnings
+        lines.append(f"Warnings ({len(items)}):")
+        lines += [f"  ! {localise(w, lang)}" for w in items]
     else:
         lines.append("Warnings: none")
     return "\n".join(lines)
+
+
+def _unit(crs) -> str:
+    """Unit of a CRS's coordinates, for reports: ``m`` or ``°``."""
+    return "°" if crs.is_geographic else "m"
 
 
 def _name(inputs: Inputs, key: str) -> str:

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from geo.errors import Problem, localise
 from geo.io.files import sha256_file
 
 __all__ = ["InputRecord", "Provenance", "build_provenance", "crecida_version"]
@@ -70,6 +71,9 @@ class Provenance:
         True when the bundled synthetic sample data was used.
     producer
         Who produced it (organisation or person); empty when not given.
+    decisions
+        How each input was read (``geo.inputs.Inputs.decisions``): per layer, each decision's
+        key and its text in Spanish and English.
     """
 
     inputs: tuple[InputRecord, ...] = ()
@@ -79,6 +83,7 @@ class Provenance:
     created_utc: str = field(default_factory=lambda: _utc_now())
     is_sample: bool = False
     producer: str = ""
+    decisions: Mapping[str, tuple[Mapping[str, str], ...]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, object]:
         """Plain, JSON-serialisable dictionary (inputs as a list of dicts)."""
@@ -94,6 +99,8 @@ class Provenance:
                 {"layer": i.layer, "name": i.name, "sha256": i.sha256, "size_bytes": i.size_bytes}
                 for i in self.inputs
             ],
+            "decisions": {layer: [dict(d) for d in items]
+                          for layer, items in self.decisions.items()},
         }
 
     def to_json(self) -> str:
@@ -114,6 +121,8 @@ class Provenance:
                  for k, v in sorted(self.parameters.items())]
         rows += [(f"input:{i.layer}", f"{i.name} sha256={i.sha256 or 'unreadable'}")
                  for i in self.inputs]
+        rows += [(f"decision:{layer}", d["en"]) for layer, items in self.decisions.items()
+                 for d in items]
         return rows
 
     def to_text(self, *, title: str = "Crecida export") -> str:
@@ -132,6 +141,11 @@ class Provenance:
         lines += [f"  - {i.layer}: {i.name}  {i.sha256 or '(unreadable)'}" for i in self.inputs]
         if not self.inputs:
             lines.append("  (none recorded)")
+        if self.decisions:
+            lines += ["", "How the inputs were read (decisions):"]
+            for layer, items in self.decisions.items():
+                lines.append(f"  - {layer}:")
+                lines += [f"      {d['en']}" for d in items]
         lines += ["", "Parameters:"]
         lines += [f"  - {k} = {json.dumps(_jsonable(v), ensure_ascii=False)}"
                   for k, v in sorted(self.parameters.items())]
@@ -149,6 +163,7 @@ def build_provenance(
     is_sample: bool = False,
     producer: str = "",
     now: dt.datetime | None = None,
+    decisions: Mapping[str, Sequence[Problem | str]] | None = None,
 ) -> Provenance:
     """Describe an export's inputs by hashing the files they came from.
 
@@ -167,6 +182,9 @@ def build_provenance(
         Organisation or person producing the export.
     now
         Time to record (default: now); naive times are taken as UTC.
+    decisions
+        How each input was read, per layer (``Inputs.decisions``): kept with their keys and
+        their Spanish and English texts.
     """
     records = []
     for layer, path in (sources or {}).items():
@@ -182,7 +200,14 @@ def build_provenance(
         created_utc=_utc_now(now),
         is_sample=is_sample,
         producer=producer,
+        decisions={str(layer): tuple(_decision(d) for d in items)
+                   for layer, items in (decisions or {}).items() if items},
     )
+
+
+def _decision(item: Problem | str) -> dict[str, str]:
+    key = item.key if isinstance(item, Problem) and item.key else ""
+    return {"key": key, "es": localise(item, "es"), "en": localise(item, "en")}
 
 
 def _utc_now(now: dt.datetime | None = None) -> str:

@@ -82,10 +82,20 @@ CENTRE_ALIASES: dict[str, tuple[str, ...]] = {
         "codigo_albergue",
         "pcode",
         "site_code",
+        "codigo_del_sitio",
+        "codigo_sitio",
+        "cod_sitio",
+        "codigo_del_albergue",
+        "site_id_dtm",
     ),
-    "name": ("name", "nombre", "site_name", "albergue", "nombre_albergue", "centre", "center"),
-    "kind": ("kind", "type", "tipo", "site_type", "tipo_local", "categoria"),
-    "district": ("district", "distrito", "adm2", "admin2", "adm2_name"),
+    "name": ("name", "nombre", "site_name", "albergue", "nombre_albergue", "centre", "center",
+             "nombre_del_sitio", "nombre_sitio", "nombre_del_albergue", "nombre_del_local",
+             "nombre_del_centro_colectivo", "site", "sitio"),
+    "kind": ("kind", "type", "tipo", "site_type", "tipo_local", "categoria", "tipo_de_sitio",
+             "tipo_sitio", "tipo_de_local", "tipo_de_albergue"),
+    # In Peru adm1 is the region, adm2 the province and adm3 the district (INEI ubigeo).
+    "district": ("district", "distrito", "adm3", "admin3", "admin_3", "adm3_name",
+                 "adm3_es", "nombdist", "nomdist", "nombre_distrito"),
     "families": (
         "families",
         "familias",
@@ -100,6 +110,15 @@ CENTRE_ALIASES: dict[str, tuple[str, ...]] = {
         "nro_de_familias",
         "nro_familias",
         "numero_familias",
+        "number_of_households",
+        "no_of_households",
+        "num_households",
+        "total_households",
+        "n_hogares",
+        "numero_de_hogares",
+        "hogares_desplazados",
+        "familias_desplazadas",
+        "idp_households",
     ),
     "persons": (
         "persons",
@@ -116,6 +135,12 @@ CENTRE_ALIASES: dict[str, tuple[str, ...]] = {
         "no_de_personas",
         "nro_de_personas",
         "nro_personas",
+        "number_of_individuals",
+        "no_of_individuals",
+        "num_individuals",
+        "total_individuals",
+        "personas_desplazadas",
+        "idp_individuals",
     ),
     "covered_area_m2": (
         "covered_area_m2",
@@ -130,6 +155,8 @@ CENTRE_ALIASES: dict[str, tuple[str, ...]] = {
     "status": ("status", "estado", "site_status"),
 }
 
+#: Community aliases include the INEI 2017 census fields of centros poblados: ``codccpp``
+#: (code), ``cen_pob``/``nomccpp`` (name), ``pob`` (population), ``viv`` (dwellings).
 COMMUNITY_ALIASES: dict[str, tuple[str, ...]] = {
     "community_id": (
         "community_id",
@@ -138,25 +165,34 @@ COMMUNITY_ALIASES: dict[str, tuple[str, ...]] = {
         "cod",
         "ccpp_id",
         "codccpp",
+        "cod_ccpp",
+        "codigo_ccpp",
         "pcode",
         "id_comunidad",
     ),
-    "name": ("name", "nombre", "comunidad", "nomccpp", "community", "localidad"),
-    "district": ("district", "distrito", "adm2", "nombdist", "adm2_name"),
-    "population": ("population", "poblacion", "pop", "habitantes", "personas", "persons"),
-    "households": ("households", "hogares", "viviendas", "familias", "families", "hh"),
+    "name": ("name", "nombre", "comunidad", "nomccpp", "cen_pob", "centro_poblado",
+             "nombre_ccpp", "nom_ccpp", "community", "localidad"),
+    "district": ("district", "distrito", "adm3", "admin3", "adm3_name", "adm3_es",
+                 "nombdist", "nomdist"),
+    "population": ("population", "poblacion", "pob", "pobtotal", "pob_total",
+                   "poblacion_total", "total_poblacion", "pop", "habitantes", "personas",
+                   "persons"),
+    "households": ("households", "hogares", "viviendas", "viv", "vivtotal", "viv_total",
+                   "total_viviendas", "familias", "families", "hh"),
 }
 
 DISTRICT_ALIASES: dict[str, tuple[str, ...]] = {
-    "district_id": ("district_id", "ubigeo", "iddist", "id", "adm2_pcode", "pcode", "codigo"),
-    "name": ("name", "nombre", "nombdist", "distrito", "district", "adm2_es", "adm2_name"),
+    "district_id": ("district_id", "ubigeo", "iddist", "id", "adm3_pcode", "pcode", "codigo"),
+    "name": ("name", "nombre", "nombdist", "distrito", "district", "adm3_es", "adm3_name"),
 }
 
 RIVER_ALIASES: dict[str, tuple[str, ...]] = {
     "name": ("name", "nombre", "rio", "river"),
 }
 
-#: HXL hashtags (lower case, attributes sorted) to canonical centre columns.
+#: HXL hashtags (lower case, attributes sorted) to canonical centre columns. In Peru adm1 is
+#: the region, adm2 the province and adm3 the district; IOM DTM tags displaced families and
+#: persons ``#affected+idps+hh``/``#affected+idps+ind`` (see :func:`hxl_canonical`).
 CENTRE_HXL: dict[str, str] = {
     "#loc+name": "name",
     "#loc+code": "centre_id",
@@ -168,7 +204,31 @@ CENTRE_HXL: dict[str, str] = {
     "#affected+hh": "families",
     "#affected+ind": "persons",
     "#capacity+ind": "capacity_persons",
-    "#adm2+name": "district",
+    "#adm3+name": "district",
+    "#adm2+name": "province",
+    "#adm1+name": "region",
+    "#adm3+code": "district_code",
+    "#adm3+pcode": "district_code",
+}
+
+#: HXL attributes that do not change what a count means for Crecida (IOM DTM's ``+idps``:
+#: the people counted are displaced, which every centre's occupants are).
+HXL_NEUTRAL_ATTRIBUTES: frozenset[str] = frozenset({"idps", "total", "num"})
+
+#: HXL hashtags to canonical community columns.
+COMMUNITY_HXL: dict[str, str] = {
+    "#loc+name": "name",
+    "#loc+code": "community_id",
+    "#loc+pcode": "community_id",
+    "#geo+lat": "lat",
+    "#geo+lon": "lon",
+    "#population+total": "population",
+    "#population": "population",
+    "#population+ind": "population",
+    "#population+hh": "households",
+    "#adm3+name": "district",
+    "#adm2+name": "province",
+    "#adm1+name": "region",
 }
 
 #: Canonical centre column to the HXL tag written on export.
@@ -176,7 +236,7 @@ CENTRE_HXL_OUT: dict[str, str] = {
     "centre_id": "#loc+code",
     "name": "#loc+name",
     "kind": "#loc+type",
-    "district": "#adm2+name",
+    "district": "#adm3+name",
     "families": "#affected+hh",
     "persons": "#affected+ind",
     "capacity_persons": "#capacity+ind",
@@ -242,6 +302,33 @@ def normalise_header(text: object) -> str:
     """
     plain = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "_", plain.lower()).strip("_")
+
+
+def hxl_canonical(tag: str, mapping: dict[str, str]) -> str | None:
+    """The canonical column an HXL tag (normalised) stands for, or ``None``.
+
+    Exact tags first; then the tag without its neutral attributes
+    (:data:`HXL_NEUTRAL_ATTRIBUTES`), so ``#affected+idps+ind`` is persons but
+    ``#affected+f+ind`` (women only) is not.
+
+    >>> hxl_canonical("#affected+hh+idps", CENTRE_HXL)
+    'families'
+    """
+    if tag in mapping:
+        return mapping[tag]
+    parts = tag.split("+")
+    plain = "+".join([parts[0], *[p for p in parts[1:] if p not in HXL_NEUTRAL_ATTRIBUTES]])
+    return mapping.get(plain)
+
+
+def known_headers() -> frozenset[str]:
+    """Every normalised header alias of every layer (used to find a table's header row)."""
+    names: set[str] = set(LAT_ALIASES) | set(LON_ALIASES)
+    for table in (CENTRE_ALIASES, COMMUNITY_ALIASES, DISTRICT_ALIASES, RIVER_ALIASES):
+        for canonical, aliases in table.items():
+            names.add(canonical)
+            names.update(aliases)
+    return frozenset(names)
 
 
 def normalise_hxl(tag: object) -> str:

@@ -59,6 +59,10 @@ EXTENT_DISPLACEMENT_RATE: float = 0.5
 VECTOR_FLOOD_CELL_SIZE_M: float = 10.0
 """Cell size used to rasterise a vector flood extent when no DEM sets the grid (metres)."""
 
+MAX_VECTOR_FLOOD_CELLS: int = 100_000_000
+"""Most cells a rasterised vector flood extent (or an observed-area mask) may have: 100 Mpx
+of one byte. Larger areas are rasterised with coarser cells, and said so (Crecida choice)."""
+
 FLOOD_SEARCH_RADIUS_M: float = 1000.0
 """How far around a centre the nearest flooded cell is searched (metres); beyond it
 ``dist_to_flood_m`` is NaN ("none within the radius"). Crecida choice: 5 × the default
@@ -154,6 +158,39 @@ MAX_UPLOAD_BYTES: int = 200 * 2**20
 
 MAX_UNZIPPED_BYTES: int = 1 * 2**30
 """Largest total size a zip upload may unpack to."""
+
+MAX_ZIP_MEMBERS: int = 10_000
+"""Most files a zip (or KMZ, or XLSX) may hold. A File Geodatabase holds a few hundred."""
+
+MAX_ZIP_RATIO: float = 200.0
+"""Largest unpacked ÷ packed size of a member over 1 MiB: zip bombs reach 1,000 and more,
+text and attribute tables rarely pass 50 (Crecida choice)."""
+
+MAX_KML_BYTES: int = 100 * 2**20
+"""Largest KML document (plain or inside a KMZ): GDAL holds a KML whole in memory, about four
+times its size (a 512 MiB KML took 2.3 GB)."""
+
+# --- Plausibility of what files hold (added with issue 10) -------------------------------
+MAX_PLAUSIBLE_DEPTH_M: float = 30.0
+"""Deepest flood water Crecida accepts as metres. The Amazon at Iquitos rises about 10 m
+between low and record water; more than this in a depth raster is read as centimetres (an
+integer raster) or refused as implausible (Crecida choice)."""
+
+WATER_LEVEL_MIN_M: float = 50.0
+"""Values whose median is above this (and that vary less than ``WATER_LEVEL_MAX_SPREAD_M``)
+are read as a water level in m a.s.l. (the Amazon at Iquitos stands at 110–119 m)."""
+
+WATER_LEVEL_MAX_SPREAD_M: float = 30.0
+"""Largest spread (2nd to 98th percentile) of a water-surface raster across a study area."""
+
+MAX_CELL_NUMBER: float = 1e9
+"""Largest number accepted in a count or area cell of a table; larger is refused as absurd
+(Peru has 3.4e7 people)."""
+
+DERIVED_CELL_MAX_RADIUS_M: float = 5000.0
+"""A community boundary derived from a point (Voronoi cell) reaches at most this far from
+its point, so a village next to empty forest does not get thousands of km² (Crecida choice:
+the service distance)."""
 
 # --- Catchment and siting: working limits (added with issue 4) ---------------------------
 RIVER_CHANNEL_BUFFER_M: float = 50.0

@@ -60,6 +60,7 @@ import rasterio
 import shapely
 from affine import Affine
 from rasterio.crs import CRS
+from rasterio.errors import RasterioIOError
 from rasterio.features import rasterize
 from rasterio.windows import Window
 
@@ -67,7 +68,7 @@ from geo import settings
 from geo.depth import class_index, depth_classes
 from geo.errors import OverlapError, Problem
 from geo.flood import FloodScenario
-from geo.raster import RasterSource, gdal_env, read_band
+from geo.raster import RasterSource, gdal_env, read_band, read_failed
 
 __all__ = [
     "ZonalStats",
@@ -826,8 +827,11 @@ def zonal_flood_stats(
                              wl.window.row_off + wl.sub.row_off, wl.sub.width, wl.sub.height)
                 for j, (sc, ds, dem) in enumerate(zip(scenarios, handles, dems, strict=True)):
                     with gdal_env():
-                        block = (ds.read(1, window=win, out_dtype="float32")
-                                 if sc.kind == "depth" else sc.read_depth_from(ds, win, dem))
+                        try:
+                            block = (ds.read(1, window=win, out_dtype="float32")
+                                     if sc.kind == "depth" else sc.read_depth_from(ds, win, dem))
+                        except RasterioIOError as exc:  # a damaged block
+                            raise read_failed(exc, label=sc.raster.label) from None
                     yield wl, win, j, block.ravel()
 
         # Three threads overlap: one rasterises polygons, one decodes the next block (with

@@ -33,9 +33,9 @@ def test_validate_on_the_sample_reports_the_headline_counts():
 def test_bad_input_exits_2_with_the_message_and_no_traceback(tmp_path):
     bad = tmp_path / "sitios.csv"
     bad.write_text("nombre,latitud,longitud\nA,-3.7,abc\n", encoding="utf-8")
-    proc = _run("validate", "--centres", str(bad))
+    proc = _run("validate", "--centres", str(bad), "--with-sample")
     assert proc.returncode == 2
-    assert "sitios.csv, row 1, column 'lon': 'abc' is not a number" in proc.stderr
+    assert "sitios.csv, row 1, column 'longitud': 'abc' is not a number" in proc.stderr
     assert "Traceback" not in proc.stderr and proc.stdout == ""
 
 
@@ -46,7 +46,7 @@ def test_in_process_main_returns_2_for_a_missing_file(tmp_path, capsys):
 
 
 def test_validate_reports_warnings_of_user_files():
-    code = main(["validate", "--centres", str(DATA / "centres_es.csv")])
+    code = main(["validate", "--centres", str(DATA / "centres_es.csv"), "--with-sample"])
     assert code == 0
 
 

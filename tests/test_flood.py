@@ -9,7 +9,7 @@ from conftest import TINY_CELL_M, TINY_CRS, TINY_ORIGIN_E, TINY_ORIGIN_N
 from rasterio.transform import from_origin
 from shapely.geometry import box
 
-from geo.errors import InputError, OverlapError
+from geo.errors import InputError
 from geo.flood import flood_from_vector, guess_kind, open_flood
 from geo.raster import open_raster
 
@@ -103,8 +103,13 @@ def test_vector_extent_without_grid_uses_utm_cells():
     assert np.isinf(s.read_depth()).mean() > 0.95
 
 
-def test_vector_extent_outside_the_grid(write_tif):
+def test_vector_extent_beyond_the_grid_is_aligned_on_it_not_cut(write_tif):
+    # The DEM covers 3×3 cells; the water reaches 2 cells past its right edge.
     dem = open_raster(write_tif(np.zeros((3, 3), "float32"), "dem.tif"))
-    far = gpd.GeoDataFrame(geometry=[box(-70, -5, -69.9, -4.9)], crs="EPSG:4326")
-    with pytest.raises(OverlapError, match=r"do not overlap the grid of dem\.tif"):
-        flood_from_vector(far, name="x", grid=dem)
+    water = box(TINY_ORIGIN_E + 30, TINY_ORIGIN_N - 60, TINY_ORIGIN_E + 150, TINY_ORIGIN_N)
+    polys = gpd.GeoDataFrame(geometry=[water], crs=TINY_CRS)
+    s = flood_from_vector(polys, name="x", grid=dem)
+    assert s.raster.res == dem.res and s.crs == dem.crs
+    assert s.bounds == (TINY_ORIGIN_E + 30, TINY_ORIGIN_N - 60, TINY_ORIGIN_E + 150,
+                        TINY_ORIGIN_N)
+    np.testing.assert_array_equal(s.read_depth(), np.full((2, 4), np.inf))

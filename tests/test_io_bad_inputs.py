@@ -106,7 +106,7 @@ def test_unknown_status_is_an_error_but_unknown_kind_becomes_other(tmp_path):
     path = _csv(tmp_path, "name,lat,lon,estado,tipo\nA,-3.75,-73.25,quizás,mercado\n")
     with pytest.raises(InputError) as err:
         read_centres(path)
-    assert [(p.row, p.column) for p in err.value.problems] == [(1, "status")]
+    assert [(p.row, p.column) for p in err.value.problems] == [(1, "estado")]  # as in the file
     assert "unknown status 'quizás'" in str(err.value)
     ok = _csv(tmp_path, "name,lat,lon,tipo\nA,-3.75,-73.25,mercado\n", "ok.csv")
     with pytest.warns(CrecidaWarning, match="unknown kind value"):

@@ -81,7 +81,7 @@ def test_missing_persons_are_estimated_from_families_and_reported(tmp_path):
     with pytest.warns(CrecidaWarning) as record:
         gdf = read_centres(csv)
     messages = " | ".join(str(w.message) for w in record)
-    assert "persons of 2 row(s) estimated as families × 4.7" in messages
+    assert "persons of 2 row(s) estimated as familias × 4.7" in messages  # the file's header
     assert gdf["persons"].tolist() == [47, 14]  # round(10 × 4.7), round(3 × 4.7) = round(14.1)
     assert gdf["centre_id"].tolist() == ["ALB-001", "ALB-002"]
     assert gdf["status"].tolist() == ["open", "open"]

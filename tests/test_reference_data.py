@@ -31,7 +31,7 @@ def test_inei_districts_load_with_their_ubigeo_and_names():
 
 def test_geonames_places_as_community_points_through_the_exposure_engine():
     inputs = load_inputs(communities=REFERENCE / "loreto_places_geonames.geojson",
-                         districts=REFERENCE / "loreto_districts.geojson")
+                         districts=REFERENCE / "loreto_districts.geojson", with_sample=True)
     communities = inputs.communities
     assert len(communities) == 75 and communities["derived_boundary"].all()
     # Voronoi cells are clipped to the real district outlines.

@@ -5,9 +5,14 @@ canonical columns of :mod:`geo.schema`, or raise one :class:`~geo.errors.InputEr
 every problem. The package is split by concern:
 
 - :mod:`~geo.io.formats` — which file names are tables and which vector layers;
-- :mod:`~geo.io.tables` — CSV/TXT/TSV/XLSX as text cells (encodings, separators, HXL row);
-- :mod:`~geo.io.vector` — vector files (layer choice, zipped and incomplete shapefiles, KML);
-- :mod:`~geo.io.archives` — safe zip unpacking, the one place that enforces the zip limits;
+- :mod:`~geo.io.tables` — CSV/TXT/TSV/XLSX as cells (encodings, separators, header row,
+  sheet, HXL row);
+- :mod:`~geo.io.vector` — vector sources and the choice of their layer (zips of several
+  shapefiles, GeoPackages, KML/KMZ folders, File Geodatabases);
+- :mod:`~geo.io.products` — vector flood products (Copernicus EMS, UNOSAT): classes and the
+  observed area;
+- :mod:`~geo.io.archives` — safe zip unpacking (zips, KMZ, XLSX), the one place that enforces
+  the zip limits;
 - :mod:`~geo.io.columns` — canonical column names from headers and HXL tags;
 - :mod:`~geo.io.validate` — cell values (numbers, coordinates, counts, ids, categories);
 - :mod:`~geo.io.geometry` — geometry kind, CRS and repair;
@@ -18,9 +23,10 @@ every problem. The package is split by concern:
 Only this package touches input files; everything else takes and returns frames.
 """
 
-from geo.io.archives import extracted_zip, safe_extract_zip
+from geo.io.archives import check_zip, extracted_zip, safe_extract_zip
 from geo.io.files import PathLike, atomic_path, sha256_file
 from geo.io.formats import ACCEPTED_FORMATS, TABLE_SUFFIXES, VECTOR_SUFFIXES, is_vector_path
+from geo.io.products import FLOOD_CLASSES, VectorFlood, read_flood_vector
 from geo.io.readers import (
     read_centres,
     read_communities,
@@ -29,20 +35,29 @@ from geo.io.readers import (
     read_points,
     read_rivers,
 )
+from geo.io.tables import list_sheets
+from geo.io.vector import LayerInfo, list_layers
 from geo.io.write import write_layers
 
 __all__ = [
     "ACCEPTED_FORMATS",
+    "FLOOD_CLASSES",
     "TABLE_SUFFIXES",
     "VECTOR_SUFFIXES",
+    "LayerInfo",
     "PathLike",
+    "VectorFlood",
     "atomic_path",
+    "check_zip",
     "extracted_zip",
     "is_vector_path",
+    "list_layers",
+    "list_sheets",
     "read_centres",
     "read_communities",
     "read_districts",
     "read_flood_polygons",
+    "read_flood_vector",
     "read_points",
     "read_rivers",
     "safe_extract_zip",

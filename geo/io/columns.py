@@ -12,8 +12,9 @@ from collections.abc import Mapping
 import pandas as pd
 
 from geo import schema
+from geo.errors import Problem
 
-__all__ = ["rename_aliases", "rename_columns"]
+__all__ = ["columns_as_given", "rename_aliases", "rename_columns"]
 
 
 def rename_aliases(frame: pd.DataFrame, aliases: Mapping[str, tuple[str, ...]]) -> pd.DataFrame:
@@ -31,7 +32,8 @@ def rename_aliases(frame: pd.DataFrame, aliases: Mapping[str, tuple[str, ...]]) 
     -------
     DataFrame
         A copy with canonical names; a column whose name a renamed column takes becomes
-        ``<name>_original``.
+        ``<name>_original``. ``attrs["columns_as_given"]`` maps each canonical name to the
+        file's own header (to name columns in messages as the file does).
     """
     normal = {schema.normalise_header(c): c for c in reversed(frame.columns)}
     renames: dict[str, str] = {}
@@ -43,7 +45,13 @@ def rename_aliases(frame: pd.DataFrame, aliases: Mapping[str, tuple[str, ...]]) 
                 break
     taken = set(renames.values())
     clashes = {c: f"{c}_original" for c in frame.columns if c in taken and c not in renames}
-    return frame.rename(columns={**clashes, **renames})
+    given = dict(frame.attrs.get("columns_as_given", {}))
+    for original, canonical in renames.items():
+        if str(original) != canonical or canonical not in given:
+            given[canonical] = str(original)
+    out = frame.rename(columns={**clashes, **renames})
+    out.attrs["columns_as_given"] = given
+    return out
 
 
 def rename_columns(
@@ -51,6 +59,9 @@ def rename_columns(
     aliases: Mapping[str, tuple[str, ...]],
     hxl: bool,
     hxl_map: Mapping[str, str],
+    *,
+    label: str = "",
+    notes: list | None = None,
 ) -> pd.DataFrame:
     """Canonical names (and ``lat``/``lon``) from HXL tags first, when present, then headers.
 
@@ -63,20 +74,50 @@ def rename_columns(
     hxl
         Whether the table had an HXL tag row (tags in ``frame.attrs["hxl"]``).
     hxl_map
-        HXL tag (full, or its base hashtag) → canonical name; ``#geo+lat``/``#geo+lon`` always
-        map to ``lat``/``lon``.
+        HXL tag → canonical name, matched by :func:`geo.schema.hxl_canonical`;
+        ``#geo+lat``/``#geo+lon`` always map to ``lat``/``lon``.
+    label
+        File named in notes.
+    notes
+        Gets one note per column whose HXL tag says something else than its header (the
+        tag wins: it is the standard's meaning).
     """
+    aliases_all = {**aliases, "lat": schema.LAT_ALIASES, "lon": schema.LON_ALIASES}
     if hxl:
         tags = frame.attrs.get("hxl", {})
-        by_tag = {}
+        by_header = _header_meanings(frame.columns, aliases_all)
+        by_tag: dict[str, str] = {}
         for col, tag in tags.items():
-            base = tag.split("+")[0]
-            canonical = hxl_map.get(tag) or hxl_map.get(base)
+            canonical = schema.hxl_canonical(tag, dict(hxl_map))
+            if canonical is None and tag in ("#geo+lat", "#geo+lon"):
+                canonical = tag[5:]
             if canonical and canonical not in by_tag.values():
                 by_tag[col] = canonical
-            elif tag == "#geo+lat" or tag == "#geo+lon":
-                by_tag[col] = tag[5:]
+                header = by_header.get(col)
+                if notes is not None and header and header != canonical:
+                    notes.append(Problem.keyed("hxl_contradicts_header", source=label or None,
+                                               column=str(col), tag=tag, header=header,
+                                               meaning=canonical))
+        given = {canonical: str(col) for col, canonical in by_tag.items()}
+        attrs = dict(frame.attrs)
         frame = frame.rename(columns=by_tag)
-    aliases_all = {**aliases, "lat": schema.LAT_ALIASES, "lon": schema.LON_ALIASES}
+        frame.attrs = {**attrs, "columns_as_given": given}
     present = set(frame.columns)
     return rename_aliases(frame, {k: v for k, v in aliases_all.items() if k not in present})
+
+
+def _header_meanings(columns, aliases: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
+    """Column → the canonical name its header alone would get."""
+    out = {}
+    for col in columns:
+        key = schema.normalise_header(col)
+        for canonical, names in aliases.items():
+            if key == canonical or key in names:
+                out[col] = canonical
+                break
+    return out
+
+
+def columns_as_given(frame: pd.DataFrame) -> dict[str, str]:
+    """Canonical column name → the file's own header (from :func:`rename_aliases`)."""
+    return dict(frame.attrs.get("columns_as_given", {}))

@@ -15,8 +15,9 @@ __all__ = [
     "is_vector_path",
 ]
 
-TABLE_SUFFIXES: tuple[str, ...] = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm")
-"""File name endings read as tables of rows with coordinate columns."""
+TABLE_SUFFIXES: tuple[str, ...] = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls")
+"""File name endings read as tables of rows with coordinate columns (``.xls``, the old Excel
+format, is recognised so that it is refused with a way out: save it as ``.xlsx``)."""
 
 VECTOR_SUFFIXES: tuple[str, ...] = (
     ".geojson",
@@ -27,18 +28,21 @@ VECTOR_SUFFIXES: tuple[str, ...] = (
     ".zip",
     ".shp",
     ".fgb",
+    ".gdb",
 )
-"""File name endings read as vector layers (``.zip``: a zipped shapefile)."""
+"""File name endings read as vector layers (``.zip``: zipped shapefiles or a zipped product
+package; ``.gdb``: a File Geodatabase folder)."""
 
 ACCEPTED_FORMATS: str = (
     "CSV or XLSX with coordinate columns (optionally with an HXL tag row), GeoJSON, "
-    "GeoPackage, zipped Shapefile (.zip with .shp, .shx, .dbf, .prj), KML/KMZ"
+    "GeoPackage, zipped Shapefile (.zip with .shp, .shx, .dbf, .prj), KML/KMZ, File "
+    "Geodatabase (.gdb folder or zipped)"
 )
 """The accepted formats, as named in the fix of every format error."""
 
 
 def is_table_path(path: PathLike) -> bool:
-    """True when the file name says it is a table (CSV, TXT, TSV, XLSX, XLSM)."""
+    """True when the file name says it is a table (CSV, TXT, TSV, XLSX, XLSM, XLS)."""
     return Path(path).name.lower().endswith(TABLE_SUFFIXES)
 
 

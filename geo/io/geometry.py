@@ -9,12 +9,16 @@ from __future__ import annotations
 import geopandas as gpd
 import numpy as np
 import shapely
+from pyproj import CRS as PCRS
+from pyproj import Transformer
+from pyproj.aoi import AreaOfInterest
+from pyproj.transformer import TransformerGroup
 
 from geo import settings
 from geo.errors import CRSError, GeometryTypeError, Problem
 from geo.io.validate import format_rows
 
-__all__ = ["repair_geometries", "require_geometry", "to_display_crs"]
+__all__ = ["missing_geometry_rows", "repair_geometries", "require_geometry", "to_display_crs"]
 
 _PLURALS = {
     "Point": "points",
@@ -77,8 +81,24 @@ def require_geometry(
     return gdf
 
 
-def to_display_crs(gdf: gpd.GeoDataFrame, *, label: str) -> gpd.GeoDataFrame:
+def to_display_crs(gdf: gpd.GeoDataFrame, *, label: str,
+                   decisions: list[Problem] | None = None) -> gpd.GeoDataFrame:
     """The layer in ``settings.DISPLAY_CRS`` (EPSG:4326), transformed from its own CRS.
+
+    The coordinate operation is the first PROJ lists for the layer's own area (its best
+    available one: a PSAD56 layer in Peru gets a PSAD56 → WGS84 datum shift valid in Peru),
+    used for every feature, and named in a
+    decision; when PROJ knows no datum shift for the pair ("ballpark"), the decision says the
+    positions may be off by hundreds of metres.
+
+    Parameters
+    ----------
+    gdf
+        The layer, in its own CRS.
+    label
+        File named in messages.
+    decisions
+        Gets one decision naming the transformation, when there is one.
 
     Raises
     ------
@@ -93,7 +113,42 @@ def to_display_crs(gdf: gpd.GeoDataFrame, *, label: str) -> gpd.GeoDataFrame:
                 fix="save it again with its CRS (e.g. EPSG:4326 or EPSG:32718)",
             )
         )
-    return gdf.to_crs(settings.DISPLAY_CRS) if not gdf.crs.equals(settings.DISPLAY_CRS) else gdf
+    if gdf.crs.equals(settings.DISPLAY_CRS):
+        return gdf
+    source = PCRS.from_user_input(gdf.crs)
+    target = PCRS.from_user_input(settings.DISPLAY_CRS)
+    geoms = gdf.geometry.to_numpy()
+    present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    area = None
+    if present.any():
+        rough = Transformer.from_crs(source, target, always_xy=True)
+        west, south, east, north = rough.transform_bounds(*shapely.total_bounds(geoms[present]))
+        if np.isfinite([west, south, east, north]).all():
+            area = AreaOfInterest(west, south, east, north)
+    group = TransformerGroup(source, target, always_xy=True, area_of_interest=area)
+    transformer = (group.transformers[0] if group.transformers
+                   else Transformer.from_crs(source, target, always_xy=True))
+    out = gdf.copy()
+    out[gdf.geometry.name] = shapely.transform(geoms, lambda xy: np.column_stack(
+        transformer.transform(xy[:, 0], xy[:, 1])))
+    out = out.set_crs(settings.DISPLAY_CRS, allow_override=True)
+    if decisions is not None:
+        operation = transformer.description
+        accuracy = transformer.accuracy
+        key = ("decision_crs_ballpark" if "ballpark" in operation.lower()
+               else "decision_crs_transformed")
+        decisions.append(Problem.keyed(
+            key, source=label, crs=f"{source.name} ({source.to_string()})",
+            operation=operation,
+            accuracy="?" if accuracy is None or accuracy < 0 else f"{accuracy:g}"))
+    return out
+
+
+def missing_geometry_rows(gdf: gpd.GeoDataFrame) -> list[int]:
+    """1-based positions of the features without a geometry (null or empty)."""
+    geoms = gdf.geometry.to_numpy()
+    missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
+    return (np.flatnonzero(missing) + 1).tolist()
 
 
 def repair_geometries(gdf: gpd.GeoDataFrame, *, notes: list[str]) -> gpd.GeoDataFrame:

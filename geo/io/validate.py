@@ -10,6 +10,7 @@ give series in file order.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -51,37 +52,122 @@ def parse_numbers(
     label: str,
     problems: list[Problem],
     required: bool = False,
+    quantity: bool = False,
+    decisions: list[Problem] | None = None,
 ) -> pd.Series:
-    """Cells as floats; a decimal comma is accepted; NaN where blank or unparseable.
+    """Cells as floats; NaN where blank or unparseable.
+
+    Plain numbers (``quantity=False``, e.g. coordinates) accept a decimal comma (``-3,75``).
+    Quantities (counts, capacities, areas: whole or large numbers) also accept thousands
+    separators, and the column's style is told from its own cells
+    (:func:`number_style`): ``1.200,5`` and ``12,5`` are Spanish, ``1,200.5`` and ``12.5``
+    English; a column that gives no clue reads ``1.200`` and ``1,200`` as 1200 (a quantity
+    of 1.2 persons or m² is not meant), and says so.
 
     Parameters
     ----------
     values
-        Text cells (or an already numeric column).
+        Text cells, numbers (from a workbook or a GeoPackage), or a mix.
     column, label
-        Column and file named in problems.
+        Column (as the file names it) and file named in problems.
     problems
-        Gets one problem per cell that is not a number and, when ``required``, one per blank.
+        Gets one problem per cell that is not a number, not finite, or — for quantities — over
+        ``settings.MAX_CELL_NUMBER``; when ``required``, one per blank; one when a quantity
+        column mixes Spanish and English number formats.
+    quantity
+        Whether the column holds quantities (see above).
+    decisions
+        Gets a decision on how a quantity column's number format was read, when it had
+        separators.
     """
-    if pd.api.types.is_numeric_dtype(values):
-        parsed = values.astype(float)
-        text = values.astype(str)
-        blank = values.isna()
+    is_text = values.map(lambda v: isinstance(v, str)).astype(bool)
+    text = values.map(lambda v: v.strip() if isinstance(v, str) else "")
+    blank = (is_text & text.isin(_BLANKS)) | (~is_text & values.isna())
+    cells = text.where(is_text & ~blank, "")
+    if quantity:
+        from_text = _quantities(cells, column=column, label=label, problems=problems,
+                                decisions=decisions)
     else:
-        text = values.astype(str).str.strip()
-        parsed = pd.to_numeric(text.str.replace(*_DECIMAL_COMMA, regex=True), errors="coerce")
-        blank = text.isin(_BLANKS)
-    for pos in np.flatnonzero(parsed.isna().to_numpy() & ~blank.to_numpy()):
+        from_text = pd.to_numeric(cells.str.replace(*_DECIMAL_COMMA, regex=True),
+                                  errors="coerce")
+    numbers = pd.to_numeric(values.where(~is_text & ~blank), errors="coerce")
+    parsed = numbers.where(~is_text, from_text).astype(float)
+    shown = values.map(lambda v: v.strip() if isinstance(v, str) else v)
+    for pos in np.flatnonzero((parsed.isna() & ~blank).to_numpy()):
         problems.append(
             Problem.keyed("not_a_number", source=label, row=int(pos) + 1, column=column,
-                          value=text.iloc[pos])
+                          value=shown.iloc[pos])
         )
+    infinite = pd.Series(np.isinf(parsed.to_numpy()), index=parsed.index)
+    for pos in np.flatnonzero(infinite.to_numpy()):
+        problems.append(Problem.keyed("number_not_finite", source=label, row=int(pos) + 1,
+                                      column=column, value=shown.iloc[pos]))
+    bad = infinite
+    if quantity:
+        absurd = ~infinite & (parsed.abs() > settings.MAX_CELL_NUMBER)
+        for pos in np.flatnonzero(absurd.to_numpy()):
+            problems.append(Problem.keyed("number_absurd", source=label, row=int(pos) + 1,
+                                          column=column, value=shown.iloc[pos],
+                                          limit=f"{settings.MAX_CELL_NUMBER:,.0f}"))
+        bad = bad | absurd
+    parsed = parsed.where(~bad, np.nan)
     if required:
         for pos in np.flatnonzero(blank.to_numpy()):
             problems.append(
                 Problem.keyed("value_missing", source=label, row=int(pos) + 1, column=column)
             )
     return parsed
+
+
+#: Spanish-only and English-only number shapes (thousands separators, decimal marks).
+_ES_ONLY = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+,\d+|\d{1,3}(\.\d{3}){2,}|\d+,\d{1,2}"
+                      r"|\d+,\d{4,}|0,\d+)$")
+_EN_ONLY = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+\.\d+|\d{1,3}(,\d{3}){2,}|\d+\.\d{1,2}"
+                      r"|\d+\.\d{4,}|0\.\d+)$")
+_DOT_THOUSANDS = re.compile(r"^[+-]?[1-9]\d{0,2}(\.\d{3})+$")
+_COMMA_THOUSANDS = re.compile(r"^[+-]?[1-9]\d{0,2}(,\d{3})+$")
+
+
+def number_style(cells: pd.Series) -> str | None:
+    """``"es"``, ``"en"``, ``"mixed"`` or ``None`` (no clue) for a column of number texts.
+
+    >>> number_style(pd.Series(["1.200", "12,5"]))
+    'es'
+    >>> number_style(pd.Series(["1.200", "1,200"])) is None
+    True
+    """
+    text = cells.astype(str).str.strip()
+    es = bool(text.str.match(_ES_ONLY).any())
+    en = bool(text.str.match(_EN_ONLY).any())
+    if es and en:
+        return "mixed"
+    return "es" if es else ("en" if en else None)
+
+
+def _quantities(cells: pd.Series, *, column: str, label: str, problems: list[Problem],
+                decisions: list[Problem] | None) -> pd.Series:
+    """Quantity texts as floats, in the column's own number style."""
+    style = number_style(cells[cells != ""])
+    if style == "mixed":
+        problems.append(Problem.keyed("number_style_mixed", source=label, column=column))
+        return pd.Series(np.nan, index=cells.index)
+    if style == "es":
+        plain = cells.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+    elif style == "en":
+        plain = cells.str.replace(",", "", regex=False)
+    else:
+        thousands = cells.str.match(_DOT_THOUSANDS) | cells.str.match(_COMMA_THOUSANDS)
+        plain = cells.where(~thousands, cells.str.replace(r"[.,]", "", regex=True))
+        plain = plain.str.replace(*_DECIMAL_COMMA, regex=True)
+        if thousands.any() and decisions is not None:
+            first = cells[thousands].iloc[0]
+            decisions.append(Problem.keyed("decision_thousands", source=label, column=column,
+                                           example=first, value=plain[thousands].iloc[0]))
+        return pd.to_numeric(plain, errors="coerce")
+    if decisions is not None and cells.str.contains(r"\d[.,]\d", regex=True).any():
+        decisions.append(Problem.keyed(f"decision_number_style_{style}", source=label,
+                                       column=column))
+    return pd.to_numeric(plain, errors="coerce")
 
 
 def numeric_if_all(values: pd.Series) -> pd.Series:
@@ -103,6 +189,7 @@ def coordinate_columns(
     label: str,
     problems: list[Problem],
     headers: Sequence[str],
+    names: Mapping[str, str] | None = None,
 ) -> tuple[pd.Series, pd.Series]:
     """Numeric ``lat`` and ``lon`` columns of a frame with canonical names.
 
@@ -117,26 +204,25 @@ def coordinate_columns(
         per cell that is not a number or is blank.
     headers
         The file's own column names, listed when a coordinate column is missing.
+    names
+        Canonical name → the file's own header, to name columns as the file does.
 
     Returns
     -------
     lat, lon
         Degrees as floats; two empty series when a column is missing.
     """
+    names = names or {}
     missing = [c for c in ("lat", "lon") if c not in frame.columns]
     if missing:
-        problems.append(
-            Problem(
-                f"no {' and no '.join('latitude' if c == 'lat' else 'longitude' for c in missing)} "
-                f"column (columns found: {', '.join(map(str, headers))})",
-                source=label,
-                fix="name them lat/lon, latitud/longitud, latitude/longitude or y/x, or tag them "
-                "#geo+lat/#geo+lon in an HXL row",
-            )
-        )
+        key = {("lat", "lon"): "no_lat_lon_columns", ("lat",): "no_lat_column",
+               ("lon",): "no_lon_column"}[tuple(missing)]
+        problems.append(Problem.keyed(key, source=label, found=", ".join(map(str, headers))))
         return pd.Series(dtype=float), pd.Series(dtype=float)
-    lat = parse_numbers(frame["lat"], column="lat", label=label, problems=problems, required=True)
-    lon = parse_numbers(frame["lon"], column="lon", label=label, problems=problems, required=True)
+    lat = parse_numbers(frame["lat"], column=names.get("lat", "lat"), label=label,
+                        problems=problems, required=True)
+    lon = parse_numbers(frame["lon"], column=names.get("lon", "lon"), label=label,
+                        problems=problems, required=True)
     return lat, lon
 
 
@@ -147,11 +233,13 @@ def check_coordinates(
     *,
     label: str,
     problems: list[Problem],
-    notes: list[str],
+    notes: list,
+    names: Mapping[str, str] | None = None,
 ) -> tuple[pd.Series, pd.Series, pd.Series]:
     """Range-check degrees, fix swapped latitude/longitude, flag points outside the area.
 
     A row is swapped when its (lon, lat) falls outside ``area`` and (lat, lon) falls inside.
+    Rows without coordinates (NaN, already reported) are neither swapped nor flagged.
 
     Parameters
     ----------
@@ -166,12 +254,15 @@ def check_coordinates(
         more when every row is out of range with a longitude over 1,000 (projected metres).
     notes
         Gets a note on swapped rows and, when there is no problem, on points outside ``area``.
+    names
+        Canonical name → the file's own header (``lat`` → ``latitud``).
 
     Returns
     -------
     lon, lat, outside
         Corrected degrees, and True where the point lies outside ``area``.
     """
+    names = names or {}
     lon, lat = lon.astype(float).copy(), lat.astype(float).copy()
     minx, miny, maxx, maxy = area
 
@@ -183,54 +274,27 @@ def check_coordinates(
         given_lon, given_lat = lon.to_numpy(copy=True), lat.to_numpy(copy=True)
         lon = pd.Series(np.where(swapped, given_lat, given_lon), index=lon.index)
         lat = pd.Series(np.where(swapped, given_lon, given_lat), index=lat.index)
-        notes.append(
-            (
-                "latitude and longitude columns are swapped"
-                if swapped.all()
-                else f"latitude and longitude swapped in rows {format_rows(_rows_where(swapped))}"
-            )
-            + ": the swapped values fall in the study area and the given ones do not; "
-            "corrected — check the file's column headers"
-        )
+        if swapped.all():
+            notes.append(Problem.keyed("coordinates_swapped"))
+        else:
+            notes.append(Problem.keyed("coordinates_swapped_rows",
+                                       rows=format_rows(_rows_where(swapped))))
     bad_lat = ~lat.between(-90, 90) & lat.notna()
     bad_lon = ~lon.between(-180, 180) & lon.notna()
     looks_projected = bool((bad_lat | bad_lon).all()) and (lon.abs() > 1000).any()
     for pos in np.flatnonzero(bad_lat.to_numpy()):
-        problems.append(
-            Problem(
-                f"latitude {lat.iloc[pos]} is outside −90…90",
-                source=label,
-                row=int(pos) + 1,
-                column="lat",
-                fix="give degrees in WGS84 (e.g. −3.7481)",
-            )
-        )
+        problems.append(Problem.keyed("latitude_out_of_range", source=label, row=int(pos) + 1,
+                                      column=names.get("lat", "lat"), value=lat.iloc[pos]))
     for pos in np.flatnonzero(bad_lon.to_numpy()):
-        problems.append(
-            Problem(
-                f"longitude {lon.iloc[pos]} is outside −180…180",
-                source=label,
-                row=int(pos) + 1,
-                column="lon",
-                fix="give degrees in WGS84 (e.g. −73.2529)",
-            )
-        )
+        problems.append(Problem.keyed("longitude_out_of_range", source=label, row=int(pos) + 1,
+                                      column=names.get("lon", "lon"), value=lon.iloc[pos]))
     if looks_projected:
-        problems.append(
-            Problem(
-                "the coordinates look like metres in a projected system, not degrees",
-                source=label,
-                fix="give WGS84 latitude/longitude in degrees, or a GeoPackage/Shapefile that "
-                "carries its coordinate system",
-            )
-        )
-    outside = ~inside(lon, lat)
+        problems.append(Problem.keyed("coordinates_projected", source=label))
+    outside = ~inside(lon, lat) & lon.notna() & lat.notna()
     if outside.any() and not problems:
         rows = _rows_where(outside)
-        notes.append(
-            f"{len(rows)} point(s) far outside the study area (rows {format_rows(rows)}): "
-            "kept and flagged in 'outside_study_area'"
-        )
+        notes.append(Problem.keyed("points_outside_study_area", n=len(rows),
+                                   rows=format_rows(rows)))
     return lon, lat, outside
 
 
@@ -241,13 +305,16 @@ def parse_counts(
     *,
     label: str,
     problems: list[Problem],
-    notes: list[str],
+    notes: list,
     required: bool,
+    names: Mapping[str, str] | None = None,
+    decisions: list[Problem] | None = None,
 ) -> tuple[pd.Series, pd.Series]:
     """People and family/household counts as whole numbers, one estimated from the other.
 
     A missing people count is groups × ``settings.PERSONS_PER_FAMILY`` rounded; a missing
-    groups count is people / ``PERSONS_PER_FAMILY`` rounded up.
+    groups count is people / ``PERSONS_PER_FAMILY`` rounded up. Counts are quantities for
+    :func:`parse_numbers` (thousands separators read in the column's own style).
 
     Parameters
     ----------
@@ -258,84 +325,75 @@ def parse_counts(
     label
         File named in problems and notes.
     problems
-        Gets one problem per cell that is not a number, negative or not whole; when
-        ``required``, one when both columns are absent and one per row where both are blank.
+        Gets one problem per cell that is not a number, not finite, absurd, negative or not
+        whole; when ``required``, one when both columns are absent and one per row where both
+        are blank.
     notes
         Gets a note per estimate made and, when not ``required``, on counts taken as 0.
     required
         Whether each row must have a count.
+    names
+        Canonical name → the file's own header, to name columns as the file does.
+    decisions
+        Gets the decisions on number formats.
 
     Returns
     -------
     people, groups
         ``int64`` series (floats, untouched, when a problem was found: the caller raises).
     """
+    names = names or {}
     ppf = settings.PERSONS_PER_FAMILY
+    shown_people = names.get(people_col, people_col)
+    shown_groups = names.get(groups_col, groups_col)
     have_people, have_groups = people_col in frame.columns, groups_col in frame.columns
     if not have_people and not have_groups:
-        if required:
-            problems.append(
-                Problem(
-                    f"no {people_col} and no {groups_col} column",
-                    source=label,
-                    fix=f"add a '{people_col}' (or '{groups_col}') column",
-                )
-            )
-            empty = pd.Series(0, index=frame.index, dtype="int64")
-            return empty, empty
-        notes.append(f"no {people_col}/{groups_col} columns: taken as 0")
         zero = pd.Series(0, index=frame.index, dtype="int64")
+        if required:
+            problems.append(Problem.keyed("counts_no_columns", source=label, people=people_col,
+                                          groups=groups_col))
+            return zero, zero.copy()
+        notes.append(Problem.keyed("counts_absent_zero", people=people_col, groups=groups_col))
         return zero, zero.copy()
     nan = pd.Series(np.nan, index=frame.index)
+    found: list[Problem] = []
     people = (
-        parse_numbers(frame[people_col], column=people_col, label=label, problems=problems)
+        parse_numbers(frame[people_col], column=shown_people, label=label, problems=found,
+                      quantity=True, decisions=decisions)
         if have_people
         else nan
     )
     groups = (
-        parse_numbers(frame[groups_col], column=groups_col, label=label, problems=problems)
+        parse_numbers(frame[groups_col], column=shown_groups, label=label, problems=found,
+                      quantity=True, decisions=decisions)
         if have_groups
         else nan
     )
-    for series, col in ((people, people_col), (groups, groups_col)):
-        check_non_negative(series, col, label=label, problems=problems)
+    for series, col in ((people, shown_people), (groups, shown_groups)):
+        check_non_negative(series, col, label=label, problems=found)
         frac = series.notna() & (series != np.floor(series))
         for pos in np.flatnonzero(frac.to_numpy()):
-            problems.append(
-                Problem(
-                    f"{series.iloc[pos]} is not a whole number",
-                    source=label,
-                    row=int(pos) + 1,
-                    column=col,
-                    fix="give a count",
-                )
-            )
+            found.append(Problem.keyed("not_whole", source=label, row=int(pos) + 1,
+                                       column=col, value=series.iloc[pos]))
+    problems.extend(sorted(found, key=lambda p: (p.row or 0, p.column or "")))
     est_people = people.isna() & groups.notna()
     est_groups = groups.isna() & people.notna()
     people = people.where(~est_people, (groups * ppf).round())
     groups = groups.where(~est_groups, np.ceil(people / ppf))
     if est_people.any():
-        notes.append(
-            f"{people_col} of {int(est_people.sum())} row(s) estimated as {groups_col} × {ppf:g}"
-        )
+        notes.append(Problem.keyed("people_estimated", people=shown_people,
+                                   n=int(est_people.sum()), groups=shown_groups, ppf=f"{ppf:g}"))
     if est_groups.any():
-        notes.append(
-            f"{groups_col} of {int(est_groups.sum())} row(s) estimated as "
-            f"{people_col} / {ppf:g}, rounded up"
-        )
+        notes.append(Problem.keyed("groups_estimated", groups=shown_groups,
+                                   n=int(est_groups.sum()), people=shown_people, ppf=f"{ppf:g}"))
     both = people.isna() & groups.isna()
     if required:
         for pos in np.flatnonzero(both.to_numpy()):
-            problems.append(
-                Problem(
-                    f"both {people_col} and {groups_col} are missing",
-                    source=label,
-                    row=int(pos) + 1,
-                    fix=f"give at least {people_col}",
-                )
-            )
+            problems.append(Problem.keyed("counts_both_missing", source=label, row=int(pos) + 1,
+                                          people=shown_people, groups=shown_groups))
     elif both.any():
-        notes.append(f"{people_col}/{groups_col} missing in {int(both.sum())} row(s): taken as 0")
+        notes.append(Problem.keyed("counts_missing_zero", people=shown_people,
+                                   groups=shown_groups, n=int(both.sum())))
     people, groups = people.fillna(0), groups.fillna(0)
     if problems:  # the caller raises; keep the floats as they are
         return people, groups
@@ -347,15 +405,8 @@ def check_non_negative(
 ) -> None:
     """Append one problem per negative value (NaN is not negative)."""
     for pos in np.flatnonzero((values < 0).to_numpy()):
-        problems.append(
-            Problem(
-                f"{values.iloc[pos]} is negative",
-                source=label,
-                row=int(pos) + 1,
-                column=column,
-                fix="give zero or a positive number",
-            )
-        )
+        problems.append(Problem.keyed("negative", source=label, row=int(pos) + 1,
+                                      column=column, value=values.iloc[pos]))
 
 
 def make_ids(
@@ -448,8 +499,9 @@ def parse_categories(
     column: str,
     label: str,
     problems: list[Problem],
-    notes: list[str],
+    notes: list,
     strict: bool,
+    shown: str | None = None,
 ) -> pd.Series:
     """Normalise a category column through its aliases; blanks take ``default``.
 
@@ -466,6 +518,8 @@ def parse_categories(
     problems, notes
         An unknown value is one problem per row when ``strict``, else one note and
         ``default``.
+    shown
+        The column as the file names it, for the problems' location (default ``column``).
     """
     if values is None:
         notes.append(f"no '{column}' column: every row taken as '{default}'")
@@ -482,7 +536,7 @@ def parse_categories(
                         f"unknown {column} '{values.iloc[pos]}'",
                         source=label,
                         row=int(pos) + 1,
-                        column=column,
+                        column=shown or column,
                         fix=f"use one of: {', '.join(accepted)} (or in Spanish)",
                     )
                 )

@@ -21,7 +21,9 @@ from geo import settings
 from geo.catchment import demand_points
 from geo.errors import CRSError, InputError, Problem
 from geo.flood import FloodScenario
+from geo.raster import metric_crs
 from geo.schema import capacity_from_area
+from geo.zonal import geometry_areas_m2
 
 __all__ = ["evaluate_area"]
 
@@ -90,9 +92,14 @@ def evaluate_area(
     if geom is None or geom.is_empty or geom.geom_type not in ("Polygon", "MultiPolygon"):
         raise InputError(Problem("the drawn area must be a polygon with some area",
                                  fix="draw a polygon (not a line or a point)"))
-    crs = next(iter(scenarios.values())).crs if scenarios else settings.WORK_CRS
+    first = next(iter(scenarios.values())) if scenarios else None
+    crs = (metric_crs(first.crs, bounds=first.bounds) if first is not None
+           else settings.WORK_CRS)
     work = area_gs.to_crs(crs).iloc[0]
-    area = float(work.area)
+    # in the flood raster's CRS: planar when projected, on the ellipsoid when in degrees
+    own = first.crs if first is not None else crs
+    area = float(geometry_areas_m2(np.array([area_gs.to_crs(own).iloc[0]], dtype=object),
+                                   own)[0])
     cap = int(np.floor(area / settings.SITE_AREA_M2_PER_PERSON))
     out: dict = {
         "area_m2": area,
