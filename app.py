@@ -115,7 +115,7 @@ def _load(spec: tuple[Upload, ...]) -> tuple[Inputs | None, tuple[Problem, ...]]
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", CrecidaWarning)
-            return load_inputs(labels=labels, **kwargs), ()
+            return load_inputs(labels=labels, with_sample=True, **kwargs), ()
     except InputError as exc:
         return None, tuple(exc.problems)
 

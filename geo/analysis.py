@@ -78,6 +78,13 @@ class Parameters:
         Send what a full centre cannot take to the next nearest centre with room.
     exact
         Weight raster cells by the share of their area inside each community.
+    gauge_lonlat
+        River stages: the gauge (lon, lat) whose readings they are; ``None`` seeds the water
+        from the rivers layer alone.
+    datum_offset_m
+        River stages: metres added to a gauge reading to reach the DEM's vertical datum.
+    slope_cm_per_km
+        River stages: water-surface slope away from the gauge.
     """
 
     threshold_m: float = settings.FLOOD_THRESHOLD_M
@@ -86,6 +93,9 @@ class Parameters:
     catchment_mode: Mode = "straight"
     respect_capacity: bool = settings.RESPECT_CAPACITY
     exact: bool = False
+    gauge_lonlat: tuple[float, float] | None = None
+    datum_offset_m: float = settings.DATUM_OFFSET_M
+    slope_cm_per_km: float = settings.SLOPE_CM_PER_KM
 
     def as_dict(self) -> dict[str, Any]:
         """Plain values, for provenance and cache keys."""
@@ -331,6 +341,80 @@ class PlanningRun:
         )
         return result
 
+    # --- river stages ---------------------------------------------------------------------
+    def _stage_key(self) -> tuple:
+        p = self.parameters
+        return ("stage_model", p.gauge_lonlat, p.datum_offset_m, p.slope_cm_per_km)
+
+    def stage_model(self):
+        """The river-stage model of the DEM (:class:`geo.stage.StageModel`): per cell, the
+        lowest gauge stage at which river water reaches it; built once.
+
+        Raises
+        ------
+        InputError
+            No DEM, or nothing to start the water from (no rivers layer and no gauge).
+        """
+        def compute():
+            from geo.stage import StageModel
+
+            if self.inputs.dem is None:
+                raise InputError(Problem.keyed("stage_needs_dem"))
+            p = self.parameters
+            return StageModel.from_raster(
+                self.inputs.dem, rivers=self.inputs.rivers, gauge=p.gauge_lonlat,
+                datum_offset_m=p.datum_offset_m, slope_cm_per_km=p.slope_cm_per_km,
+                max_stage_m=max(settings.STAGE_RANGE_M), progress=self.progress)
+        return self._once(self._stage_key(), compute)
+
+    def stage_curves(self):
+        """For every centre and community, the stages at which it floods, is cut off or at
+        risk (:class:`geo.stage.curves.StageCurves`): any stage is then a table lookup."""
+        def compute():
+            return self.stage_model().curves(
+                self.inputs.centres, self.inputs.communities,
+                threshold_m=self.parameters.threshold_m,
+                ring_radius_m=self.parameters.ring_radius_m)
+        return self._once(("stage_curves", *self._stage_key(), *self._exposure_key()), compute)
+
+    def with_stages(self, stages_m: Sequence[float], *, keep_scenarios: bool = False
+                    ) -> PlanningRun:
+        """A run whose scenarios are these river stages (named "117.8 m"), with the flood
+        scenarios it had when ``keep_scenarios``. Depth rasters are written to a temporary
+        folder, removed when the new run's inputs are."""
+        import shutil
+        import tempfile
+        import weakref
+
+        model = self.stage_model()
+        folder = tempfile.mkdtemp(prefix="crecida_stage_")
+        try:
+            scenarios = dict(self.inputs.scenarios) if keep_scenarios else {}
+            for stage in stages_m:
+                scenario = model.scenario(stage, directory=folder)
+                scenarios[scenario.name] = scenario
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
+        sources = {k: v for k, v in self.inputs.sources.items()
+                   if keep_scenarios or not k.startswith("flood:")}
+        inputs = replace(self.inputs, scenarios=scenarios, sources=sources)
+        weakref.finalize(inputs, shutil.rmtree, folder, True)
+        run = PlanningRun(inputs, self.parameters, self.progress)
+        run._memo[self._stage_key()] = model
+        return run
+
+    def stage_table(self, stages_m: Sequence[float], *, by: str = "district") -> pd.DataFrame:
+        """Centres and communities by status at each stage, per district (from the curves)."""
+        return self.stage_curves().flooded_by_stage(stages_m, by=by)
+
+    def forecast(self, readings: pd.DataFrame, *, today=None):
+        """Which centres go under on which day of a forecast (a table of date and stage)
+        (:class:`geo.stage.forecast.ForecastTimeline`)."""
+        from geo.stage import forecast_timeline
+
+        return forecast_timeline(self.stage_curves(), readings, today=today)
+
     # --- layers and exports ---------------------------------------------------------------
     def flood_extent(self, scenario: str | None = None) -> gpd.GeoDataFrame:
         """The scenario's flood as polygons, one per depth class (EPSG:4326)."""
@@ -393,7 +477,8 @@ class PlanningRun:
         parameters = {**self.parameters.as_dict(), "scenario": name, "lang": lang,
                       **dict(extra or {})}
         return build_provenance(self.inputs.sources, parameters=parameters, scenario=name,
-                                is_sample=self.inputs.is_sample, producer=producer)
+                                is_sample=self.inputs.is_sample, producer=producer,
+                                decisions=self.inputs.decisions)
 
     def export(self, out: str | Path, *, scenario: str | None = None,
                include: Sequence[str] | None = None, layer: str | None = None,

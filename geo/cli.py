@@ -111,6 +111,18 @@ def _parser() -> argparse.ArgumentParser:
                    help="also write the area as a layer (.gpkg .geojson .kml .csv …)")
     p.set_defaults(handler=_cmd_evaluate)
 
+    p = sub.add_parser("stage", help="river stages: when each centre and community floods, "
+                       "centres flooded by stage, a forecast's timeline")
+    _add_inputs(p)
+    _add_exposure_options(p)
+    p.add_argument("--forecast", type=Path, metavar="CSV",
+                   help="dates and stages (gauge readings or a forecast): which centres go "
+                   "under on which day")
+    p.add_argument("--today", type=_date, metavar="YYYY-MM-DD",
+                   help="the day forecast lead times count from (default: today)")
+    _add_out(p, "OUT.gpkg")
+    p.set_defaults(handler=_cmd_stage)
+
     p = sub.add_parser("export", help="export layers and briefing maps (format by extension)")
     _add_inputs(p)
     _add_exposure_options(p)
@@ -221,6 +233,37 @@ def _add_exposure_options(p: argparse.ArgumentParser) -> None:
     # Older names of --service-distance, kept working but not shown.
     for alias in ("--max-distance", "--radius"):
         p.add_argument(alias, type=_positive, dest="service_distance_m", help=argparse.SUPPRESS)
+    _add_stage_options(p)
+
+
+def _add_stage_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("river stages (scenarios from the DEM and a gauge reading)")
+    g.add_argument("--stage", type=_number, action="append", metavar="M",
+                   help="a river stage in m a.s.l. at the gauge, e.g. 117.8 (repeatable); "
+                   "needs --dem, and replaces the flood scenarios unless --flood is given")
+    g.add_argument("--stages", action="append", metavar="START:STOP:STEP",
+                   help="a range of stages, e.g. 116:119:0.2")
+    g.add_argument("--gauge", type=_lonlat, metavar="LON,LAT",
+                   help="the gauge whose readings the stages are (default: the water starts "
+                   "from the rivers layer)")
+    g.add_argument("--datum-offset", type=_number, metavar="M",
+                   default=settings.DATUM_OFFSET_M,
+                   help="metres added to a reading to reach the DEM's vertical datum "
+                   f"(default {settings.DATUM_OFFSET_M:g})")
+    g.add_argument("--slope", type=_number, metavar="CM_PER_KM",
+                   default=settings.SLOPE_CM_PER_KM,
+                   help="water-surface slope away from the gauge "
+                   f"(default {settings.SLOPE_CM_PER_KM:g})")
+
+
+def _stages_from_args(args: argparse.Namespace) -> list[float]:
+    """The stages of ``--stage`` and ``--stages``, in order, each once."""
+    from geo.stage import parse_stages
+
+    stages = list(getattr(args, "stage", None) or [])
+    for text in getattr(args, "stages", None) or []:
+        stages += parse_stages(text)
+    return list(dict.fromkeys(round(s, 2) for s in stages))
 
 
 def _add_scenario(p: argparse.ArgumentParser) -> None:
@@ -288,6 +331,25 @@ def _non_negative(text: str) -> float:
     if value < 0:
         raise argparse.ArgumentTypeError(f"must be zero or positive, got {text}")
     return value
+
+
+def _lonlat(text: str) -> tuple[float, float]:
+    parts = text.split(",")
+    if len(parts) != 2:
+        raise argparse.ArgumentTypeError(f"'{text}' is not LON,LAT")
+    lon, lat = (_number(v) for v in parts)
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        raise argparse.ArgumentTypeError(f"'{text}' is not a longitude,latitude in degrees")
+    return lon, lat
+
+
+def _date(text: str):
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date YYYY-MM-DD") from None
 
 
 def _bbox(text: str) -> tuple[float, float, float, float]:
@@ -384,6 +446,7 @@ def load_from_args(args: argparse.Namespace):
         population=args.population,
         layers=layers,
         with_sample=getattr(args, "with_sample", False),
+        stages=bool(_stages_from_args(args)),
     )
     if getattr(args, "handler", None) is not _cmd_validate:
         _report_inputs(inputs)
@@ -420,8 +483,15 @@ def run_from_args(args: argparse.Namespace, *, desc: str):
         catchment_mode=getattr(args, "mode", "straight"),
         respect_capacity=getattr(args, "respect_capacity", settings.RESPECT_CAPACITY),
         exact=getattr(args, "exact", False),
+        gauge_lonlat=getattr(args, "gauge", None),
+        datum_offset_m=getattr(args, "datum_offset", settings.DATUM_OFFSET_M),
+        slope_cm_per_km=getattr(args, "slope", settings.SLOPE_CM_PER_KM),
     )
-    return PlanningRun(load_from_args(args), parameters, progress=progress_bar(desc))
+    run = PlanningRun(load_from_args(args), parameters, progress=progress_bar(desc))
+    stages = _stages_from_args(args)
+    if stages and getattr(args, "handler", None) is not _cmd_stage:
+        run = run.with_stages(stages, keep_scenarios=bool(args.flood))
+    return run
 
 
 def export_writers() -> dict[str, Callable]:
@@ -600,4 +670,38 @@ def _cmd_export(args: argparse.Namespace) -> int:
     out = run.export(args.out, scenario=name, layer=args.layer, sites=sites, areas=areas,
                      lang=args.lang, writers=export_writers())
     print(f"wrote {out} ({export_format(out)}; scenario {name})")
+    return EXIT_OK
+
+
+def _cmd_stage(args: argparse.Namespace) -> int:
+    from geo.io import write_layers
+    from geo.io.tables import read_table
+
+    run = run_from_args(args, desc="stage")
+    stages = _stages_from_args(args)
+    if not stages:
+        low, high = settings.STAGE_RANGE_M
+        stages = [round(low + i * 0.1, 2) for i in range(round((high - low) / 0.1) + 1)]
+    curves = run.stage_curves()
+    table = run.stage_table(stages)
+    layers = {"centres_stage": curves.centres, "communities_stage": curves.communities,
+              "flooded_by_stage": table}
+    totals = table.groupby("stage_m", sort=True)[["centres_flooded", "centres_isolated",
+                                                  "pop_exposed"]].sum()
+    print("stage (m)  centres flooded  centres isolated  people exposed")
+    for stage, row in totals.iterrows():
+        print(f"{stage:9.2f}  {int(row['centres_flooded']):15d}  "
+              f"{int(row['centres_isolated']):16d}  {row['pop_exposed']:14,.0f}")
+    if args.forecast is not None:
+        frame, _hxl = read_table(args.forecast, label=args.forecast.name)
+        timeline = run.forecast(frame, today=args.today)
+        layers |= {"forecast_centres": timeline.centres, "forecast_days": timeline.days}
+        print(f"Forecast from {timeline.today.isoformat()}:")
+        for day in timeline.days.itertuples():
+            went = f" — flooded: {day.newly_flooded}" if day.newly_flooded else ""
+            print(f"  {day.date:%Y-%m-%d} ({day.days_ahead:+d} d) {day.stage_m:.2f} m{went}")
+    for note in curves.notes:
+        print(f"  note: {note}")
+    write_layers(args.out, layers)
+    print(f"wrote {args.out}: " + ", ".join(f"{k} ({len(v)})" for k, v in layers.items()))
     return EXIT_OK

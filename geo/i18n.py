@@ -505,6 +505,14 @@ STRINGS.update({
     "fix.not_a_number": {"es": "escriba un número simple", "en": "write a plain number"},
     "msg.value_missing": {"es": "falta el valor", "en": "value missing"},
     "fix.value_missing": {"es": "complete el valor", "en": "fill in the value"},
+    "msg.stage_needs_dem": {
+        "es": "las cotas del río necesitan un modelo de elevación (DEM)",
+        "en": "river stages need a digital elevation model (DEM)",
+    },
+    "fix.stage_needs_dem": {
+        "es": "indique el DEM con --dem (metros sobre el nivel del mar)",
+        "en": "give the DEM with --dem (metres above sea level)",
+    },
 })
 
 

@@ -153,6 +153,7 @@ def load_inputs(
     labels: Mapping[str, str] | None = None,
     layers: Mapping[str, str] | None = None,
     with_sample: bool = False,
+    stages: bool = False,
 ) -> Inputs:
     """Load a session's layers: the planner's own, the sample's only when asked.
 
@@ -179,6 +180,9 @@ def load_inputs(
     with_sample
         Fill the layers left out from the synthetic sample (ignored when nothing is given:
         then everything is the sample). Every output then carries the sample banner.
+    stages
+        River stages will be added as scenarios (:meth:`geo.analysis.PlanningRun.with_stages`),
+        so no flood scenario need be given.
 
     Raises
     ------
@@ -274,7 +278,7 @@ def load_inputs(
         sources[f"flood:{scenario.name}"] = str(spec.path)
         notes.extend(f"{scenario.name}: {n}" for n in scenario.notes)
         decisions[f"flood:{scenario.name}"] = list(scenario.decisions)
-    if not specs:
+    if not specs and not stages:
         problems.append(Problem.keyed("no_flood_given"))
 
     session = _session_decisions(given, specs, use_sample=use_sample, own=own,
