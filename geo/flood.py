@@ -134,14 +134,42 @@ class FloodScenario:
         return values
 
 
+#: Blocks read to guess a raster's kind when it has no overviews (spread over the grid).
+_KIND_SAMPLE_BLOCKS = 16
+
+
+def _kind_sample(ds) -> np.ndarray:
+    """A few thousand values of band 1, read cheaply: the smallest overview when there is
+    one, else up to :data:`_KIND_SAMPLE_BLOCKS` whole blocks spread evenly over the grid
+    (never a decimated read of the whole raster, which decodes every block)."""
+    factors = ds.overviews(1)
+    if factors:
+        scale = factors[-1]
+        out_shape = (max(1, ds.height // scale), max(1, ds.width // scale))
+        return ds.read(1, out_shape=out_shape, out_dtype="float32").ravel()
+    bh, bw = ds.block_shapes[0]
+    rows, cols = -(-ds.height // bh), -(-ds.width // bw)
+    total = rows * cols
+    picks = np.unique(np.linspace(0, total - 1, min(total, _KIND_SAMPLE_BLOCKS)).round()
+                      .astype(np.int64))
+    parts = []
+    for k in picks.tolist():
+        r, c = divmod(k, cols)
+        win = Window(c * bw, r * bh, min(bw, ds.width - c * bw), min(bh, ds.height - r * bh))
+        parts.append(ds.read(1, window=win, out_dtype="float32").ravel())
+    return np.concatenate(parts)
+
+
 def guess_kind(raster: RasterSource, *, hint: str = "") -> FloodKind:
-    """Guess the kind of a flood raster from its tags, name and a small sample of values.
+    """Guess the kind of a flood raster from its tags, name and a sample of values.
 
     Order: a ``CRECIDA_KIND`` tag; words in the name (depth, extent, water level / nivel…);
-    then values read from the smallest overview: only 0 and 1 means ``extent``, a median above
-    50 means ``water_level`` (m a.s.l.), anything else ``depth``.
+    then values read from the smallest overview, or (without overviews) from up to 16 of the
+    file's blocks spread evenly over the grid: only 0 and 1 means ``extent``, a median above
+    50 means ``water_level`` (m a.s.l.), anything else ``depth``. The guess is a stated
+    decision: :func:`open_flood` notes it, and ``--flood-kind`` overrides it.
     """
-    with rasterio.open(raster.path) as ds:
+    with gdal_env(), rasterio.open(raster.path) as ds:
         tag = ds.tags().get("CRECIDA_KIND", "").strip().lower()
         if tag in FLOOD_KINDS:
             return tag  # type: ignore[return-value]
@@ -149,10 +177,7 @@ def guess_kind(raster: RasterSource, *, hint: str = "") -> FloodKind:
         for pattern, kind in _KIND_HINTS:
             if re.search(pattern, text):
                 return kind  # type: ignore[return-value]
-        factors = ds.overviews(1)
-        scale = factors[-1] if factors else max(1, max(ds.width, ds.height) // 512)
-        out_shape = (max(1, ds.height // scale), max(1, ds.width // scale))
-        sample = ds.read(1, out_shape=out_shape, out_dtype="float32")
+        sample = _kind_sample(ds)
     if raster.nodata is not None:
         sample = sample[sample != np.float32(raster.nodata)]
     sample = sample[np.isfinite(sample)]
