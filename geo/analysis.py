@@ -215,6 +215,28 @@ class PlanningRun:
                        & (summary["metric"] == metric)]
         return float(rows["value"].iloc[0]) if len(rows) else float("nan")
 
+    # --- flood season ---------------------------------------------------------------------
+    def season(self, extents, *, wet_share: float | None = None, workers: int | None = None,
+               scheduler: str | None = None):
+        """A flood season over dated extents (:class:`geo.season.SeasonResult`): days flooded
+        per community and centre, and people exposed per district and date.
+
+        ``extents`` are :class:`geo.season.SeasonExtent` (see :func:`geo.season.open_season`);
+        the run's communities, centres and threshold are used. ``workers`` and ``scheduler``
+        choose where the tasks run (:func:`geo.distributed.executor`); the result does not
+        depend on them, so it is kept once per extents, threshold and wet share.
+        """
+        from geo.season import season
+
+        key = ("season", tuple((e.date, e.scenario.raster.path, e.scenario.kind)
+                               for e in extents), self.parameters.threshold_m, wet_share)
+
+        def compute():
+            return season(extents, self.inputs.communities, self.inputs.centres,
+                          threshold_m=self.parameters.threshold_m, wet_share=wet_share,
+                          workers=workers, scheduler=scheduler, progress=self.progress)
+        return self._once(key, compute)
+
     # --- catchment ------------------------------------------------------------------------
     def catchment(self, scenario: str | None = None, *, mode: Mode | None = None,
                   respect_capacity: bool | None = None):

@@ -176,3 +176,14 @@ BOAT_ON_FLOODWATER: bool = True
 """Boats also cross floodwater connected to a river channel (in Loreto people move by canoe
 and peque-peque over flooded streets, as in Belén); ``False`` keeps boats to the channels
 themselves, which cuts off most flooded riverside communities at the 2012 stage."""
+
+# --- Flood season (issue 15) -------------------------------------------------------------
+SEASON_WET_SHARE: float = 0.5
+"""A community counts as flooded on a day when at least this share of its *observed* area is
+flooded (cells with no data and the part outside the extent are unobserved, never dry).
+Crecida choice from the issue: half the observed area; change it with ``--wet-share``."""
+
+SEASON_TILE_CELLS: int = 16_384
+"""A season's extent wider or taller than this many cells is split in tiles of communities
+(one task per tile) so that one worker never walks a whole regional mosaic alone. At 20 m a
+tile is 328 km: Loreto's GFM tiles (300 km at 20 m, 15,000 cells) stay one task each."""
