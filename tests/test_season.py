@@ -226,3 +226,20 @@ def test_cli_writes_the_three_layers_and_a_chart(extents, communities, centres, 
     assert (out.parent / "season_timeline.png").read_bytes()[:4] == b"\x89PNG"
     _, notes = open_season([(START, folder / f"gfm_{START.isoformat()}.tif")])
     assert "guessed as 'depth'" in notes[0]
+
+
+def test_the_app_temporada_view_shows_the_sample_as_a_season():
+    from streamlit.testing.v1 import AppTest
+
+    from geo.i18n import t
+
+    app = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"),
+                            default_timeout=180).run()
+    app = app.radio(key="view_es").set_value("season").run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert not app.error, [e.value for e in app.error]
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics[t("season_metric_days", "es")] == "3"
+    app = app.radio(key="season_map_mode").set_value("day").run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.select_slider(key="season_date").value == "2012-03-03"
