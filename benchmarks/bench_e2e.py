@@ -276,6 +276,7 @@ def measure(name: str, mpx: int, n: int, s: int) -> dict:
         extra = (json.loads((Path(tmp) / "r.json").read_text()) if name != "cli" else {})
     return {"contender": name, "mpx": mpx, "communities": n, "scenarios": s,
             "wall_s": round(wall, 3), "time_s": round(extra.get("inner_s", wall), 3),
+            "cpu_s": round(usage.ru_utime + usage.ru_stime, 3),
             "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
             "load1_before": round(load, 2), "load1_after": round(_load(), 2),
             "when_utc": time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime())}
@@ -289,10 +290,10 @@ def table(rows: list[dict]) -> str:
         cur = best.setdefault(key, {}).get(r["contender"])
         if cur is None or r["time_s"] < cur["time_s"]:
             best[key][r["contender"]] = r
-    lines = ["| raster | communities | scenarios | CLI (s) | read (s) | CLI ÷ read | "
+    lines = ["| raster | communities | scenarios | CLI (s) | CLI CPU (s) | read (s) | CLI ÷ read | "
              "CLI − 1.5 × read (s) | exactextract (s) | exactextract ÷ CLI | rasterstats (s) "
              "| CLI peak RSS (MB) | load |",
-             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     for (mpx, n, s), got in sorted(best.items()):
         cli, rd = got.get("cli"), got.get("read")
         ee, rs = got.get("exactextract"), got.get("rasterstats")
@@ -303,7 +304,9 @@ def table(rows: list[dict]) -> str:
         over = f"{cli['time_s'] - 1.5 * rd['time_s']:.2f}" if cli and rd else "–"
         speed = f"{ee['time_s'] / cli['time_s']:.2f}" if cli and ee else "–"
         loads = [r["load1_before"] for r in got.values()]
-        lines.append(f"| {mpx} Mpx | {n:,} | {s} | {f(cli)} | {f(rd)} | {ratio} | {over} | "
+        cpu = f"{cli['cpu_s']:.2f}" if cli and "cpu_s" in cli else "–"
+        lines.append(f"| {mpx} Mpx | {n:,} | {s} | {f(cli)} | {cpu} | {f(rd)} | {ratio} | "
+                     f"{over} | "
                      f"{f(ee)} | {speed} | {f(rs)} | "
                      f"{cli['peak_rss_mb'] if cli else '–'} | "
                      f"{min(loads):.1f}–{max(loads):.1f} |")

@@ -185,13 +185,22 @@ class PlanningRun:
         """Exposure of centres and communities under every scenario
         (:class:`geo.exposure.ExposureResult`)."""
         def compute():
+            import os
+
+            from geo.distributed import SCHEDULER_ENV, executor
             from geo.exposure import assess
 
             p = self.parameters
+            options = dict(threshold_m=p.threshold_m, ring_radius_m=p.ring_radius_m,
+                           exact=p.exact, population=self.inputs.population,
+                           progress=self.progress)
+            if os.environ.get(SCHEDULER_ENV) and len(self.inputs.scenarios) > 1:
+                # an existing Dask cluster is named: one task per scenario there
+                with executor(scheduler=os.environ[SCHEDULER_ENV]) as run:
+                    return assess(self.inputs.centres, self.inputs.communities,
+                                  self.inputs.scenarios, run=run, **options)
             return assess(self.inputs.centres, self.inputs.communities, self.inputs.scenarios,
-                          threshold_m=p.threshold_m, ring_radius_m=p.ring_radius_m,
-                          exact=p.exact, population=self.inputs.population,
-                          progress=self.progress)
+                          **options)
         return self._once(self._exposure_key(), compute)
 
     def scenario_name(self, scenario: str | None = None) -> str:

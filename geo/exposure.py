@@ -49,6 +49,7 @@ from rasterio.windows import Window
 
 from geo import settings
 from geo.depth import DepthClasses, depth_classes
+from geo.distributed import Executor
 from geo.errors import InputError, Problem
 from geo.flood import FloodScenario
 from geo.needs import needs_table
@@ -585,11 +586,15 @@ def assess(
     depth_classes_m: Sequence[float] | None = None,
     displacement_rates: Sequence[float] | None = None,
     progress: Progress | None = None,
+    run: Executor | None = None,
 ) -> ExposureResult:
     """Exposure of centres and communities under every scenario, in one pass per grid.
 
     Scenarios on the same grid share one rasterisation of the communities and one walk over
     the windows. Options are those of :func:`assess_centres` and :func:`assess_communities`.
+    With ``run`` (a :func:`geo.distributed.executor`), each scenario is one task on its
+    workers instead (each reads its own raster; only per-feature arrays come back), and the
+    result is the same.
 
     Parameters
     ----------
@@ -628,6 +633,28 @@ def assess(
 
     comm_parts: dict[str, tuple[_PreparedPolygons, str, dict[str, Any]]] = {}
     centre_parts: dict[str, dict[str, Any]] = {}
+    centre_options = dict(threshold_m=threshold_m, ring_radius_m=ring_radius_m,
+                          access_share=access_share, at_risk_distance_m=at_risk_distance_m,
+                          search_radius_m=None)
+    if run is not None:
+        preps = {key: _prepare_polygons(communities, members[0][1].raster, notes=notes)
+                 for key, members in groups.items()} if len(communities) else {}
+        tasks = [(name, sc, grid_key(sc.raster)) for name, sc in items]
+        results = run.map(_scenario_task, tasks,
+                          shared={"geoms": {k: p.geoms for k, p in preps.items()},
+                                  "centres": centres},
+                          threshold_m=classes.threshold_m, exact=exact,
+                          edges_m=tuple(classes.edges_m), population=population,
+                          centre_options=centre_options, progress=progress, desc="exposure")
+        for (name, sc, key), (stats, cols, centre_notes) in zip(tasks, results, strict=True):
+            if stats is not None:
+                prep = preps[key]
+                comm_parts[name] = (prep, name, _community_columns(prep, sc, stats, classes,
+                                                                   population))
+            if cols is not None:
+                notes.extend(n for n in centre_notes if n not in notes)
+                centre_parts[name] = cols
+        groups = {}
     for members in groups.values():
         raster = members[0][1].raster
         if len(communities):
@@ -649,10 +676,7 @@ def assess(
                                         _community_columns(prep, sc, st, classes, population))
         for name, sc in members:
             if len(centres):
-                cols, centre_notes = _centre_columns(
-                    centres, sc, threshold_m=threshold_m, ring_radius_m=ring_radius_m,
-                    access_share=access_share, at_risk_distance_m=at_risk_distance_m,
-                    search_radius_m=None)
+                cols, centre_notes = _centre_columns(centres, sc, **centre_options)
                 notes.extend(n for n in centre_notes if n not in notes)
                 centre_parts[name] = cols
             tick(f"centres under {name}")
@@ -668,6 +692,22 @@ def assess(
     summary = _summary(cen, comm, needs, order)
     return ExposureResult(centres=cen, communities=comm, summary=summary, districts=districts,
                           needs=needs, notes=notes)
+
+
+def _scenario_task(item: tuple[str, FloodScenario, tuple], *, geoms: dict, centres,
+                   threshold_m: float, exact: bool, edges_m: tuple[float, ...],
+                   population: RasterSource | None, centre_options: dict):
+    """One scenario on a worker: zonal statistics of the communities and the centres'
+    columns (arrays of one value per feature; the raster is read there, never sent)."""
+    _name, sc, key = item
+    polygons = geoms.get(key)
+    stats = None
+    if polygons is not None and polygons.size:
+        stats = zonal_flood_stats(polygons, [sc], threshold_m=threshold_m, exact=exact,
+                                  depth_classes_m=edges_m, population=population)[0]
+    cols, notes = (_centre_columns(centres, sc, **centre_options) if len(centres)
+                   else (None, []))
+    return stats, cols, notes
 
 
 def _empty_points() -> gpd.GeoDataFrame:
