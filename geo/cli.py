@@ -565,7 +565,12 @@ def _cmd_season(args: argparse.Namespace) -> int:
         raise InputError(Problem(f"--wet-share must be in (0, 1], got {args.wet_share:g}",
                                  fix="e.g. 0.5 for half of the observed area"))
     sources = season_sources(args.flood)
-    inputs = load_inputs(centres=args.centres, communities=args.communities)
+    # The season's first extent stands in for the scenarios (not the sample's): the layers
+    # are checked against it, and no sample flood is loaded.
+    first = sources[0][0].isoformat()
+    inputs = load_inputs(centres=args.centres, communities=args.communities,
+                         floods=[(first, sources[0][1])], dem=args.dem,
+                         flood_kinds={first: args.flood_kind} if args.flood_kind else None)
     dem = open_raster(args.dem) if args.dem is not None else None
     extents, notes = open_season(sources, kind=args.flood_kind, dem=dem)
     run = PlanningRun(inputs, Parameters(threshold_m=args.threshold),

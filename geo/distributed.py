@@ -49,6 +49,13 @@ class Executor:
         self.client = client
         self.description = description
 
+    @property
+    def workers(self) -> int:
+        """Workers that run tasks now (1 for the synchronous scheduler)."""
+        if self.client is None:
+            return 1
+        return max(1, len(self.client.scheduler_info().get("workers", {})))
+
     def map(self, fn: Callable[..., Any], items: Sequence[Any], *,
             shared: Mapping[str, Any] | None = None, progress: Progress | None = None,
             desc: str = "tasks", **options: Any) -> list[Any]:

@@ -3,9 +3,11 @@ centre and district.
 
 Input: a series of dated flood rasters (:class:`SeasonExtent`, e.g. the GFM extent of each
 day), the communities (polygons, with ``population`` and ``district`` when known) and the
-collective centres (points). Every extent is one task on :mod:`geo.distributed` (a big one is
-split in tiles of communities); each task returns a few numbers per community and centre,
-never a raster, and the season is reduced from those.
+collective centres (points). The extents are tasks on :mod:`geo.distributed`: extents on one
+grid go in small batches (``settings.SEASON_BATCH_EXTENTS`` at most, about four tasks per
+worker) that list the communities' cells once, and a big extent is split in tiles of
+communities; each task returns a few numbers per community, centre and day, never a raster,
+and the season is reduced from those.
 
 The rule for a day (one extent)
 -------------------------------
@@ -37,6 +39,7 @@ two extents on the same date are refused.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from collections.abc import Callable, Sequence
@@ -253,31 +256,35 @@ def _csv_rows(path: Path, problems: list[Problem]) -> list[tuple[dt.date, Path, 
 # ---------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class _Task:
-    day: int                      # position of the extent in the season
-    scenario: FloodScenario
+    days: tuple[int, ...]         # positions of the extents in the season (one grid)
+    scenarios: tuple[FloodScenario, ...]
     crs_key: str                  # which reprojected copy of the communities it uses
     communities: np.ndarray       # indices of the communities of this tile
     centres: np.ndarray           # indices of the centres of this tile
 
 
 def _run_task(task: _Task, geoms: dict[str, np.ndarray], sites: dict[str, np.ndarray],
-              threshold_m: float) -> tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray,
-                                           np.ndarray]:
-    """Observed and flooded area of the tile's communities, and the state of its centres.
+              threshold_m: float) -> list[tuple[int, np.ndarray, np.ndarray, np.ndarray,
+                                               np.ndarray, np.ndarray]]:
+    """Observed and flooded area of the tile's communities, and the state of its centres,
+    for each extent of the task (extents of one grid: their cells are listed once).
 
-    Runs on a worker: it reads the extent's raster itself and sends back only arrays of one
+    Runs on a worker: it reads the extents' rasters itself and sends back only arrays of one
     number per community and centre.
     """
-    sc = task.scenario
-    obs = np.zeros(task.communities.size)
-    wet = np.zeros(task.communities.size)
-    if task.communities.size:
-        stats = zonal_flood_stats(geoms[task.crs_key][task.communities], [sc],
-                                  threshold_m=threshold_m)[0]
-        obs, wet = stats.observed_area_m2, stats.flooded_area_m2
+    n = task.communities.size
+    if n:
+        stats = zonal_flood_stats(geoms[task.crs_key][task.communities], list(task.scenarios),
+                                  threshold_m=threshold_m)
+        areas = [(st.observed_area_m2, st.flooded_area_m2) for st in stats]
+    else:
+        areas = [(np.zeros(0), np.zeros(0))] * len(task.scenarios)
     xy = sites[task.crs_key][task.centres]
-    states = _site_states(sc, xy[:, 0], xy[:, 1], threshold_m=threshold_m)
-    return task.day, task.communities, obs, wet, task.centres, states
+    out = []
+    for day, sc, (obs, wet) in zip(task.days, task.scenarios, areas, strict=True):
+        states = _site_states(sc, xy[:, 0], xy[:, 1], threshold_m=threshold_m)
+        out.append((day, task.communities, obs, wet, task.centres, states))
+    return out
 
 
 def _site_states(scenario: FloodScenario, x: np.ndarray, y: np.ndarray, *,
@@ -451,7 +458,8 @@ def season(
         ``None`` for a local cluster of ``workers`` processes (default: one per CPU).
     tile_cells
         Extents wider or taller than this many cells are split in tiles of communities, one
-        task each; ``settings.SEASON_TILE_CELLS``.
+        task each; ``settings.SEASON_TILE_CELLS``. The result does not depend on the tiling,
+        the batching or where the tasks run.
     progress
         Called as ``progress(done, total, message)`` as tasks finish.
     run
@@ -509,22 +517,37 @@ def season(
     n, m, days = len(communities), len(centres), len(extents)
     area_m2 = np.zeros(n) if area_m2 is None else area_m2
     all_comm, all_cent = np.arange(n), np.arange(m)
-    tasks = []
-    for k, e in enumerate(extents):
-        key = e.scenario.raster.crs.to_wkt()
-        for cidx, pidx in _tiles(e, xy_comm[key], sites[key], all_comm, all_cent, tile_cells):
-            tasks.append(_Task(k, e.scenario, key, cidx, pidx))
+
+    def plan(workers: int) -> list[_Task]:
+        # Extents of one grid go in batches (their cells are listed once per batch): about
+        # four tasks per worker, so that every worker stays busy to the end.
+        by_grid: dict[tuple, list[int]] = {}
+        for k, e in enumerate(extents):
+            by_grid.setdefault(grid_key(e.scenario.raster), []).append(k)
+        size = max(1, min(settings.SEASON_BATCH_EXTENTS,
+                          -(-days // (4 * max(1, workers)))))
+        tasks = []
+        for members in by_grid.values():
+            e0 = extents[members[0]]
+            key = e0.scenario.raster.crs.to_wkt()
+            tiles = _tiles(e0, xy_comm[key], sites[key], all_comm, all_cent, tile_cells)
+            for b in range(0, len(members), size):
+                batch = members[b:b + size]
+                for cidx, pidx in tiles:
+                    tasks.append(_Task(tuple(batch), tuple(extents[k].scenario for k in batch),
+                                       key, cidx, pidx))
+        return tasks
+
     observed = np.zeros((days, n))
     flooded = np.zeros((days, n))
     centre_state = np.full((days, m), UNOBSERVED, dtype=np.int8)
-    if run is None:
-        with executor(workers=workers, scheduler=scheduler) as ex:
-            results = ex.map(_run_task, tasks, shared={"geoms": geoms, "sites": sites},
-                             threshold_m=threshold_m, progress=progress, desc="season")
-    else:
-        results = run.map(_run_task, tasks, shared={"geoms": geoms, "sites": sites},
-                          threshold_m=threshold_m, progress=progress, desc="season")
-    for day, cidx, obs, wet, pidx, states in results:
+    with contextlib.ExitStack() as stack:
+        ex = run if run is not None else stack.enter_context(
+            executor(workers=workers, scheduler=scheduler))
+        tasks = plan(ex.workers)
+        results = ex.map(_run_task, tasks, shared={"geoms": geoms, "sites": sites},
+                         threshold_m=threshold_m, progress=progress, desc="season")
+    for day, cidx, obs, wet, pidx, states in (r for batch in results for r in batch):
         observed[day, cidx] = obs
         flooded[day, cidx] = wet
         centre_state[day, pidx] = states

@@ -187,3 +187,9 @@ SEASON_TILE_CELLS: int = 16_384
 """A season's extent wider or taller than this many cells is split in tiles of communities
 (one task per tile) so that one worker never walks a whole regional mosaic alone. At 20 m a
 tile is 328 km: Loreto's GFM tiles (300 km at 20 m, 15,000 cells) stay one task each."""
+
+SEASON_BATCH_EXTENTS: int = 8
+"""Most extents of one grid in one season task: they share one listing of the communities'
+cells (rasterised once per task, not once per day). Smaller batches spread a short season
+over more workers; the season aims at about four tasks per worker. Crecida choice, measured in
+``benchmarks/bench_season.py``."""

@@ -173,12 +173,18 @@ def test_days_flooded_equal_a_brute_force_count(extents, communities, centres):
 
 def test_one_and_two_workers_and_the_synchronous_scheduler_agree(extents, communities,
                                                                   centres):
-    results = [season(extents, communities, centres, threshold_m=THRESHOLD, **kw)
-               for kw in ({"scheduler": "synchronous"}, {"workers": 1}, {"workers": 2})]
-    # tiles of 3 × 3 cells: several tasks per extent, reduced the same way
-    results.append(season(extents, communities, centres, threshold_m=THRESHOLD, workers=2,
-                          tile_cells=3))
-    assert results[-1].tasks > results[0].tasks == 8
+    from geo.distributed import executor
+
+    results = [season(extents, communities, centres, threshold_m=THRESHOLD,
+                      scheduler="synchronous"),
+               season(extents, communities, centres, threshold_m=THRESHOLD, workers=1)]
+    with executor(workers=2) as two:
+        assert two.workers == 2
+        results.append(season(extents, communities, centres, threshold_m=THRESHOLD, run=two))
+        # tiles of 3 × 3 cells: several tasks per extent, reduced the same way
+        results.append(season(extents, communities, centres, threshold_m=THRESHOLD, run=two,
+                              tile_cells=3))
+    assert results[-1].tasks > results[2].tasks > results[0].tasks  # tiles; batches of 1
     for other in results[1:]:
         pd.testing.assert_frame_equal(results[0].communities, other.communities,
                                       check_exact=True)
