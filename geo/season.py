@@ -289,8 +289,9 @@ def _run_task(task: _Task, geoms: dict[str, np.ndarray], sites: dict[str, np.nda
 
 def _site_states(scenario: FloodScenario, x: np.ndarray, y: np.ndarray, *,
                  threshold_m: float) -> np.ndarray:
-    """FLOODED / DRY / UNOBSERVED at each site (coordinates in the raster's CRS), reading
-    each block that holds a site once."""
+    """FLOODED / DRY / UNOBSERVED at each site (coordinates in the raster's CRS), with the
+    scenario's own reading rule (:meth:`FloodScenario.read_depth_from`), one small read per
+    block that holds sites."""
     out = np.full(x.size, UNOBSERVED, dtype=np.int8)
     if x.size == 0:
         return out
@@ -313,8 +314,11 @@ def _site_states(scenario: FloodScenario, x: np.ndarray, y: np.ndarray, *,
             order = idx[np.argsort(key[idx], kind="stable")]
             bounds = np.flatnonzero(np.diff(key[order])) + 1
             for group in np.split(order, bounds):
-                r0, c0 = int(row[group[0]] // bh * bh), int(col[group[0]] // bw * bw)
-                win = Window(c0, r0, min(bw, r.width - c0), min(bh, r.height - r0))
+                # the box of the block's sites (GDAL decodes the block once; only these
+                # cells are converted to depths)
+                r0, c0 = int(row[group].min()), int(col[group].min())
+                win = Window(c0, r0, int(col[group].max()) - c0 + 1,
+                             int(row[group].max()) - r0 + 1)
                 depth = scenario.read_depth_from(ds, win, dem)[row[group] - r0, col[group] - c0]
                 out[group] = np.where(np.isnan(depth), UNOBSERVED,
                                       np.where(depth >= np.float32(threshold_m), FLOODED, DRY))
