@@ -110,13 +110,21 @@ def executor(*, workers: int | None = None, scheduler: str | None = None
     Raises
     ------
     InputError
-        ``workers`` below 1, or a scheduler address that cannot be reached.
+        ``workers`` below 1, a scheduler address that cannot be reached, or no
+        ``distributed`` package (except for the synchronous scheduler).
     """
     scheduler = scheduler or os.environ.get(SCHEDULER_ENV) or None
     if scheduler == "synchronous":
         yield Executor(None, "synchronous scheduler (this process)")
         return
-    from distributed import Client
+    try:
+        from distributed import Client
+    except ImportError:
+        raise InputError(Problem("Dask's distributed scheduler is not installed, so no cluster "
+                                 "can be started or reached",
+                                 fix="install the pinned requirements (pip install -r "
+                                     "requirements.txt), or run in this process with "
+                                     "--scheduler synchronous")) from None
 
     if scheduler is not None:
         try:
