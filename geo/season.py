@@ -476,7 +476,8 @@ def season(
     Raises
     ------
     InputError
-        No extent, two extents on one date, or no communities and no centres.
+        No extent, two extents on one date, a wet share outside (0, 1], layers without a
+        CRS, or (from :func:`geo.distributed.executor`) a cluster that cannot be had.
     """
     threshold_m = settings.FLOOD_THRESHOLD_M if threshold_m is None else float(threshold_m)
     wet_share = settings.SEASON_WET_SHARE if wet_share is None else float(wet_share)
