@@ -714,6 +714,11 @@ def season_figure(timeline: pd.DataFrame, *, title: str = "", lang: str = "es"):
     ax.set_ylabel(t("season_people_exposed", lang))
     ax.set_title(title or t("season_chart_title", lang))
     ax.grid(alpha=0.3)
+    from matplotlib.dates import AutoDateLocator, DateFormatter
+
+    ax.xaxis.set_major_locator(AutoDateLocator(minticks=3, maxticks=10))
+    ax.xaxis.set_major_formatter(DateFormatter("%Y-%m-%d"))   # days, never hours
+    ax.set_ylim(bottom=0)
     if len(wide.columns) <= 12:
         ax.legend(fontsize=8, ncol=2)
     fig.autofmt_xdate()
