@@ -35,7 +35,7 @@ from layers.html import WRITERS as HTML_WRITERS
 from layers.map import MAP_HEIGHT_PX, build_map, layer_bounds
 
 UPLOAD_DIR = Path(tempfile.gettempdir()) / "crecida_uploads"
-VIEWS = ("exposure", "catchment", "sites", "export")
+VIEWS = ("exposure", "catchment", "sites", "season", "export")
 UPLOADS: dict[str, tuple[str, list[str], bool]] = {
     # layer: (label key, accepted extensions, several files)
     "centres": ("upload_centres", ["csv", "xlsx", "xls", "geojson", "json", "gpkg", "kml",
@@ -579,6 +579,78 @@ def export_view(run: PlanningRun, params: dict, lang: str) -> None:
                                key=f"export_download_{i}")
 
 
+# --------------------------------------------------------------------------- season
+#: Made-up dates standing for the sample's scenarios in the Temporada view (sample only).
+SAMPLE_SEASON_START = "2012-03-01"
+
+
+def season_view(run: PlanningRun, params: dict, lang: str) -> None:
+    """Temporada: a season of dated extents — days flooded per community, one date's map,
+    people exposed per district and date (:meth:`PlanningRun.season`)."""
+    import datetime as dt
+    import os
+
+    from geo.distributed import SCHEDULER_ENV
+    from geo.season import SeasonExtent, date_from_name, open_season
+    from layers.season import season_day_layer, season_days_layer, season_legend
+
+    st.caption(t("season_intro", lang))
+    files = st.file_uploader(t("season_upload", lang), type=["tif", "tiff"],
+                             accept_multiple_files=True, key="upload_season")
+    sources = []
+    for file in files or []:
+        up = _save_upload("season", file.name, file.getvalue())
+        day = date_from_name(file.name)
+        if day is None:
+            st.error(t("season_upload", lang) + f": {_md(file.name)}")
+            continue
+        sources.append((day, Path(up.path)))
+    try:
+        if sources:
+            extents, _notes = open_season(sorted(sources, key=lambda s: s[0]))
+        else:
+            st.info(t("season_none", lang))
+            start = dt.date.fromisoformat(SAMPLE_SEASON_START)
+            extents = [SeasonExtent(start + dt.timedelta(days=k), sc)
+                       for k, sc in enumerate(run.inputs.scenarios.values())]
+            st.caption(t("season_sample_note", lang))
+        with st.spinner("…"):
+            result = run.season(extents, scheduler=os.environ.get(SCHEDULER_ENV)
+                                or "synchronous")
+    except CrecidaError as exc:
+        st.error(str(exc))
+        return
+    peak = result.timeline.groupby("date")["population_exposed"].sum()
+    c1, c2, c3 = st.columns(3)
+    c1.metric(t("season_metric_days", lang), len(result.dates))
+    c2.metric(t("season_metric_flooded", lang),
+              _fmt(float((result.communities["days_flooded"] > 0).sum())))
+    c3.metric(t("season_metric_peak", lang), _fmt(float(peak.max()) if len(peak) else 0.0))
+    dates = [d.isoformat() for d in result.dates]
+    left, right = st.columns([1, 2])
+    mode = left.radio(t("season_map", lang), ["days", "day"], horizontal=True,
+                      key="season_map_mode",
+                      format_func=lambda m: t(f"season_map_{m}", lang))
+    chosen = (right.select_slider(t("season_date", lang), options=dates, value=dates[-1],
+                                  key="season_date") if len(dates) > 1 else dates[0])
+    day = dt.date.fromisoformat(chosen)
+    layer = (season_days_layer(result, lang=lang) if mode == "days"
+             else season_day_layer(result, day, lang=lang))
+    fmap = build_map(lang=lang, districts=run.inputs.districts, rivers=run.inputs.rivers,
+                     extra_layers=[layer],
+                     extra_legend=[season_legend(lang=lang, day=mode == "day")])
+    st_folium(fmap, key="map_season", height=MAP_HEIGHT_PX, use_container_width=True,
+              returned_objects=[])
+    st.subheader(t("season_chart_title", lang))
+    chart = result.timeline.pivot_table(index="date", columns="district",
+                                        values="population_exposed", aggfunc="sum")
+    chart.index.name = t("season_date", lang)
+    st.line_chart(chart)
+    st.subheader(t("season_table", lang))
+    st.dataframe(pd.DataFrame(result.communities.drop(columns=result.communities.geometry.name)),
+                 hide_index=True)
+
+
 # --------------------------------------------------------------------------- page
 def main() -> None:
     st.set_page_config(page_title="Crecida", page_icon="🌊", layout="wide")
@@ -613,7 +685,7 @@ def main() -> None:
             st.error(str(exc))
             st.stop()
     {"exposure": exposure_view, "catchment": catchment_view, "sites": sites_view,
-     "export": export_view}[view](run, params, lang)
+     "season": season_view, "export": export_view}[view](run, params, lang)
 
 
 main()

@@ -195,13 +195,22 @@ class PlanningRun:
         """Exposure of centres and communities under every scenario
         (:class:`geo.exposure.ExposureResult`)."""
         def compute():
+            import os
+
+            from geo.distributed import SCHEDULER_ENV, executor
             from geo.exposure import assess
 
             p = self.parameters
+            options = dict(threshold_m=p.threshold_m, ring_radius_m=p.ring_radius_m,
+                           exact=p.exact, population=self.inputs.population,
+                           progress=self.progress)
+            if os.environ.get(SCHEDULER_ENV) and len(self.inputs.scenarios) > 1:
+                # an existing Dask cluster is named: one task per scenario there
+                with executor(scheduler=os.environ[SCHEDULER_ENV]) as run:
+                    return assess(self.inputs.centres, self.inputs.communities,
+                                  self.inputs.scenarios, run=run, **options)
             return assess(self.inputs.centres, self.inputs.communities, self.inputs.scenarios,
-                          threshold_m=p.threshold_m, ring_radius_m=p.ring_radius_m,
-                          exact=p.exact, population=self.inputs.population,
-                          progress=self.progress)
+                          **options)
         return self._once(self._exposure_key(), compute)
 
     def scenario_name(self, scenario: str | None = None) -> str:
@@ -224,6 +233,28 @@ class PlanningRun:
         rows = summary[(summary["scenario"] == self.scenario_name(scenario))
                        & (summary["metric"] == metric)]
         return float(rows["value"].iloc[0]) if len(rows) else float("nan")
+
+    # --- flood season ---------------------------------------------------------------------
+    def season(self, extents, *, wet_share: float | None = None, workers: int | None = None,
+               scheduler: str | None = None):
+        """A flood season over dated extents (:class:`geo.season.SeasonResult`): days flooded
+        per community and centre, and people exposed per district and date.
+
+        ``extents`` are :class:`geo.season.SeasonExtent` (see :func:`geo.season.open_season`);
+        the run's communities, centres and threshold are used. ``workers`` and ``scheduler``
+        choose where the tasks run (:func:`geo.distributed.executor`); the result does not
+        depend on them, so it is kept once per extents, threshold and wet share.
+        """
+        from geo.season import season
+
+        key = ("season", tuple((e.date, e.scenario.raster.path, e.scenario.kind)
+                               for e in extents), self.parameters.threshold_m, wet_share)
+
+        def compute():
+            return season(extents, self.inputs.communities, self.inputs.centres,
+                          threshold_m=self.parameters.threshold_m, wet_share=wet_share,
+                          workers=workers, scheduler=scheduler, progress=self.progress)
+        return self._once(key, compute)
 
     # --- catchment ------------------------------------------------------------------------
     def catchment(self, scenario: str | None = None, *, mode: Mode | None = None,

@@ -122,6 +122,56 @@ def _parser() -> argparse.ArgumentParser:
                    help="the day forecast lead times count from (default: today)")
     _add_out(p, "OUT.gpkg")
     p.set_defaults(handler=_cmd_stage)
+    p = sub.add_parser(
+        "season",
+        help="a flood season: days flooded per community and centre, people exposed per "
+        "district and date",
+        description="A flood season from dated extents (e.g. one GFM extent per satellite "
+        "pass). A community counts as flooded on a day when at least half of its observed "
+        "area is flooded (--wet-share); days with no observation of it (nodata, outside the "
+        "extent) are counted apart, never as dry. Writes the layers communities_season, "
+        "centres_season and district_timeline, and a chart.",
+    )
+    p.add_argument(
+        "--flood",
+        action="append",
+        required=True,
+        metavar="DATE=PATH|FOLDER|GLOB|CSV",
+        help="a dated extent (2012-03-15=extent.tif), a folder or glob of rasters with the "
+        "date in their names, or a CSV of date,path rows; repeatable",
+    )
+    p.add_argument("--flood-kind", choices=("depth", "extent", "water_level"),
+                   help="kind of every extent (default: guessed from the first)")
+    p.add_argument("--communities", type=Path, metavar="PATH", help="community polygons")
+    p.add_argument("--centres", type=Path, metavar="PATH", help="collective centres")
+    p.add_argument("--dem", type=Path, metavar="PATH", help="DEM, for water-level extents")
+    p.add_argument(
+        "--threshold",
+        type=_non_negative,
+        metavar="M",
+        default=settings.FLOOD_THRESHOLD_M,
+        help=f"flooded at or above this depth (default {settings.FLOOD_THRESHOLD_M})",
+    )
+    p.add_argument(
+        "--wet-share",
+        type=_positive,
+        metavar="SHARE",
+        default=settings.SEASON_WET_SHARE,
+        help="share of a community's observed area that must be flooded for the day to "
+        f"count (default {settings.SEASON_WET_SHARE:g})",
+    )
+    p.add_argument("--workers", type=int, metavar="N",
+                   help="worker processes of the local Dask cluster (default: one per CPU)")
+    p.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="an existing Dask scheduler (tcp://host:8786), used as it is, or 'synchronous' "
+        "for no cluster (default: $CRECIDA_DASK_SCHEDULER, else a local cluster)",
+    )
+    p.add_argument("--chart", type=Path, metavar="PNG",
+                   help="chart of people exposed per district (default: OUT_timeline.png)")
+    _add_out(p, "OUT.gpkg")
+    p.set_defaults(handler=_cmd_season)
 
     p = sub.add_parser("export", help="export layers and briefing maps (format by extension)")
     _add_inputs(p)
@@ -704,4 +754,48 @@ def _cmd_stage(args: argparse.Namespace) -> int:
         print(f"  note: {note}")
     write_layers(args.out, layers)
     print(f"wrote {args.out}: " + ", ".join(f"{k} ({len(v)})" for k, v in layers.items()))
+    return EXIT_OK
+
+
+def _cmd_season(args: argparse.Namespace) -> int:
+    from geo.analysis import Parameters, PlanningRun
+    from geo.inputs import load_inputs
+    from geo.io import write_layers
+    from geo.io.files import atomic_path
+    from geo.raster import open_raster
+    from geo.season import open_season, season_figure, season_sources
+
+    if args.out.suffix.lower() != ".gpkg":
+        raise InputError(Problem(f"the season is written as a GeoPackage, got {args.out.name}",
+                                 fix="give --out NAME.gpkg"))
+    if args.workers is not None and args.workers < 1:
+        raise InputError(Problem(f"--workers must be at least 1, got {args.workers}"))
+    if not 0 < args.wet_share <= 1:
+        raise InputError(Problem(f"--wet-share must be in (0, 1], got {args.wet_share:g}",
+                                 fix="e.g. 0.5 for half of the observed area"))
+    sources = season_sources(args.flood)
+    # The season's first extent stands in for the scenarios (not the sample's): the layers
+    # are checked against it, and no sample flood is loaded.
+    first = sources[0][0].isoformat()
+    inputs = load_inputs(centres=args.centres, communities=args.communities,
+                         floods=[(first, sources[0][1])], dem=args.dem,
+                         flood_kinds={first: args.flood_kind} if args.flood_kind else None)
+    dem = open_raster(args.dem) if args.dem is not None else None
+    extents, notes = open_season(sources, kind=args.flood_kind, dem=dem)
+    run = PlanningRun(inputs, Parameters(threshold_m=args.threshold),
+                      progress=progress_bar("season"))
+    result = run.season(extents, wet_share=args.wet_share, workers=args.workers,
+                        scheduler=args.scheduler)
+    write_layers(args.out, result.layers())
+    chart = args.chart or args.out.with_name(f"{args.out.stem}_timeline.png")
+    with atomic_path(chart) as tmp:
+        season_figure(result.timeline).savefig(tmp, format="png")
+    flooded = int((result.communities["days_flooded"] > 0).sum())
+    print(f"season {result.dates[0].isoformat()} – {result.dates[-1].isoformat()}: "
+          f"{len(result.dates)} extents, {result.tasks} tasks; {flooded} of "
+          f"{len(result.communities)} communities flooded on at least one day")
+    for note in [*notes, *result.notes]:
+        print(f"  note: {note}")
+    print(f"wrote {args.out}: " + ", ".join(f"{k} ({len(v)})" for k, v in
+                                            result.layers().items()) + f"; {chart}")
     return EXIT_OK

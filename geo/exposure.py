@@ -51,6 +51,7 @@ from rasterio.windows import Window
 
 from geo import settings
 from geo.depth import DepthClasses, depth_classes
+from geo.distributed import Executor
 from geo.errors import InputError, Problem
 from geo.flood import FloodScenario
 from geo.needs import needs_table
@@ -148,9 +149,11 @@ def _polygonal(geom) -> Any:
     return shapely.union_all(parts) if parts else None
 
 
-def _community_frame(prep: _PreparedPolygons, name: str, scenario: FloodScenario,
-                     stats: ZonalStats, classes: DepthClasses,
-                     population: RasterSource | None) -> gpd.GeoDataFrame:
+def _community_columns(prep: _PreparedPolygons, scenario: FloodScenario, stats: ZonalStats,
+                       classes: DepthClasses, population: RasterSource | None
+                       ) -> dict[str, Any]:
+    """The result columns of one scenario over the prepared polygons, as arrays (or scalars
+    that stand for a whole column)."""
     rates = np.asarray(classes.rates, dtype=np.float64)
     observed = stats.observed_area_m2
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -170,9 +173,7 @@ def _community_frame(prep: _PreparedPolygons, name: str, scenario: FloodScenario
         displaced = stats.pop_class @ rates
     else:
         displaced = people * (class_share @ rates)
-    out = prep.frame.copy()
     cols: dict[str, Any] = {
-        "scenario": name,
         "area_m2": prep.area_m2,
         "observed_area_m2": observed,
         "nodata_area_m2": stats.nodata_area_m2,
@@ -189,10 +190,42 @@ def _community_frame(prep: _PreparedPolygons, name: str, scenario: FloodScenario
         "displaced_est": displaced,
         "not_covered_area_m2": prep.not_covered_m2,
     })
-    for key, value in cols.items():
-        out[key] = value
+    return cols
+
+
+def _community_frame(parts: Sequence[tuple[_PreparedPolygons, str, dict[str, Any]]], *,
+                     crs: Any = settings.DISPLAY_CRS) -> gpd.GeoDataFrame:
+    """One frame (in ``crs``) for every scenario's rows, assembled once.
+
+    ``parts`` are ``(prepared polygons, scenario label, columns)`` in output order. Each set of
+    prepared polygons is reprojected once, its rows repeated for each of its scenarios, and
+    every result column filled from the concatenated arrays: no frame per scenario or row.
+    """
+    bases: dict[int, int] = {}
+    frames: list[gpd.GeoDataFrame] = []
+    for prep, _, _ in parts:
+        if id(prep) not in bases:
+            bases[id(prep)] = sum(len(f) for f in frames)
+            frame = prep.frame
+            same = frame.crs is None or frame.crs == crs
+            frames.append(frame if same else frame.to_crs(crs))
+    if len(frames) == 1:
+        base = frames[0]
+    else:
+        base = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True),
+                                geometry=frames[0].geometry.name, crs=crs)
+    sizes = [len(prep.frame) for prep, _, _ in parts]
+    take = np.concatenate([bases[id(prep)] + np.arange(len(prep.frame))
+                           for prep, _, _ in parts])
+    out = base.iloc[take].reset_index(drop=True)
+    out["scenario"] = pd.Series(np.repeat(np.asarray([lab for _, lab, _ in parts], dtype=object),
+                                          sizes), dtype="str")
+    for key in parts[0][2]:
+        out[key] = np.concatenate([np.broadcast_to(np.asarray(cols[key], dtype=np.float64), (m,))
+                                   for (_, _, cols), m in zip(parts, sizes, strict=True)])
     geom_col = out.geometry.name
-    return out[[c for c in out.columns if c != geom_col] + [geom_col]]
+    out = out[[c for c in out.columns if c != geom_col] + [geom_col]]
+    return gpd.GeoDataFrame(out, geometry=geom_col, crs=crs)
 
 
 def _empty_communities(communities: gpd.GeoDataFrame, classes: DepthClasses
@@ -265,7 +298,9 @@ def assess_communities(
         stats = zonal_flood_stats(prep.geoms, [scenario], threshold_m=classes.threshold_m,
                                   exact=exact, depth_classes_m=classes.edges_m,
                                   population=population, progress=progress)[0]
-        out = _community_frame(prep, label, scenario, stats, classes, population)
+        cols = _community_columns(prep, scenario, stats, classes, population)
+        out = _community_frame([(prep, label, cols)], crs=communities.crs)
+        out.index = prep.frame.index
     out.attrs["notes"] = notes
     return out
 
@@ -392,6 +427,76 @@ def _one_centre(i, d, wet, r0, c0, rowf, colf, cell_x, cell_y, angles, ring_radi
         share[i] = float(np.mean(wet[pr[inside], pc[inside]][valid]))
 
 
+def _centre_columns(
+    centres: gpd.GeoDataFrame,
+    scenario: FloodScenario,
+    *,
+    threshold_m: float | None,
+    ring_radius_m: float | None,
+    access_share: float | None,
+    at_risk_distance_m: float | None,
+    search_radius_m: float | None,
+) -> tuple[dict[str, np.ndarray], list[str]]:
+    """The result columns of :func:`assess_centres` as arrays, and the notes."""
+    threshold_m = settings.FLOOD_THRESHOLD_M if threshold_m is None else float(threshold_m)
+    ring_radius_m = settings.ACCESS_RING_RADIUS_M if ring_radius_m is None else ring_radius_m
+    access_share = settings.ACCESS_CUT_SHARE if access_share is None else access_share
+    at_risk_distance_m = (settings.AT_RISK_DISTANCE_M if at_risk_distance_m is None
+                          else at_risk_distance_m)
+    search_radius_m = settings.FLOOD_SEARCH_RADIUS_M if search_radius_m is None \
+        else search_radius_m
+    search_radius_m = max(float(search_radius_m), float(at_risk_distance_m))
+    notes: list[str] = []
+    raster = scenario.raster
+    geoms = _to_raster_crs(centres, raster, "centres", notes).to_numpy()
+    empty = shapely.is_empty(geoms) | shapely.is_missing(geoms)
+    pts = np.where(empty, None, geoms)
+    not_point = ~empty & (shapely.get_type_id(np.where(empty, shapely.Point(), geoms)) != 0)
+    if not_point.any():
+        pts[not_point] = shapely.point_on_surface(pts[not_point])
+    x = np.where(empty, np.nan, shapely.get_x(np.where(empty, shapely.Point(0, 0), pts)))
+    y = np.where(empty, np.nan, shapely.get_y(np.where(empty, shapely.Point(0, 0), pts)))
+    if (~empty).any():
+        check_overlap(shapely.total_bounds(pts[~empty]), raster, what="centres")
+    cols = _centre_table(x.astype(float), y.astype(float), scenario, threshold_m=threshold_m,
+                         ring_radius_m=float(ring_radius_m), access_share=float(access_share),
+                         at_risk_distance_m=float(at_risk_distance_m),
+                         search_radius_m=search_radius_m)
+    cols["access_cut"] = (np.nan_to_num(cols["ring_flooded_share"], nan=-1.0)
+                          >= float(access_share))
+    near = np.nan_to_num(cols["dist_to_flood_m"], nan=np.inf) <= float(at_risk_distance_m)
+    cols["flood_status"] = np.select(
+        [~cols["depth_known"], cols["flooded"], cols["access_cut"], near],
+        ["unknown", "flooded", "isolated", "at_risk"], default="dry",
+    ).astype(object)
+    return cols, notes
+
+
+def _centre_frame(centres: gpd.GeoDataFrame, parts: Sequence[tuple[str, dict[str, Any]]], *,
+                  crs: Any = settings.DISPLAY_CRS) -> gpd.GeoDataFrame:
+    """Centres × scenarios in one frame (in ``crs``): the centres reprojected once, repeated
+    for each scenario, and each result column filled from the concatenated arrays."""
+    base = centres if centres.crs is None or centres.crs == crs else centres.to_crs(crs)
+    n = len(base)
+    out = base.iloc[np.tile(np.arange(n), len(parts))].reset_index(drop=True)
+    out["scenario"] = pd.Series(np.repeat(np.asarray([lab for lab, _ in parts], dtype=object),
+                                          n), dtype="str")
+    for key in _CENTRE_COLUMNS:
+        values = np.concatenate([cols[key] for _, cols in parts]) if parts else []
+        out[key] = pd.Series(values, dtype=_CENTRE_COLUMNS[key])
+    geom_col = out.geometry.name
+    out = out[[c for c in out.columns if c != geom_col] + [geom_col]]
+    return gpd.GeoDataFrame(out, geometry=geom_col, crs=crs)
+
+
+#: Result columns of :func:`assess_centres` and their dtypes.
+_CENTRE_COLUMNS: dict[str, str] = {
+    "depth_m": "float64", "depth_known": "bool", "flooded": "bool",
+    "dist_to_flood_m": "float64", "ring_flooded_share": "float64",
+    "ring_observed_share": "float64", "access_cut": "bool", "flood_status": "str",
+}
+
+
 def assess_centres(
     centres: gpd.GeoDataFrame,
     scenario: FloodScenario,
@@ -432,45 +537,13 @@ def assess_centres(
         ``ring_observed_share``, ``access_cut`` and ``flood_status`` (``status``, open/closed/
         proposed, is kept); ``.attrs["notes"]`` lists reprojections.
     """
-    threshold_m = settings.FLOOD_THRESHOLD_M if threshold_m is None else float(threshold_m)
-    ring_radius_m = settings.ACCESS_RING_RADIUS_M if ring_radius_m is None else ring_radius_m
-    access_share = settings.ACCESS_CUT_SHARE if access_share is None else access_share
-    at_risk_distance_m = (settings.AT_RISK_DISTANCE_M if at_risk_distance_m is None
-                          else at_risk_distance_m)
-    search_radius_m = settings.FLOOD_SEARCH_RADIUS_M if search_radius_m is None \
-        else search_radius_m
-    search_radius_m = max(float(search_radius_m), float(at_risk_distance_m))
-    notes: list[str] = []
-    raster = scenario.raster
-    geoms = _to_raster_crs(centres, raster, "centres", notes).to_numpy()
-    empty = shapely.is_empty(geoms) | shapely.is_missing(geoms)
-    pts = np.where(empty, None, geoms)
-    not_point = ~empty & (shapely.get_type_id(np.where(empty, shapely.Point(), geoms)) != 0)
-    if not_point.any():
-        pts[not_point] = shapely.point_on_surface(pts[not_point])
-    x = np.where(empty, np.nan, shapely.get_x(np.where(empty, shapely.Point(0, 0), pts)))
-    y = np.where(empty, np.nan, shapely.get_y(np.where(empty, shapely.Point(0, 0), pts)))
-    if (~empty).any():
-        check_overlap(shapely.total_bounds(pts[~empty]), raster, what="centres")
-    cols = _centre_table(x.astype(float), y.astype(float), scenario, threshold_m=threshold_m,
-                         ring_radius_m=float(ring_radius_m), access_share=float(access_share),
-                         at_risk_distance_m=float(at_risk_distance_m),
-                         search_radius_m=search_radius_m)
-    access_cut = np.nan_to_num(cols["ring_flooded_share"], nan=-1.0) >= float(access_share)
-    near = np.nan_to_num(cols["dist_to_flood_m"], nan=np.inf) <= float(at_risk_distance_m)
-    status = np.select(
-        [~cols["depth_known"], cols["flooded"], access_cut, near],
-        ["unknown", "flooded", "isolated", "at_risk"], default="dry",
-    )
-    out = centres.copy()
-    out["scenario"] = scenario.name if labels is None else labels
-    for key in ("depth_m", "depth_known", "flooded", "dist_to_flood_m", "ring_flooded_share",
-                "ring_observed_share"):
-        out[key] = cols[key]
-    out["access_cut"] = access_cut
-    out["flood_status"] = pd.Series(status, index=out.index, dtype="str")
-    geom_col = out.geometry.name
-    out = out[[c for c in out.columns if c != geom_col] + [geom_col]]
+    cols, notes = _centre_columns(centres, scenario, threshold_m=threshold_m,
+                                  ring_radius_m=ring_radius_m, access_share=access_share,
+                                  at_risk_distance_m=at_risk_distance_m,
+                                  search_radius_m=search_radius_m)
+    label = scenario.name if labels is None else labels
+    out = _centre_frame(centres, [(label, cols)], crs=centres.crs)
+    out.index = centres.index
     out.attrs["notes"] = notes
     return out
 
@@ -521,11 +594,15 @@ def assess(
     depth_classes_m: Sequence[float] | None = None,
     displacement_rates: Sequence[float] | None = None,
     progress: Progress | None = None,
+    run: Executor | None = None,
 ) -> ExposureResult:
     """Exposure of centres and communities under every scenario, in one pass per grid.
 
     Scenarios on the same grid share one rasterisation of the communities and one walk over
     the windows. Options are those of :func:`assess_centres` and :func:`assess_communities`.
+    With ``run`` (a :func:`geo.distributed.executor`), each scenario is one task on its
+    workers instead (each reads its own raster; only per-feature arrays come back), and the
+    result is the same.
 
     Parameters
     ----------
@@ -562,7 +639,30 @@ def assess(
         if progress is not None:
             progress(min(steps["done"], steps["total"]), steps["total"], message)
 
-    comm_parts, centre_parts = {}, {}
+    comm_parts: dict[str, tuple[_PreparedPolygons, str, dict[str, Any]]] = {}
+    centre_parts: dict[str, dict[str, Any]] = {}
+    centre_options = dict(threshold_m=threshold_m, ring_radius_m=ring_radius_m,
+                          access_share=access_share, at_risk_distance_m=at_risk_distance_m,
+                          search_radius_m=None)
+    if run is not None:
+        preps = {key: prepare_polygons(communities, members[0][1].raster, notes=notes)
+                 for key, members in groups.items()} if len(communities) else {}
+        tasks = [(name, sc, grid_key(sc.raster)) for name, sc in items]
+        results = run.map(_scenario_task, tasks,
+                          shared={"geoms": {k: p.geoms for k, p in preps.items()},
+                                  "centres": centres},
+                          threshold_m=classes.threshold_m, exact=exact,
+                          edges_m=tuple(classes.edges_m), population=population,
+                          centre_options=centre_options, progress=progress, desc="exposure")
+        for (name, sc, key), (stats, cols, centre_notes) in zip(tasks, results, strict=True):
+            if stats is not None:
+                prep = preps[key]
+                comm_parts[name] = (prep, name, _community_columns(prep, sc, stats, classes,
+                                                                   population))
+            if cols is not None:
+                notes.extend(n for n in centre_notes if n not in notes)
+                centre_parts[name] = cols
+        groups = {}
     for members in groups.values():
         raster = members[0][1].raster
         if len(communities):
@@ -580,26 +680,42 @@ def assess(
                                           depth_classes_m=classes.edges_m,
                                           population=population, progress=window_tick)
                 for (name, sc), st in zip(members, stats, strict=True):
-                    comm_parts[name] = _community_frame(prep, name, sc, st, classes,
-                                                        population)
+                    comm_parts[name] = (prep, name,
+                                        _community_columns(prep, sc, st, classes, population))
         for name, sc in members:
             if len(centres):
-                res = assess_centres(centres, sc, threshold_m=threshold_m,
-                                     ring_radius_m=ring_radius_m, access_share=access_share,
-                                     at_risk_distance_m=at_risk_distance_m, labels=name)
-                notes.extend(n for n in res.attrs.get("notes", []) if n not in notes)
-                centre_parts[name] = res
+                cols, centre_notes = _centre_columns(centres, sc, **centre_options)
+                notes.extend(n for n in centre_notes if n not in notes)
+                centre_parts[name] = cols
             tick(f"centres under {name}")
     order = [name for name, _ in items]
-    comm = _concat([comm_parts[n] for n in order if n in comm_parts],
-                   _empty_communities(communities, classes))
-    cen = _concat([centre_parts[n] for n in order if n in centre_parts],
-                  _empty_centres(centres))
+    comm_order = [comm_parts[n] for n in order if n in comm_parts]
+    comm = (_community_frame(comm_order) if comm_order
+            else _in_display_crs(_empty_communities(communities, classes)))
+    cen_order = [(n, centre_parts[n]) for n in order if n in centre_parts]
+    cen = (_centre_frame(centres, cen_order) if cen_order
+           else _in_display_crs(_empty_centres(centres)))
     districts = _district_totals(cen, comm, order)
     needs = _needs(comm)
     summary = _summary(cen, comm, needs, order)
     return ExposureResult(centres=cen, communities=comm, summary=summary, districts=districts,
                           needs=needs, notes=notes)
+
+
+def _scenario_task(item: tuple[str, FloodScenario, tuple], *, geoms: dict, centres,
+                   threshold_m: float, exact: bool, edges_m: tuple[float, ...],
+                   population: RasterSource | None, centre_options: dict):
+    """One scenario on a worker: zonal statistics of the communities and the centres'
+    columns (arrays of one value per feature; the raster is read there, never sent)."""
+    _name, sc, key = item
+    polygons = geoms.get(key)
+    stats = None
+    if polygons is not None and polygons.size:
+        stats = zonal_flood_stats(polygons, [sc], threshold_m=threshold_m, exact=exact,
+                                  depth_classes_m=edges_m, population=population)[0]
+    cols, notes = (_centre_columns(centres, sc, **centre_options) if len(centres)
+                   else (None, []))
+    return stats, cols, notes
 
 
 def _empty_points() -> gpd.GeoDataFrame:
@@ -614,23 +730,15 @@ def _empty_polygons() -> gpd.GeoDataFrame:
 
 def _empty_centres(centres: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     out = centres.iloc[0:0].copy()
-    for key, dtype in (("scenario", "str"), ("depth_m", "float64"), ("depth_known", "bool"),
-                       ("flooded", "bool"), ("dist_to_flood_m", "float64"),
-                       ("ring_flooded_share", "float64"), ("ring_observed_share", "float64"),
-                       ("access_cut", "bool"),
-                       ("flood_status", "str")):
+    for key, dtype in {"scenario": "str", **_CENTRE_COLUMNS}.items():
         out[key] = pd.Series(dtype=dtype)
     geom_col = out.geometry.name
     return out[[c for c in out.columns if c != geom_col] + [geom_col]]
 
 
-def _concat(parts: list[gpd.GeoDataFrame], empty: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    frames = [p.to_crs(settings.DISPLAY_CRS) if p.crs is not None else p for p in parts]
-    if not frames:
-        out = empty.to_crs(settings.DISPLAY_CRS) if empty.crs is not None else empty
-        return out.reset_index(drop=True)
-    out = pd.concat(frames, ignore_index=True)
-    return gpd.GeoDataFrame(out, geometry=frames[0].geometry.name, crs=settings.DISPLAY_CRS)
+def _in_display_crs(empty: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    out = empty.to_crs(settings.DISPLAY_CRS) if empty.crs is not None else empty
+    return out.reset_index(drop=True)
 
 
 def _district_col(frame: pd.DataFrame) -> pd.Series:
@@ -639,45 +747,71 @@ def _district_col(frame: pd.DataFrame) -> pd.Series:
     return pd.Series("(none)", index=frame.index, dtype="str")
 
 
+def _numbers(frame: pd.DataFrame, column: str, *, missing: float) -> np.ndarray:
+    """A numeric column as float64 (``missing`` where absent or not a number)."""
+    if column not in frame.columns:
+        return np.full(len(frame), missing)
+    values = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=np.float64,
+                                                                   na_value=np.nan)
+    return np.where(np.isnan(values), missing, values) if not np.isnan(missing) else values
+
+
+def _group_sums(keys: pd.DataFrame, values: dict[str, np.ndarray]) -> pd.DataFrame:
+    """Sums of ``values`` per group of ``keys`` (one grouped pass over all rows)."""
+    data = keys.assign(**values)
+    return data.groupby(list(keys.columns), sort=False, dropna=False).sum()
+
+
 def _district_totals(cen: gpd.GeoDataFrame, comm: gpd.GeoDataFrame,
                      order: list[str]) -> pd.DataFrame:
+    """Totals per scenario and district (districts sorted by name within each scenario),
+    from one grouped sum over the centres and one over the communities."""
     cols = ["scenario", "district", "centres", *[f"centres_{s}" for s in FLOOD_STATUSES],
             "persons_in_flooded_centres", "communities", "population", "flooded_area_m2",
             "pop_exposed", "displaced_est"]
-    rows = []
-    cd = _district_col(cen)
-    md = _district_col(comm)
-    persons = (pd.to_numeric(cen["persons"], errors="coerce").fillna(0)
-               if "persons" in cen.columns else pd.Series(0.0, index=cen.index))
-    population = (pd.to_numeric(comm["population"], errors="coerce")
-                  if "population" in comm.columns else pd.Series(np.nan, index=comm.index))
-    for name in order:
-        cs = cen["scenario"] == name
-        ms = comm["scenario"] == name
-        for district in sorted(set(cd[cs]) | set(md[ms])):
-            c = cs & (cd == district)
-            m = ms & (md == district)
-            row = {"scenario": name, "district": district, "centres": int(c.sum())}
-            for s in FLOOD_STATUSES:
-                row[f"centres_{s}"] = int((c & (cen["flood_status"] == s)).sum())
-            row["persons_in_flooded_centres"] = float(persons[c & cen["flooded"]].sum())
-            row["communities"] = int(m.sum())
-            row["population"] = float(population[m].sum())
-            for k in ("flooded_area_m2", "pop_exposed", "displaced_est"):
-                row[k] = float(comm.loc[m, k].sum())
-            rows.append(row)
-    frame = pd.DataFrame(rows, columns=cols)
+    status = cen["flood_status"].to_numpy(dtype=object)
+    flooded = cen["flooded"].to_numpy(dtype=bool)
+    persons = _numbers(cen, "persons", missing=0.0)
+    c_vals: dict[str, np.ndarray] = {"centres": np.ones(len(cen), dtype=np.int64)}
+    for s in FLOOD_STATUSES:
+        c_vals[f"centres_{s}"] = (status == s).astype(np.int64)
+    c_vals["persons_in_flooded_centres"] = np.where(flooded, persons, 0.0)
+    c_keys = pd.DataFrame({"scenario": cen["scenario"].astype("str").to_numpy(),
+                           "district": _district_col(cen).to_numpy()})
+    m_vals = {"communities": np.ones(len(comm), dtype=np.int64),
+              "population": _numbers(comm, "population", missing=np.nan)}
+    for k in ("flooded_area_m2", "pop_exposed", "displaced_est"):
+        m_vals[k] = comm[k].to_numpy(dtype=np.float64)
+    m_keys = pd.DataFrame({"scenario": comm["scenario"].astype("str").to_numpy(),
+                           "district": _district_col(comm).to_numpy()})
+    # NaN populations are skipped by the grouped sum, as by Series.sum
+    both = _group_sums(c_keys, c_vals).join(_group_sums(m_keys, m_vals), how="outer")
+    frame = both.reset_index()
+    known = frame["scenario"].isin(order)
+    frame = frame[known]
+    rank = pd.Series(range(len(order)), index=order)
+    frame = frame.assign(_rank=rank.reindex(frame["scenario"]).to_numpy())
+    frame = frame.sort_values(["_rank", "district"], kind="stable").drop(columns="_rank")
+    for c in cols[2:]:
+        if c not in frame.columns:
+            frame[c] = 0
+    ints = ["centres", *[f"centres_{s}" for s in FLOOD_STATUSES], "communities"]
+    frame[ints] = frame[ints].fillna(0).astype("int64")
+    floats = [c for c in cols[2:] if c not in ints]
+    frame[floats] = frame[floats].fillna(0.0).astype("float64")
+    frame = frame[cols].reset_index(drop=True)
     return frame.astype({"scenario": "str", "district": "str"})
 
 
 def _needs(comm: gpd.GeoDataFrame) -> pd.DataFrame:
     cols = ["scenario", "level", "area_id", "area_name"]
-    frame = pd.DataFrame(comm.drop(columns=comm.geometry.name))
-    frame["_district"] = _district_col(frame)
-    ids = (frame["community_id"].astype("str") if "community_id" in frame.columns
-           else pd.Series(frame.index.astype(str), index=frame.index))
-    names = frame["name"].astype("str") if "name" in frame.columns else ids
-    frame["_id"], frame["_name"] = ids, names
+    frame = pd.DataFrame({"scenario": comm["scenario"].to_numpy(),
+                          "displaced_est": comm["displaced_est"].to_numpy()})
+    frame["_district"] = _district_col(comm).to_numpy()
+    ids = (comm["community_id"].astype("str") if "community_id" in comm.columns
+           else pd.Series(comm.index.astype(str), index=comm.index))
+    names = comm["name"].astype("str") if "name" in comm.columns else ids
+    frame["_id"], frame["_name"] = ids.to_numpy(), names.to_numpy()
     parts = []
     per = needs_table(frame, persons_column="displaced_est", keys=["scenario", "_id", "_name"])
     parts.append(per.rename(columns={"_id": "area_id", "_name": "area_name"})
@@ -696,28 +830,43 @@ def _needs(comm: gpd.GeoDataFrame) -> pd.DataFrame:
 
 def _summary(cen: gpd.GeoDataFrame, comm: gpd.GeoDataFrame, needs: pd.DataFrame,
              order: list[str]) -> pd.DataFrame:
-    rows = []
-    persons = (pd.to_numeric(cen["persons"], errors="coerce").fillna(0)
-               if "persons" in cen.columns else pd.Series(0.0, index=cen.index))
-    families = (pd.to_numeric(cen["families"], errors="coerce").fillna(0)
-                if "families" in cen.columns else pd.Series(0.0, index=cen.index))
-    for name in order:
-        c = cen["scenario"] == name
-        m = comm["scenario"] == name
-        rows.append((name, "centres", float(c.sum())))
-        for s in FLOOD_STATUSES:
-            rows.append((name, f"centres_{s}", float((c & (cen["flood_status"] == s)).sum())))
-        rows.append((name, "persons_in_flooded_centres", float(persons[c & cen["flooded"]].sum())))
-        rows.append((name, "families_in_flooded_centres",
-                     float(families[c & cen["flooded"]].sum())))
-        rows.append((name, "communities", float(m.sum())))
-        rows.append((name, "communities_flooded",
-                     float((m & (comm["flooded_area_m2"] > 0)).sum())))
-        for k in ("area_m2", "flooded_area_m2", "not_covered_area_m2", "pop_exposed",
-                  "displaced_est"):
-            rows.append((name, k, float(comm.loc[m, k].sum())))
-        overall = needs[(needs["scenario"] == name) & (needs["level"] == "overall")]
-        for item, qty in zip(overall["item"], overall["quantity"], strict=True):
-            rows.append((name, f"need_{item}", float(qty)))
-    frame = pd.DataFrame(rows, columns=["scenario", "metric", "value"])
+    """The tidy headline table, from one grouped sum over the centres and one over the
+    communities (metrics in a fixed order within each scenario, scenarios in ``order``)."""
+    status = cen["flood_status"].to_numpy(dtype=object)
+    flooded = cen["flooded"].to_numpy(dtype=bool)
+    c_vals: dict[str, np.ndarray] = {"centres": np.ones(len(cen))}
+    for s in FLOOD_STATUSES:
+        c_vals[f"centres_{s}"] = (status == s).astype(np.float64)
+    c_vals["persons_in_flooded_centres"] = np.where(
+        flooded, _numbers(cen, "persons", missing=0.0), 0.0)
+    c_vals["families_in_flooded_centres"] = np.where(
+        flooded, _numbers(cen, "families", missing=0.0), 0.0)
+    m_vals: dict[str, np.ndarray] = {
+        "communities": np.ones(len(comm)),
+        "communities_flooded": (comm["flooded_area_m2"].to_numpy(dtype=np.float64) > 0
+                                ).astype(np.float64)}
+    for k in ("area_m2", "flooded_area_m2", "not_covered_area_m2", "pop_exposed",
+              "displaced_est"):
+        m_vals[k] = comm[k].to_numpy(dtype=np.float64)
+    c_sum = _group_sums(pd.DataFrame({"scenario": cen["scenario"].astype("str").to_numpy()}),
+                        c_vals).reindex(order, fill_value=0.0)
+    m_sum = _group_sums(pd.DataFrame({"scenario": comm["scenario"].astype("str").to_numpy()}),
+                        m_vals).reindex(order, fill_value=0.0)
+    overall = needs[needs["level"] == "overall"]
+    items = list(dict.fromkeys(overall["item"]))
+    need = (overall.pivot_table(index="scenario", columns="item", values="quantity",
+                                aggfunc="sum", sort=False)
+            .reindex(index=order, columns=items))
+    need.columns = [f"need_{i}" for i in items]
+    wide = pd.concat([c_sum, m_sum, need], axis=1)
+    metrics = [*c_vals, *m_vals, *need.columns]
+    wide = wide[metrics].astype("float64")
+    frame = pd.DataFrame({
+        "scenario": np.repeat(np.asarray(order, dtype=object), len(metrics)),
+        "metric": np.tile(np.asarray(metrics, dtype=object), len(order)),
+        "value": wide.to_numpy(dtype=np.float64).ravel(),
+    })
+    # a scenario without communities has no needs rows, as it has no needs table
+    frame = frame[~(frame["metric"].str.startswith("need_") & frame["value"].isna())]
+    frame = frame.reset_index(drop=True)
     return frame.astype({"scenario": "str", "metric": "str", "value": "float64"})

@@ -241,6 +241,32 @@ class FloodScenario:
         return values
 
 
+#: Blocks read to guess a raster's kind when it has no overviews (spread over the grid).
+_KIND_SAMPLE_BLOCKS = 16
+
+
+def _kind_sample(ds) -> np.ndarray:
+    """A few thousand values of band 1, read cheaply: the smallest overview when there is
+    one, else up to :data:`_KIND_SAMPLE_BLOCKS` whole blocks spread evenly over the grid
+    (never a decimated read of the whole raster, which decodes every block)."""
+    factors = ds.overviews(1)
+    if factors:
+        scale = factors[-1]
+        out_shape = (max(1, ds.height // scale), max(1, ds.width // scale))
+        return ds.read(1, out_shape=out_shape, out_dtype="float32").ravel()
+    bh, bw = ds.block_shapes[0]
+    rows, cols = -(-ds.height // bh), -(-ds.width // bw)
+    total = rows * cols
+    picks = np.unique(np.linspace(0, total - 1, min(total, _KIND_SAMPLE_BLOCKS)).round()
+                      .astype(np.int64))
+    parts = []
+    for k in picks.tolist():
+        r, c = divmod(k, cols)
+        win = Window(c * bw, r * bh, min(bw, ds.width - c * bw), min(bh, ds.height - r * bh))
+        parts.append(ds.read(1, window=win, out_dtype="float32").ravel())
+    return np.concatenate(parts)
+
+
 # --------------------------------------------------------------------------- guessing
 
 
@@ -258,11 +284,8 @@ class _Sample:
 
 def _sample(raster: RasterSource) -> _Sample:
     with gdal_env(), rasterio.open(raster.path) as ds:
-        factors = ds.overviews(1)
-        scale = factors[-1] if factors else max(1, max(ds.width, ds.height) // 512)
-        out_shape = (max(1, ds.height // scale), max(1, ds.width // scale))
         try:
-            sample = ds.read(1, out_shape=out_shape, out_dtype="float64")
+            sample = _kind_sample(ds).astype("float64")
         except RasterioIOError as exc:
             raise read_failed(exc, label=raster.label) from None
     nod = ~np.isfinite(sample)

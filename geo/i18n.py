@@ -1129,6 +1129,52 @@ STRINGS.update({
 })
 
 
+# --- Flood season (geo.season, the Temporada view) -------------------------------------------
+STRINGS.update({
+    "view_season": {"es": "Temporada", "en": "Season"},
+    "season_chart_title": {"es": "Personas expuestas por distrito y fecha",
+                           "en": "People exposed by district and date"},
+    "season_people_exposed": {"es": "Personas expuestas", "en": "People exposed"},
+    "season_intro": {
+        "es": "Una temporada de inundación: una extensión por fecha (p. ej. GFM, una por paso "
+              "del satélite). Un día cuenta como inundado cuando al menos la mitad del área "
+              "observada de la comunidad está inundada; los días sin observación se cuentan "
+              "aparte, nunca como secos.",
+        "en": "A flood season: one extent per date (e.g. GFM, one per satellite pass). A day "
+              "counts as flooded when at least half of the community's observed area is "
+              "flooded; unobserved days are counted apart, never as dry.",
+    },
+    "season_upload": {"es": "Extensiones diarias (nombres con fecha AAAA-MM-DD)",
+                      "en": "Daily extents (file names with a YYYY-MM-DD date)"},
+    "season_none": {
+        "es": "Cargue extensiones con fecha para ver una temporada. Con los datos de muestra "
+              "se usan los tres escenarios como tres fechas ficticias.",
+        "en": "Upload dated extents to see a season. With the sample data the three "
+              "scenarios stand for three made-up dates.",
+    },
+    "season_date": {"es": "Fecha", "en": "Date"},
+    "season_map": {"es": "Mapa", "en": "Map"},
+    "season_map_days": {"es": "Días inundados en la temporada",
+                        "en": "Days flooded in the season"},
+    "season_map_day": {"es": "Comunidades el día elegido", "en": "Communities on the chosen date"},
+    "season_days_flooded": {"es": "Días inundados", "en": "Days flooded"},
+    "season_state_flooded": {"es": "Inundada", "en": "Flooded"},
+    "season_state_dry": {"es": "Seca", "en": "Dry"},
+    "season_state_unobserved": {"es": "Sin observación", "en": "Not observed"},
+    "season_layer_days": {"es": "Días inundados ({n} fechas)", "en": "Days flooded ({n} dates)"},
+    "season_layer_day": {"es": "Comunidades el {date}", "en": "Communities on {date}"},
+    "season_metric_days": {"es": "Fechas", "en": "Dates"},
+    "season_metric_flooded": {"es": "Comunidades inundadas al menos un día",
+                              "en": "Communities flooded on at least one day"},
+    "season_metric_peak": {"es": "Máximo de personas expuestas",
+                           "en": "Most people exposed"},
+    "season_table": {"es": "Comunidades en la temporada", "en": "Communities in the season"},
+    "season_sample_note": {
+        "es": "Muestra: fechas ficticias para los tres escenarios sintéticos.",
+        "en": "Sample: made-up dates for the three synthetic scenarios.",
+    },
+})
+
 def t(key: str, lang: str = DEFAULT_LANGUAGE, /, **values: object) -> str:
     """The text for ``key`` in ``lang`` with ``{placeholders}`` filled from ``values``.
 

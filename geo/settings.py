@@ -259,3 +259,19 @@ STAGE_RANGE_M: tuple[float, float] = (114.0, 120.0)
 """Gauge stages offered by default (m, Enapu-Perú): from below the normal stage (about
 114.8 m) to 1.4 m above the 2012 record (about 118.6 m; press figures in DOMAIN.md). A stage
 model built up to the top of this range (``max_stage_m``) skips the higher ground."""
+# --- Flood season (issue 15) -------------------------------------------------------------
+SEASON_WET_SHARE: float = 0.5
+"""A community counts as flooded on a day when at least this share of its *observed* area is
+flooded (cells with no data and the part outside the extent are unobserved, never dry).
+Crecida choice from the issue: half the observed area; change it with ``--wet-share``."""
+
+SEASON_TILE_CELLS: int = 16_384
+"""A season's extent wider or taller than this many cells is split in tiles of communities
+(one task per tile) so that one worker never walks a whole regional mosaic alone. At 20 m a
+tile is 328 km: Loreto's GFM tiles (300 km at 20 m, 15,000 cells) stay one task each."""
+
+SEASON_BATCH_EXTENTS: int = 8
+"""Most extents of one grid in one season task: they share one listing of the communities'
+cells (rasterised once per task, not once per day). Smaller batches spread a short season
+over more workers; the season aims at about four tasks per worker. Crecida choice, measured in
+``benchmarks/bench_season.py``."""

@@ -216,3 +216,151 @@ def test_sample_exposure_never_decreases_as_the_river_rises():
         assert (steps >= -1e-6).all().all(), col
     totals = res.summary[res.summary["metric"] == "flooded_area_m2"]["value"].tolist()
     assert totals == sorted(totals) and totals[-1] > totals[0]
+
+
+# --- the vectorised summaries against the per-community loops they replaced ----------------
+def _ref_district(frame):
+    import pandas as pd
+
+    if "district" in frame.columns:
+        return frame["district"].astype("str").fillna("(none)")
+    return pd.Series("(none)", index=frame.index, dtype="str")
+
+
+def _ref_needs_table(frame, keys):
+    import pandas as pd
+
+    from geo.needs import needs_for_persons
+
+    persons = pd.to_numeric(frame["displaced_est"], errors="coerce").fillna(0.0)
+    grouped = frame[keys].assign(_p=persons.to_numpy()).groupby(
+        keys, sort=False, dropna=False)["_p"].sum()
+    parts = []
+    for key, total in grouped.items():          # one frame per community: the old way
+        key = key if isinstance(key, tuple) else (key,)
+        part = needs_for_persons(total)
+        for name, value in zip(keys, key, strict=True):
+            part.insert(len(part.columns) - 8, name, value)
+        parts.append(part)
+    return pd.concat(parts, ignore_index=True)
+
+
+def _ref_tables(cen, comm, order):
+    """District totals, needs and summary computed community by community, district by
+    district and scenario by scenario, with boolean masks (the former implementation)."""
+    import pandas as pd
+
+    from geo.schema import FLOOD_STATUSES
+
+    rows = []
+    cd, md = _ref_district(cen), _ref_district(comm)
+    persons = pd.to_numeric(cen["persons"], errors="coerce").fillna(0)
+    families = pd.to_numeric(cen["families"], errors="coerce").fillna(0)
+    population = pd.to_numeric(comm["population"], errors="coerce")
+    for name in order:
+        cs, ms = cen["scenario"] == name, comm["scenario"] == name
+        for district in sorted(set(cd[cs]) | set(md[ms])):
+            c, m = cs & (cd == district), ms & (md == district)
+            row = {"scenario": name, "district": district, "centres": int(c.sum())}
+            for s in FLOOD_STATUSES:
+                row[f"centres_{s}"] = int((c & (cen["flood_status"] == s)).sum())
+            row["persons_in_flooded_centres"] = float(persons[c & cen["flooded"]].sum())
+            row["communities"] = int(m.sum())
+            row["population"] = float(population[m].sum())
+            for k in ("flooded_area_m2", "pop_exposed", "displaced_est"):
+                row[k] = float(comm.loc[m, k].sum())
+            rows.append(row)
+    districts = pd.DataFrame(rows)
+    frame = pd.DataFrame(comm.drop(columns=comm.geometry.name))
+    frame["_district"] = _ref_district(frame)
+    frame["_id"] = frame["community_id"].astype("str")
+    frame["_name"] = frame["name"].astype("str")
+    per = _ref_needs_table(frame, ["scenario", "_id", "_name"])
+    needs = [per.rename(columns={"_id": "area_id", "_name": "area_name"})
+             .assign(level="community")]
+    per = _ref_needs_table(frame, ["scenario", "_district"])
+    needs.append(per.rename(columns={"_district": "area_id"})
+                 .assign(level="district", area_name=lambda f: f["area_id"]))
+    needs.append(_ref_needs_table(frame, ["scenario"]).assign(level="overall", area_id="all",
+                                                               area_name="all"))
+    needs = pd.concat(needs, ignore_index=True)
+    rows = []
+    for name in order:
+        c, m = cen["scenario"] == name, comm["scenario"] == name
+        rows.append((name, "centres", float(c.sum())))
+        for s in FLOOD_STATUSES:
+            rows.append((name, f"centres_{s}", float((c & (cen["flood_status"] == s)).sum())))
+        rows.append((name, "persons_in_flooded_centres",
+                     float(persons[c & cen["flooded"]].sum())))
+        rows.append((name, "families_in_flooded_centres",
+                     float(families[c & cen["flooded"]].sum())))
+        rows.append((name, "communities", float(m.sum())))
+        rows.append((name, "communities_flooded",
+                     float((m & (comm["flooded_area_m2"] > 0)).sum())))
+        for k in ("area_m2", "flooded_area_m2", "not_covered_area_m2", "pop_exposed",
+                  "displaced_est"):
+            rows.append((name, k, float(comm.loc[m, k].sum())))
+        overall = needs[(needs["scenario"] == name) & (needs["level"] == "overall")]
+        for item, qty in zip(overall["item"], overall["quantity"], strict=True):
+            rows.append((name, f"need_{item}", float(qty)))
+    summary = pd.DataFrame(rows, columns=["scenario", "metric", "value"])
+    return districts, needs, summary
+
+
+def _random_communities(scenario, n=500, seed=500):
+    rng = np.random.default_rng(seed)
+    left, bottom, right, top = scenario.bounds
+    x, y = rng.uniform(left, right, n), rng.uniform(bottom, top, n)
+    geoms = [Point(a, b).buffer(r) for a, b, r in zip(x, y, rng.uniform(60, 1500, n),
+                                                         strict=True)]
+    frame = gpd.GeoDataFrame({
+        "community_id": [f"c{i}" for i in range(n)],
+        "name": [f"Comunidad {i % 430}" for i in range(n)],          # names repeat
+        "district": rng.choice(["Belén", "Iquitos", "Punchana", "San Juan Bautista"], n),
+        "population": rng.integers(0, 3000, n).astype(float)},
+        geometry=geoms, crs=scenario.crs).to_crs("EPSG:4326")
+    frame.loc[[3, 77], "population"] = np.nan
+    frame.loc[[5], "district"] = None
+    return frame
+
+
+@pytest.mark.parametrize("communities", ["sample", "random_500"])
+def test_vectorised_tables_equal_the_per_community_loops(communities):
+    import pandas as pd
+
+    from geo.inputs import load_sample
+
+    inp = load_sample()
+    comm = (inp.communities if communities == "sample"
+            else _random_communities(next(iter(inp.scenarios.values()))))
+    res = assess(inp.centres, comm, inp.scenarios)
+    order = list(inp.scenarios)
+    districts, needs, summary = _ref_tables(res.centres, res.communities, order)
+    assert len(res.communities) == len(comm) * len(order)
+    # Counts and every per-community figure are equal exactly; sums over many communities
+    # come from one grouped (compensated) sum instead of a pairwise sum per mask, so they may
+    # differ in the last digits: 1e-13 relative, far below any figure shown.
+    counts = ["centres", *[c for c in districts.columns if c.startswith("centres_")],
+              "communities"]
+    pd.testing.assert_frame_equal(res.districts[["scenario", "district", *counts]],
+                                  districts[["scenario", "district", *counts]],
+                                  check_exact=True, check_dtype=False)
+    assert res.districts.dtypes["centres"] == "int64"
+    pd.testing.assert_frame_equal(res.districts, districts, check_exact=False, rtol=1e-13,
+                                  check_dtype=False)
+    level = res.needs["level"]
+    assert level.tolist() == needs["level"].tolist()
+    cols = needs.columns.drop("level").tolist()
+    per = (level == "community").to_numpy()
+    pd.testing.assert_frame_equal(res.needs.loc[per, cols], needs.loc[per, cols],
+                                  check_exact=True, check_dtype=False)
+    pd.testing.assert_frame_equal(res.needs[cols], needs[cols], check_exact=False, rtol=1e-13,
+                                  check_dtype=False)
+    assert res.needs["families"].tolist() == needs["families"].tolist()
+    pd.testing.assert_frame_equal(res.summary[["scenario", "metric"]],
+                                  summary[["scenario", "metric"]], check_exact=True)
+    whole = ~res.summary["metric"].isin(["area_m2", "flooded_area_m2", "not_covered_area_m2",
+                                         "pop_exposed", "displaced_est"]
+                                        ) & ~res.summary["metric"].str.startswith("need_")
+    assert res.summary.loc[whole, "value"].tolist() == summary.loc[whole, "value"].tolist()
+    np.testing.assert_allclose(res.summary["value"], summary["value"], rtol=1e-13, atol=0)

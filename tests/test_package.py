@@ -45,7 +45,8 @@ def test_the_wheel_holds_the_code_the_sample_and_the_console_script(wheel):
     runtime = [line for line in requires.splitlines() if line.startswith("Requires-Dist:")
                and "extra ==" not in line]
     assert not [r for r in runtime if any(t in r for t in ("pytest", "playwright", "ruff"))]
-    assert not [r for r in runtime if "dask" in r]
+    # the season and multi-scenario exposure run on dask.distributed (issue 15)
+    assert [r for r in runtime if "dask[distributed]" in r]
 
 
 def test_a_fresh_venv_installs_it_and_crecida_runs(wheel, tmp_path):
