@@ -25,6 +25,7 @@ __all__ = [
     "FormatError",
     "GeometryTypeError",
     "InputError",
+    "OutputError",
     "OverlapError",
     "Problem",
     "SolverError",
@@ -153,6 +154,25 @@ class OverlapError(InputError):
 
 class GeometryTypeError(InputError):
     """A layer with the wrong kind of geometry (e.g. lines where points are needed)."""
+
+
+class OutputError(CrecidaError, OSError):
+    """An output that could not be written (full disk, read-only folder…); names the target.
+
+    Parameters
+    ----------
+    problem
+        What failed, where and how to fix it (usually ``Problem.keyed("output_write_failed",
+        …)``).
+    """
+
+    def __init__(self, problem: Problem):
+        self.problems: list[Problem] = [problem]
+        super().__init__(problem.text("en"))
+
+    def text(self, lang: str = "en") -> str:
+        """The problem, in ``lang``."""
+        return self.problems[0].text(lang)
 
 
 class SolverError(CrecidaError, RuntimeError):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -70,6 +70,9 @@ class Provenance:
         True when the bundled synthetic sample data was used.
     producer
         Who produced it (organisation or person); empty when not given.
+    notes
+        What was fixed or assumed on the way (the inputs' warnings, an export's own notes),
+        in English.
     """
 
     inputs: tuple[InputRecord, ...] = ()
@@ -79,6 +82,7 @@ class Provenance:
     created_utc: str = field(default_factory=lambda: _utc_now())
     is_sample: bool = False
     producer: str = ""
+    notes: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, object]:
         """Plain, JSON-serialisable dictionary (inputs as a list of dicts)."""
@@ -94,6 +98,7 @@ class Provenance:
                 {"layer": i.layer, "name": i.name, "sha256": i.sha256, "size_bytes": i.size_bytes}
                 for i in self.inputs
             ],
+            "notes": list(self.notes),
         }
 
     def to_json(self) -> str:
@@ -114,6 +119,7 @@ class Provenance:
                  for k, v in sorted(self.parameters.items())]
         rows += [(f"input:{i.layer}", f"{i.name} sha256={i.sha256 or 'unreadable'}")
                  for i in self.inputs]
+        rows += [(f"note:{n}", note) for n, note in enumerate(self.notes, start=1)]
         return rows
 
     def to_text(self, *, title: str = "Crecida export") -> str:
@@ -137,6 +143,9 @@ class Provenance:
                   for k, v in sorted(self.parameters.items())]
         if not self.parameters:
             lines.append("  (defaults)")
+        if self.notes:
+            lines += ["", "Notes (fixed or assumed on the way):"]
+            lines += [f"  - {note}" for note in self.notes]
         lines += ["", "Preliminary analysis, not yet validated in the field.", ""]
         return "\n".join(lines)
 
@@ -149,6 +158,7 @@ def build_provenance(
     is_sample: bool = False,
     producer: str = "",
     now: dt.datetime | None = None,
+    notes: Sequence[str] = (),
 ) -> Provenance:
     """Describe an export's inputs by hashing the files they came from.
 
@@ -167,6 +177,8 @@ def build_provenance(
         Organisation or person producing the export.
     now
         Time to record (default: now); naive times are taken as UTC.
+    notes
+        What was fixed or assumed on the way (see :attr:`Provenance.notes`).
     """
     records = []
     for layer, path in (sources or {}).items():
@@ -182,6 +194,7 @@ def build_provenance(
         created_utc=_utc_now(now),
         is_sample=is_sample,
         producer=producer,
+        notes=tuple(str(n) for n in notes),
     )
 
 
