@@ -1,62 +1,256 @@
-"""Command line: ``python -m geo <command> [inputs…]``.
+"""Command line: ``python -m geo [--lang es|en] <command> [inputs…]``.
 
 Every command takes the same inputs (``--centres``, ``--communities``, ``--flood [NAME=]PATH``
 repeatable, ``--districts``, ``--rivers``, ``--dem``, ``--population``); any input left out
 comes from the bundled synthetic sample. Each command asks one :class:`geo.analysis.PlanningRun`
-for its results — the object the app uses too. Results go to ``--out``. Exit codes: 0 success,
-2 bad input (the message on stderr, no traceback).
+for its results — the object the app uses too. Results go to ``--out``.
+
+The edge: options and the output path are checked before any work; what was fixed or assumed in
+the inputs, and every warning of the run, is printed on stderr in the language of ``--lang``
+(before or after the command's name; default Spanish when the locale is Spanish, else English;
+it also sets the language of maps and labels an export writes). Exit codes: 0 success, 2 bad
+input or an output that cannot be written (a message that says what, where and how to fix it),
+1 an unexpected error (a short message naming the log file that holds the traceback, see
+:mod:`geo.crashlog`), 130 interrupted. No traceback is ever printed.
 """
 
 from __future__ import annotations
 
 import argparse
-import math
+import contextlib
+import logging
+import os
+import re
 import sys
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from geo import settings
-from geo.errors import CrecidaError, CrecidaWarning, InputError, Problem
+from geo.errors import CrecidaError, CrecidaWarning, InputError, Problem, localise
 
 EXIT_OK = 0
+EXIT_UNEXPECTED = 1
 EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130
 WRITER_ENTRY_POINTS = "crecida.writers"
 """Entry-point group of export writers from outside ``geo`` (the HTML map, from ``layers``)."""
 
+LANGUAGES: tuple[str, ...] = ("es", "en")
+
+#: Command-line option of each analysis parameter (named in problems instead of the field).
+OPTION_NAMES: dict[str, str] = {
+    "threshold_m": "--threshold",
+    "ring_radius_m": "--access-radius",
+    "service_distance_m": "--service-distance",
+    "catchment_mode": "--mode",
+}
+
+#: Commands that write a GeoPackage of results (``--out`` must end in ``.gpkg``).
+_GPKG_COMMANDS: tuple[str, ...] = ("exposure", "catchment", "siting")
+
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code."""
-    parser = _parser()
+    """Run the command line; returns the exit code (never raises, never shows a traceback)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    lang = _language_in(argv) or default_language()
+    try:
+        return _main(argv, lang)
+    except Exception as exc:  # the outer edge: even a failure outside a command is logged
+        from geo.crashlog import unexpected_problem
+
+        _Speaker(lang).error(unexpected_problem(exc, context="cli").text(lang))
+        return EXIT_UNEXPECTED
+
+
+def _main(argv: list[str], lang: str) -> int:
+    parser = _parser(lang)
     args = parser.parse_args(argv)
+    args.lang = getattr(args, "lang", None) or lang
     if not getattr(args, "handler", None):
         parser.print_help(sys.stderr)
         return EXIT_BAD_INPUT
+    say = _Speaker(args.lang)
+    code = EXIT_OK
+    with _library_logs_to_file(context=f"cli {args.command}"), \
+            warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", CrecidaWarning)
+        try:
+            check_options(args)
+            code = args.handler(args, say)
+        except CrecidaError as exc:
+            say.error(error_text(exc, args.lang))
+            code = EXIT_BAD_INPUT
+        except KeyboardInterrupt:
+            say.error(say.word("cli.interrupted"))
+            code = EXIT_INTERRUPTED
+        except Exception as exc:  # the edge: anything else is logged, never shown raw
+            from geo.crashlog import unexpected_problem
+
+            say.error(unexpected_problem(exc, context=f"cli {args.command}").text(args.lang))
+            code = EXIT_UNEXPECTED
+        finally:
+            _report_warnings(caught, say, context=f"cli {args.command}")
+    return code
+
+
+def _language_in(argv: Sequence[str]) -> str | None:
+    """The value of ``--lang`` in ``argv`` when it is a known language (before parsing, so
+    that the parser's own messages are in it)."""
+    for i, arg in enumerate(argv):
+        value = None
+        if arg == "--lang" and i + 1 < len(argv):
+            value = argv[i + 1]
+        elif arg.startswith("--lang="):
+            value = arg.partition("=")[2]
+        if value in LANGUAGES:
+            return value
+    return None
+
+
+def default_language(environ: Mapping[str, str] | None = None) -> str:
+    """``es`` when the user's locale is Spanish, else ``en``.
+
+    Reads ``LC_ALL``, ``LC_MESSAGES`` and ``LANG`` (the first set); on Windows, where they are
+    usually unset, the system locale (``Spanish_Peru``…).
+    """
+    env = os.environ if environ is None else environ
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(var, "").strip().lower()
+        if value:
+            return "es" if value.startswith(("es", "spanish")) else "en"
+    if environ is None and sys.platform == "win32":
+        import locale
+
+        name = (locale.getlocale()[0] or "").lower()
+        return "es" if name.startswith(("es", "spanish")) else "en"
+    return "en"
+
+
+def error_text(exc: BaseException, lang: str) -> str:
+    """An error of Crecida's in ``lang`` (its problems when it has them)."""
+    text = getattr(exc, "text", None)
+    return text(lang) if callable(text) else str(exc)
+
+
+def check_options(args: argparse.Namespace) -> None:
+    """Refuse bad options and an unusable ``--out`` before any work (every problem at once).
+
+    Raises
+    ------
+    InputError
+        A parameter that is not finite or out of range, a ``--count`` that is not a whole
+        number of sites, a bad ``--bbox``, an output name of the wrong format, a folder in
+        its place or a folder that cannot be written to.
+    """
+    from geo.analysis import area_from_bbox, count_problem, parameter_problems
+    from geo.export import output_path_problems
+
+    values = {key: getattr(args, attr) for key, attr in (
+        ("threshold_m", "threshold"), ("ring_radius_m", "access_radius"),
+        ("service_distance_m", "service_distance_m"), ("catchment_mode", "mode"))
+        if getattr(args, attr, None) is not None}
+    problems = parameter_problems(values, names=OPTION_NAMES)
+    if getattr(args, "count", None) is not None:
+        problems += [p for p in (count_problem(args.count, source="--count"),) if p]
+    if getattr(args, "bbox", None) is not None:
+        try:
+            area_from_bbox(*args.bbox)
+        except InputError as exc:
+            problems += exc.problems
+    out = getattr(args, "out", None)
+    if out is not None:
+        if args.command in _GPKG_COMMANDS and not out.name.lower().endswith(".gpkg"):
+            problems.append(Problem.keyed("output_not_gpkg", source="--out", name=out.name))
+        problems += output_path_problems(out)
+    if problems:
+        raise InputError(problems)
+
+
+class _Speaker:
+    """Prints the command's messages: results on stdout, errors and warnings on stderr, in
+    the user's language, with control characters from the data made visible."""
+
+    def __init__(self, lang: str):
+        self.lang = lang
+
+    def word(self, key: str) -> str:
+        from geo.i18n import t
+
+        return t(key, self.lang)
+
+    def out(self, text: str) -> None:
+        print(printable(text))
+
+    def error(self, text: str) -> None:
+        print(f"crecida: {self.word('cli.error')}: {printable(text)}", file=sys.stderr)
+
+    def warning(self, item: Problem | str) -> None:
+        text = localise(item, self.lang)
+        print(f"crecida: {self.word('cli.warning')}: {printable(text)}", file=sys.stderr)
+
+
+#: Characters never printed as they are: C0/C1 controls (but newline and tab) and the Unicode
+#: bidirectional overrides, with which a file's text could rewrite or disguise the terminal.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e"
+                          "\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters shown as escapes (``\\x1b``) instead of acting."""
+    return _UNPRINTABLE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
+                            else f"\\u{ord(m.group()):04x}", text)
+
+
+def _report_warnings(caught: list[warnings.WarningMessage], say: _Speaker, *,
+                     context: str) -> None:
+    """Crecida's warnings on stderr in the user's language; other libraries' to the log."""
+    others = []
+    for w in caught:
+        if issubclass(w.category, CrecidaWarning):
+            item = w.message.args[0] if getattr(w.message, "args", None) else str(w.message)
+            say.warning(item if isinstance(item, Problem) else str(item))
+        else:
+            others.append(f"{w.category.__name__}: {w.message} ({w.filename}:{w.lineno})")
+    if others:
+        from geo.crashlog import log_text
+
+        log_text("\n".join(others), context=context)
+
+
+@contextlib.contextmanager
+def _library_logs_to_file(*, context: str) -> Iterator[None]:
+    """Messages that libraries log (GDAL through rasterio…) go to the log file, not the screen."""
+    from geo.crashlog import log_text
+
+    class ToLogFile(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            log_text(f"{record.name} {record.levelname}: {record.getMessage()}",
+                     context=context)
+
+    handler = ToLogFile(level=logging.WARNING)
+    root = logging.getLogger()
+    root.addHandler(handler)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", CrecidaWarning)  # reported via inputs.warnings
-            return args.handler(args)
-    except CrecidaError as exc:
-        print(f"crecida: error: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except OSError as exc:  # e.g. an output folder that cannot be written
-        print(f"crecida: error: {exc.strerror or exc}: {exc.filename or ''}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except KeyboardInterrupt:
-        print("crecida: interrupted", file=sys.stderr)
-        return 130
+        yield
+    finally:
+        root.removeHandler(handler)
 
 
 # --------------------------------------------------------------------------- parsers
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(lang: str) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m geo",
         description="Crecida: flood exposure, catchment and siting of collective centres. "
         "Inputs left out come from the bundled synthetic Iquitos sample.",
     )
-    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+    parser.add_argument("--lang", choices=LANGUAGES, default=None,
+                        help="language of messages, warnings and exported maps (default: "
+                        "Spanish when the locale is Spanish, else English)")
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND", dest="command")
+    types = _Types(lang)
 
     p = sub.add_parser("validate", help="load and check the inputs; print a report")
     _add_inputs(p)
@@ -64,7 +258,7 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("exposure", help="centres and communities under every scenario")
     _add_inputs(p)
-    _add_exposure_options(p)
+    _add_exposure_options(p, types)
     p.add_argument(
         "--exact",
         action="store_true",
@@ -75,7 +269,7 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("catchment", help="assign displaced people to operational centres")
     _add_inputs(p)
-    _add_exposure_options(p)
+    _add_exposure_options(p, types)
     _add_scenario(p)
     _add_catchment_options(p)
     _add_out(p, "OUT.gpkg")
@@ -83,9 +277,9 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("siting", help="propose new collective centres")
     _add_inputs(p)
-    _add_exposure_options(p)
+    _add_exposure_options(p, types)
     _add_scenario(p)
-    _add_siting_options(p, required=True)
+    _add_siting_options(p, types, required=True)
     p.add_argument(
         "--candidates",
         type=Path,
@@ -104,21 +298,20 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("evaluate", help="evaluate an area as a possible new centre")
     _add_inputs(p)
-    _add_exposure_options(p)
+    _add_exposure_options(p, types)
     _add_scenario(p)
-    _add_area_options(p, required=True)
+    _add_area_options(p, types, required=True)
     p.add_argument("--out", type=Path, metavar="PATH",
                    help="also write the area as a layer (.gpkg .geojson .kml .csv …)")
     p.set_defaults(handler=_cmd_evaluate)
 
     p = sub.add_parser("export", help="export layers and briefing maps (format by extension)")
     _add_inputs(p)
-    _add_exposure_options(p)
+    _add_exposure_options(p, types)
     _add_scenario(p)
     _add_catchment_options(p)
-    _add_siting_options(p, required=False)
-    _add_area_options(p, required=False)
-    p.add_argument("--lang", choices=("es", "en"), default="es", help="language of maps")
+    _add_siting_options(p, types, required=False)
+    _add_area_options(p, types, required=False)
     p.add_argument(
         "--layer",
         metavar="NAME",
@@ -131,6 +324,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _add_inputs(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS,
+                   help="language of messages, warnings and exported maps")
     g = p.add_argument_group("inputs (each defaults to the synthetic sample)")
     g.add_argument(
         "--centres",
@@ -160,17 +355,17 @@ def _add_inputs(p: argparse.ArgumentParser) -> None:
     g.add_argument("--population", type=Path, metavar="PATH", help="population raster")
 
 
-def _add_exposure_options(p: argparse.ArgumentParser) -> None:
+def _add_exposure_options(p: argparse.ArgumentParser, types: _Types) -> None:
     p.add_argument(
         "--threshold",
-        type=_non_negative,
+        type=types.number,
         metavar="M",
         default=settings.FLOOD_THRESHOLD_M,
         help=f"flooded at or above this depth (default {settings.FLOOD_THRESHOLD_M})",
     )
     p.add_argument(
         "--access-radius",
-        type=_positive,
+        type=types.number,
         metavar="M",
         default=settings.ACCESS_RING_RADIUS_M,
         help=f"radius of the access ring around each centre (default "
@@ -178,7 +373,7 @@ def _add_exposure_options(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--service-distance",
-        type=_positive,
+        type=types.number,
         metavar="M",
         dest="service_distance_m",
         default=settings.SERVICE_DISTANCE_M,
@@ -187,7 +382,7 @@ def _add_exposure_options(p: argparse.ArgumentParser) -> None:
     )
     # Older names of --service-distance, kept working but not shown.
     for alias in ("--max-distance", "--radius"):
-        p.add_argument(alias, type=_positive, dest="service_distance_m", help=argparse.SUPPRESS)
+        p.add_argument(alias, type=types.number, dest="service_distance_m", help=argparse.SUPPRESS)
 
 
 def _add_scenario(p: argparse.ArgumentParser) -> None:
@@ -210,8 +405,9 @@ def _add_catchment_options(p: argparse.ArgumentParser) -> None:
     )
 
 
-def _add_siting_options(p: argparse.ArgumentParser, *, required: bool) -> None:
-    p.add_argument("--count", type=int, required=required, metavar="K",
+def _add_siting_options(p: argparse.ArgumentParser, types: _Types, *, required: bool
+                        ) -> None:
+    p.add_argument("--count", type=types.whole, required=required, metavar="K",
                    help="new sites to choose" + ("" if required else " (and export)"))
     p.add_argument(
         "--objective",
@@ -221,11 +417,11 @@ def _add_siting_options(p: argparse.ArgumentParser, *, required: bool) -> None:
     )
 
 
-def _add_area_options(p: argparse.ArgumentParser, *, required: bool) -> None:
+def _add_area_options(p: argparse.ArgumentParser, types: _Types, *, required: bool) -> None:
     g = p.add_mutually_exclusive_group(required=required)
     g.add_argument("--area", type=Path, metavar="PATH",
                    help="polygon of the area (GeoJSON, GPKG, KML, zipped shapefile)")
-    g.add_argument("--bbox", type=_bbox, metavar="W,S,E,N",
+    g.add_argument("--bbox", type=types.bbox, metavar="W,S,E,N",
                    help="a rectangle in degrees: west,south,east,north")
 
 
@@ -233,36 +429,36 @@ def _add_out(p: argparse.ArgumentParser, metavar: str) -> None:
     p.add_argument("--out", type=Path, required=True, metavar=metavar, help="output file")
 
 
-def _number(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
-    if not math.isfinite(value):
-        raise argparse.ArgumentTypeError(f"must be a finite number, got {text}")
-    return value
+class _Types:
+    """Argument types that only parse (in the user's language); ranges are checked after
+    parsing, with every other problem, by :func:`check_options`."""
 
+    def __init__(self, lang: str):
+        self.lang = lang
 
-def _positive(text: str) -> float:
-    value = _number(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be positive, got {text}")
-    return value
+    def _fail(self, key: str, text: str) -> argparse.ArgumentTypeError:
+        from geo.i18n import t
 
+        return argparse.ArgumentTypeError(t(key, self.lang, value=printable(text)))
 
-def _non_negative(text: str) -> float:
-    value = _number(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be zero or positive, got {text}")
-    return value
+    def number(self, text: str) -> float:
+        try:
+            return float(text)
+        except ValueError:
+            raise self._fail("cli.not_a_number", text) from None
 
+    def whole(self, text: str) -> int:
+        try:
+            return int(text)
+        except ValueError:
+            raise self._fail("cli.not_a_whole_number", text) from None
 
-def _bbox(text: str) -> tuple[float, float, float, float]:
-    parts = text.split(",")
-    if len(parts) != 4:
-        raise argparse.ArgumentTypeError(f"'{text}' is not WEST,SOUTH,EAST,NORTH")
-    west, south, east, north = (_number(v) for v in parts)
-    return west, south, east, north
+    def bbox(self, text: str) -> tuple[float, float, float, float]:
+        parts = text.split(",")
+        if len(parts) != 4:
+            raise self._fail("cli.not_a_bbox", text)
+        west, south, east, north = (self.number(v) for v in parts)
+        return west, south, east, north
 
 
 # --------------------------------------------------------------------------- inputs
@@ -276,8 +472,12 @@ def parse_flood_arg(text: str) -> tuple[str | None, Path]:
     return None, Path(text)
 
 
-def load_from_args(args: argparse.Namespace):
-    """Load :class:`geo.inputs.Inputs` from the common input options."""
+def load_from_args(args: argparse.Namespace, say: _Speaker | None = None):
+    """Load :class:`geo.inputs.Inputs` from the common input options.
+
+    With ``say``, what was fixed or assumed in the inputs (``Inputs.warnings``) is printed on
+    stderr, one warning a line, in the user's language.
+    """
     from geo.inputs import load_inputs
 
     floods = [parse_flood_arg(f) for f in args.flood] if args.flood else None
@@ -291,7 +491,7 @@ def load_from_args(args: argparse.Namespace):
                 )
             )
         kinds[name.strip()] = kind.strip()
-    return load_inputs(
+    inputs = load_inputs(
         centres=args.centres,
         communities=args.communities,
         floods=floods,
@@ -301,10 +501,15 @@ def load_from_args(args: argparse.Namespace):
         dem=args.dem,
         population=args.population,
     )
+    if say is not None:
+        for note in inputs.warnings:
+            say.warning(note)
+    return inputs
 
 
-def run_from_args(args: argparse.Namespace, *, desc: str):
-    """The :class:`geo.analysis.PlanningRun` of the command's inputs and options."""
+def run_from_args(args: argparse.Namespace, say: _Speaker, *, desc: str):
+    """The :class:`geo.analysis.PlanningRun` of the command's inputs and options (the inputs'
+    warnings printed)."""
     from geo.analysis import Parameters, PlanningRun
 
     parameters = Parameters(
@@ -315,7 +520,7 @@ def run_from_args(args: argparse.Namespace, *, desc: str):
         respect_capacity=getattr(args, "respect_capacity", settings.RESPECT_CAPACITY),
         exact=getattr(args, "exact", False),
     )
-    return PlanningRun(load_from_args(args), parameters, progress=progress_bar(desc))
+    return PlanningRun(load_from_args(args, say), parameters, progress=progress_bar(desc))
 
 
 def export_writers() -> dict[str, Callable]:
@@ -345,8 +550,9 @@ def progress_bar(desc: str) -> Callable[[int, int, str], None] | None:
         b.total = total
         b.n = done
         b.set_postfix_str(message[:40], refresh=True)
-        if done >= total:
+        if done >= total:  # this stage is over; a later one draws a new bar
             b.close()
+            del bar["bar"]
 
     return update
 
@@ -367,27 +573,31 @@ def _area_from_args(args: argparse.Namespace):
 # --------------------------------------------------------------------------- commands
 
 
-def _cmd_validate(args: argparse.Namespace) -> int:
+def _cmd_validate(args: argparse.Namespace, say: _Speaker) -> int:
     from geo.inputs import validation_report
 
-    inputs = load_from_args(args)
-    print(validation_report(inputs))
+    inputs = load_from_args(args)  # the report lists the warnings itself
+    say.out(validation_report(inputs))
     return EXIT_OK
 
 
-def _cmd_exposure(args: argparse.Namespace) -> int:
+def _write_gpkg(out: Path, layers: Mapping) -> None:
+    """Results as the layers of one GeoPackage; a failed write names ``out``."""
+    from geo.export import output_errors
     from geo.io import write_layers
 
-    result = run_from_args(args, desc="exposure").exposure
-    write_layers(
-        args.out,
-        {
-            "centres_exposure": result.centres,
-            "communities_exposure": result.communities,
-            "summary": result.summary,
-        },
-    )
-    print(
+    with output_errors(out):
+        write_layers(out, layers)
+
+
+def _cmd_exposure(args: argparse.Namespace, say: _Speaker) -> int:
+    result = run_from_args(args, say, desc="exposure").exposure
+    _write_gpkg(args.out, {
+        "centres_exposure": result.centres,
+        "communities_exposure": result.communities,
+        "summary": result.summary,
+    })
+    say.out(
         f"wrote {args.out}: centres_exposure ({len(result.centres)} rows), "
         f"communities_exposure ({len(result.communities)} rows), "
         f"summary ({len(result.summary)} rows)"
@@ -395,29 +605,27 @@ def _cmd_exposure(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _cmd_catchment(args: argparse.Namespace) -> int:
-    from geo.io import write_layers
-
-    run = run_from_args(args, desc="catchment")
+def _cmd_catchment(args: argparse.Namespace, say: _Speaker) -> int:
+    run = run_from_args(args, say, desc="catchment")
     name = run.scenario_name(args.scenario)
     assignment = run.catchment(name)
     layers = assignment.layers()
-    write_layers(args.out, layers)
+    _write_gpkg(args.out, layers)
     cap = layers["centres_capacity"]
     displaced = run.communities(name)["displaced_est"].sum()
-    print(
+    say.out(
         f"{name}: {int(displaced):,} displaced (estimate); "
         f"{int(cap['overcrowded'].sum())} centre(s) overcrowded; "
         f"{assignment.unserved_persons:,.0f} displaced without a place"
     )
     for note in assignment.notes:
-        print(f"  note: {note}")
-    print(f"wrote {args.out}: " + ", ".join(f"{k} ({len(v)})" for k, v in layers.items()))
+        say.out(f"  note: {note}")
+    say.out(f"wrote {args.out}: " + ", ".join(f"{k} ({len(v)})" for k, v in layers.items()))
     return EXIT_OK
 
 
-def _sites(run, args: argparse.Namespace, name: str, *, candidates=None, demand=None,
-           weight=None):
+def _sites(run, args: argparse.Namespace, say: _Speaker, name: str, *, candidates=None,
+           demand=None, weight=None):
     """Optimised sites for the command, or the best feasible answer with a warning."""
     from geo.errors import SolverError
 
@@ -427,71 +635,67 @@ def _sites(run, args: argparse.Namespace, name: str, *, candidates=None, demand=
     except SolverError as exc:
         if exc.best is None:
             raise
-        print(f"crecida: warning: {exc} — using the best feasible answer", file=sys.stderr)
+        say.warning(Problem.keyed("solver_best_feasible", message=str(exc)))
         return exc.best
 
 
-def _cmd_siting(args: argparse.Namespace) -> int:
-    from geo.io import read_points, write_layers
+def _cmd_siting(args: argparse.Namespace, say: _Speaker) -> int:
+    from geo.io import read_points
 
-    run = run_from_args(args, desc="siting")
+    run = run_from_args(args, say, desc="siting")
     name = run.scenario_name(args.scenario)
     demand = read_points(args.demand) if args.demand is not None else None
     candidates = read_points(args.candidates) if args.candidates else None
-    sites = _sites(run, args, name, candidates=candidates, demand=demand, weight=args.weight)
+    sites = _sites(run, args, say, name, candidates=candidates, demand=demand,
+                   weight=args.weight)
     layers = sites.layers()
-    write_layers(args.out, layers)
+    _write_gpkg(args.out, layers)
     new = layers["new_sites"]
-    print(
+    say.out(
         f"{name}: {len(new)} new site(s) proposed ({args.objective}, "
         f"service distance {args.service_distance_m:g} m)"
     )
     for row in new.itertuples():
-        print(
+        say.out(
             f"  - {getattr(row, 'site_id', row.Index)}: +{row.covered_weight:,.0f} persons "
             f"covered at {row.geometry.y:.5f}, {row.geometry.x:.5f}"
         )
-    print(f"wrote {args.out}: " + ", ".join(f"{k} ({len(v)})" for k, v in layers.items()))
+    say.out(f"wrote {args.out}: " + ", ".join(f"{k} ({len(v)})" for k, v in layers.items()))
     return EXIT_OK
 
 
-def _cmd_evaluate(args: argparse.Namespace) -> int:
-    if args.out is not None:
-        from geo.export import export_format
-
-        export_format(args.out)  # refuse an unknown extension before any work
-    run = run_from_args(args, desc="evaluate")
+def _cmd_evaluate(args: argparse.Namespace, say: _Speaker) -> int:
+    area, label = _area_from_args(args)  # before the analysis: a bad area costs nothing
+    run = run_from_args(args, say, desc="evaluate")
     name = run.scenario_name(args.scenario)
-    area, label = _area_from_args(args)
     report = run.evaluate(area, scenario=name, label=label)
     figures = report.layer.drop(columns=report.layer.geometry.name).iloc[0]
-    print(f"Area evaluated under {name} ({label}):")
+    say.out(f"Area evaluated under {name} ({label}):")
     for key, value in figures.items():
         shown = f"{value:,.1f}" if isinstance(value, float) else str(value)
-        print(f"  {key}: {shown}")
-    print("Flood status by scenario:")
-    print(report.scenarios.to_string(index=False))
-    print("Nearest existing centres:")
-    print(report.nearest.to_string(index=False))
+        say.out(f"  {key}: {shown}")
+    say.out("Flood status by scenario:")
+    say.out(report.scenarios.to_string(index=False))
+    say.out("Nearest existing centres:")
+    say.out(report.nearest.to_string(index=False))
     for note in report.notes:
-        print(f"  note: {note}")
+        say.out(f"  note: {note}")
     if args.out is not None:
         out = run.export(args.out, scenario=name, include=["evaluated_areas"], areas=[report],
-                         writers=export_writers())
-        print(f"wrote {out}")
+                         lang=args.lang, writers=export_writers())
+        say.out(f"wrote {out}")
     return EXIT_OK
 
 
-def _cmd_export(args: argparse.Namespace) -> int:
+def _cmd_export(args: argparse.Namespace, say: _Speaker) -> int:
     from geo.export import export_format
 
-    export_format(args.out)  # refuse an unknown extension before any work
-    run = run_from_args(args, desc="export")
+    area, label = _area_from_args(args)  # before the analysis: a bad area costs nothing
+    run = run_from_args(args, say, desc="export")
     name = run.scenario_name(args.scenario)
-    sites = _sites(run, args, name) if args.count is not None else None
-    area, label = _area_from_args(args)
+    sites = _sites(run, args, say, name) if args.count is not None else None
     areas = [run.evaluate(area, scenario=name, label=label)] if area is not None else []
     out = run.export(args.out, scenario=name, layer=args.layer, sites=sites, areas=areas,
                      lang=args.lang, writers=export_writers())
-    print(f"wrote {out} ({export_format(out)}; scenario {name})")
+    say.out(f"wrote {out} ({export_format(out)}; scenario {name})")
     return EXIT_OK
