@@ -36,7 +36,12 @@ from geo.export.dispatch import (
     output_path_problems,
 )
 from geo.export.frames import analysis_layers
-from geo.export.raster import DEPTH_NODATA, flood_extent_polygons, write_classified_depth
+from geo.export.raster import (
+    DEPTH_NODATA,
+    decimated_depth,
+    flood_extent_polygons,
+    write_classified_depth,
+)
 from geo.export.table import safe_cell
 from geo.export.vector import shapefile_field_names
 
@@ -48,6 +53,7 @@ __all__ = [
     "atomic_paths",
     "classify_depth",
     "companion_tif",
+    "decimated_depth",
     "depth_class_labels",
     "export",
     "export_format",

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 import rasterio
 import rasterio.shutil
+from affine import Affine
 from rasterio.enums import Resampling
 from rasterio.features import shapes
 from rasterio.windows import Window
@@ -41,6 +42,7 @@ __all__ = [
     "DEPTH_NODATA",
     "FLOOD_EXTENT_MAX_CELLS",
     "check_tiff_complete",
+    "decimated_depth",
     "flood_extent_polygons",
     "label_depth_classes",
     "write_classified_depth",
@@ -225,14 +227,7 @@ def flood_extent_polygons(
         flooded.
     """
     classes = depth_classes(threshold_m)
-    height, width = scenario.shape
-    factor = max(1.0, max(height, width) / max_cells)
-    out_h, out_w = max(1, round(height / factor)), max(1, round(width / factor))
-    transform = scenario.transform * scenario.transform.scale(width / out_w, height / out_h)
-    with gdal_env(), rasterio.open(scenario.raster.path) as src, _open_dem(scenario) as dem:
-        small = _DecimatedBand(src, (out_h, out_w))
-        small_dem = _DecimatedBand(dem, (out_h, out_w)) if dem is not None else None
-        depth = scenario.read_depth_from(small, None, small_dem)
+    depth, transform = decimated_depth(scenario, max_cells=max_cells)
     codes = classes.classify(depth)
     wet = (codes > 0) & (codes != DEPTH_NODATA)
     columns = ["scenario", "depth_class", "depth_label", "depth_min_m", "depth_max_m",
@@ -261,6 +256,26 @@ def flood_extent_polygons(
         crs=scenario.crs)
     frame = frame.sort_values("depth_class", ignore_index=True)
     return frame.to_crs(settings.DISPLAY_CRS)
+
+
+def decimated_depth(scenario: FloodScenario, *, max_cells: int
+                    ) -> tuple[np.ndarray, Affine]:
+    """The scenario's depth read at most ``max_cells`` cells a side, and that grid's transform.
+
+    Nearest-neighbour decimation on the scenario's own grid and CRS (never reprojected): GDAL
+    reads from the file's overviews when it has them, else block by block through its bounded
+    cache, so memory is the small array whatever the raster's size. Values follow
+    :meth:`geo.flood.FloodScenario.read_depth` (m; NaN no data; +inf water of unknown depth).
+    """
+    height, width = scenario.shape
+    factor = max(1.0, max(height, width) / max_cells)
+    out_h, out_w = max(1, round(height / factor)), max(1, round(width / factor))
+    transform = scenario.transform * scenario.transform.scale(width / out_w, height / out_h)
+    with gdal_env(), rasterio.open(scenario.raster.path) as src, _open_dem(scenario) as dem:
+        small = _DecimatedBand(src, (out_h, out_w))
+        small_dem = _DecimatedBand(dem, (out_h, out_w)) if dem is not None else None
+        depth = scenario.read_depth_from(small, None, small_dem)
+    return depth, transform
 
 
 def label_depth_classes(frame: gpd.GeoDataFrame, classes: DepthClasses, *, lang: str,
