@@ -503,10 +503,10 @@ STRINGS.update({
               "choose another place; an earlier file of that name is left as it was",
     },
     "msg.shapefile_long_text": {
-        "es": "{count} texto(s) de la columna '{column}' pasan de los 254 bytes que guarda un "
-              "shapefile: se cortan ahí (terminan en …) y van completos en long_text.csv",
-        "en": "{count} text value(s) of column '{column}' are longer than the 254 bytes a "
-              "shapefile holds: cut there (ending in …) and kept whole in long_text.csv",
+        "es": "{count} texto(s) pasan de los 254 bytes que guarda un shapefile: se cortan ahí "
+              "(terminan en …) y van completos en long_text.csv",
+        "en": "{count} text value(s) longer than the 254 bytes a shapefile holds: cut there "
+              "(ending in …) and kept whole in long_text.csv",
     },
     "msg.shapefile_number_too_large": {
         "es": "{value} es demasiado grande para un campo de shapefile (máximo ±{limit:g})",
