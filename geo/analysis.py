@@ -16,6 +16,7 @@ own cache, keyed by the inputs' contents and the parameters.
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 import threading
@@ -31,7 +32,7 @@ import shapely
 from shapely.geometry import box
 
 from geo import settings
-from geo.errors import InputError, Problem, localise
+from geo.errors import CrecidaError, InputError, Problem, UnexpectedError, localise
 from geo.inputs import Inputs
 from geo.schema import scenario_rows
 
@@ -65,6 +66,26 @@ LAYER_ORDER: tuple[str, ...] = (
     "districts",
     "rivers",
 )
+
+
+def _guarded(method: Callable) -> Callable:
+    """A public method of :class:`PlanningRun` that raises only Crecida's errors: anything
+    else is logged with its traceback (:mod:`geo.crashlog`) and raised as an
+    :class:`~geo.errors.UnexpectedError` naming the log (the original is its ``__cause__``)."""
+
+    @functools.wraps(method)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(*args, **kwargs)
+        except CrecidaError:
+            raise
+        except Exception as exc:
+            from geo.crashlog import unexpected_problem
+
+            problem = unexpected_problem(exc, context=f"PlanningRun.{method.__name__}")
+            raise UnexpectedError(problem) from exc
+
+    return guarded
 
 
 @dataclass(frozen=True)
@@ -262,6 +283,11 @@ def area_from_bbox(west: float, south: float, east: float, north: float) -> gpd.
 class PlanningRun:
     """A planning run over one session's inputs; each result is computed when first asked.
 
+    Its public methods raise only Crecida's errors (:class:`~geo.errors.CrecidaError`): what
+    is wrong with the inputs or parameters (:class:`~geo.errors.InputError`), a file that could
+    not be written (:class:`~geo.errors.OutputError`), or, for anything unforeseen, an
+    :class:`~geo.errors.UnexpectedError` naming the log file that holds the traceback.
+
     Parameters
     ----------
     inputs
@@ -297,6 +323,7 @@ class PlanningRun:
 
     # --- exposure -------------------------------------------------------------------------
     @property
+    @_guarded
     def exposure(self):
         """Exposure of centres and communities under every scenario
         (:class:`geo.exposure.ExposureResult`)."""
@@ -314,16 +341,19 @@ class PlanningRun:
         """The scenario called ``scenario``, or the default one (the most severe)."""
         return self.inputs.scenario(scenario).name
 
+    @_guarded
     def centres(self, scenario: str | None = None) -> gpd.GeoDataFrame:
         """Centres under one scenario: canonical columns, ``flood_status`` and its figures."""
         name = self.scenario_name(scenario)
         return scenario_rows(self.exposure.centres, name).reset_index(drop=True)
 
+    @_guarded
     def communities(self, scenario: str | None = None) -> gpd.GeoDataFrame:
         """Communities under one scenario: flooded area, people exposed, displaced estimate."""
         name = self.scenario_name(scenario)
         return scenario_rows(self.exposure.communities, name).reset_index(drop=True)
 
+    @_guarded
     def summary_value(self, metric: str, scenario: str | None = None) -> float:
         """One figure of the exposure summary (``NaN`` when the summary lacks it)."""
         summary = self.exposure.summary
@@ -332,6 +362,7 @@ class PlanningRun:
         return float(rows["value"].iloc[0]) if len(rows) else float("nan")
 
     # --- catchment ------------------------------------------------------------------------
+    @_guarded
     def catchment(self, scenario: str | None = None, *, mode: Mode | None = None,
                   respect_capacity: bool | None = None):
         """Which operational centre serves which community (:class:`geo.catchment.Assignment`).
@@ -355,6 +386,7 @@ class PlanningRun:
                            self.parameters.service_distance_m, mode, respect), compute)
 
     # --- new centres ----------------------------------------------------------------------
+    @_guarded
     def suitability(self, scenario: str | None = None):
         """Where a new centre may go under one scenario (:class:`geo.siting.Suitability`)."""
         name = self.scenario_name(scenario)
@@ -370,6 +402,7 @@ class PlanningRun:
         return self._once(("suitability", *self._exposure_key(), name,
                            self.parameters.service_distance_m), compute)
 
+    @_guarded
     def evaluate(self, area, *, scenario: str | None = None, area_crs: str = "EPSG:4326",
                  label: str = "") -> AreaEvaluation:
         """Evaluate an area (a shapely polygon in ``area_crs``, or a GeoDataFrame/GeoSeries in
@@ -412,6 +445,7 @@ class PlanningRun:
         return AreaEvaluation(layer=layer, scenarios=scenarios, nearest=nearest,
                               notes=tuple(report.get("notes", ())))
 
+    @_guarded
     def optimise(self, k: int, *, scenario: str | None = None,
                  objective: Literal["coverage", "median"] = "coverage",
                  candidates: gpd.GeoDataFrame | None = None,
@@ -456,6 +490,7 @@ class PlanningRun:
         return result
 
     # --- layers and exports ---------------------------------------------------------------
+    @_guarded
     def flood_extent(self, scenario: str | None = None) -> gpd.GeoDataFrame:
         """The scenario's flood as polygons, one per depth class (EPSG:4326)."""
         name = self.scenario_name(scenario)
@@ -467,6 +502,7 @@ class PlanningRun:
                                          threshold_m=self.parameters.threshold_m)
         return self._once(("flood_extent", name, self.parameters.threshold_m), compute)
 
+    @_guarded
     def layers(self, scenario: str | None = None, *, include: Sequence[str] | None = None,
                sites=None, areas: Sequence[AreaEvaluation] = ()) -> dict[str, gpd.GeoDataFrame]:
         """The layers of one scenario, by their export names, in :data:`LAYER_ORDER`.
@@ -508,6 +544,7 @@ class PlanningRun:
                     out[layer] = frame
         return out
 
+    @_guarded
     def provenance(self, scenario: str | None = None, *, lang: str = "es",
                    producer: str = "", extra: Mapping[str, object] | None = None,
                    notes: Sequence[Problem | str] = ()):
@@ -526,6 +563,7 @@ class PlanningRun:
                                 notes=[*map(_english, self.inputs.warnings),
                                        *map(_english, notes)])
 
+    @_guarded
     def export(self, out: str | Path, *, scenario: str | None = None,
                include: Sequence[str] | None = None, layer: str | None = None,
                sites=None, areas: Sequence[AreaEvaluation] = (), lang: str = "es",

@@ -27,7 +27,14 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from geo import settings
-from geo.errors import CrecidaError, CrecidaWarning, InputError, Problem, localise
+from geo.errors import (
+    CrecidaError,
+    CrecidaWarning,
+    InputError,
+    Problem,
+    UnexpectedError,
+    localise,
+)
 
 EXIT_OK = 0
 EXIT_UNEXPECTED = 1
@@ -78,6 +85,9 @@ def _main(argv: list[str], lang: str) -> int:
         try:
             check_options(args)
             code = args.handler(args, say)
+        except UnexpectedError as exc:  # already logged by the analysis
+            say.error(exc.text(args.lang))
+            code = EXIT_UNEXPECTED
         except CrecidaError as exc:
             say.error(error_text(exc, args.lang))
             code = EXIT_BAD_INPUT

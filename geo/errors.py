@@ -29,6 +29,7 @@ __all__ = [
     "OverlapError",
     "Problem",
     "SolverError",
+    "UnexpectedError",
     "localise",
 ]
 
@@ -181,6 +182,26 @@ class SolverError(CrecidaError, RuntimeError):
     def __init__(self, message: str, *, best: object = None):
         self.best = best
         super().__init__(message)
+
+
+class UnexpectedError(CrecidaError, RuntimeError):
+    """A failure Crecida did not foresee (a bug, or a library giving up), caught at a public
+    entry point; the original exception is its ``__cause__`` and was written with its
+    traceback to the log file (:mod:`geo.crashlog`), which the message names.
+
+    Parameters
+    ----------
+    problem
+        ``Problem.keyed("unexpected", error=…, log=…)``.
+    """
+
+    def __init__(self, problem: Problem):
+        self.problems: list[Problem] = [problem]
+        super().__init__(problem.text("en"))
+
+    def text(self, lang: str = "en") -> str:
+        """The problem, in ``lang``."""
+        return self.problems[0].text(lang)
 
 
 class CrecidaWarning(UserWarning):

@@ -214,6 +214,29 @@ def test_an_unexpected_error_is_logged_and_shown_in_one_line(tmp_path, capsys, m
     assert not (tmp_path / "e.gpkg").exists()
 
 
+def test_the_python_api_raises_only_crecida_errors(tmp_path, capsys, monkeypatch):
+    import geo.exposure
+    from geo.errors import CrecidaError, UnexpectedError
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("deep inside")
+
+    monkeypatch.setattr(geo.exposure, "assess", broken)
+    run = PlanningRun(geo.inputs.load_sample())
+    with pytest.raises(UnexpectedError) as err:
+        run.centres()
+    log = tmp_path / "log" / "crecida.log"
+    assert isinstance(err.value, CrecidaError) and isinstance(err.value, RuntimeError)
+    assert isinstance(err.value.__cause__, ZeroDivisionError)
+    assert err.value.text("en") == (
+        f"unexpected error (ZeroDivisionError: deep inside); the details are in {log} — send "
+        "that file to whoever supports Crecida for you; meanwhile check the input files")
+    assert "PlanningRun.exposure" in log.read_text()
+    # The command line shows the same one line and exits 1.
+    assert main(["--lang", "en", "exposure", "--out", str(tmp_path / "e.gpkg")]) == 1
+    assert _stderr_lines(capsys) == [f"crecida: error: {err.value.text('en')}"]
+
+
 def test_interrupting_a_command_exits_130_without_a_traceback(tmp_path, capsys, monkeypatch):
     def interrupted(self):
         raise KeyboardInterrupt
