@@ -589,6 +589,9 @@ def main() -> None:
     st.session_state["current_view"] = view
     # The catchment options live in the catchment view but shape every export too.
     st.session_state.setdefault("catchment_mode", "straight")
+    for key, options, prefix in (("catchment_mode", ("straight", "flood-aware"), "mode_"),
+                                 ("objective", ("coverage", "median"), "objective_")):
+        _restore_choice(key, options, prefix)
     st.session_state.setdefault("respect_capacity", settings.RESPECT_CAPACITY)
     run = None
     with _edge(view, lang), st.spinner("…"):
@@ -604,6 +607,21 @@ def main() -> None:
     with _edge(view, lang):
         {"exposure": exposure_view, "catchment": catchment_view, "sites": sites_view,
          "export": export_view}[view](run, params, lang)
+
+
+def _restore_choice(key: str, options: tuple[str, ...], prefix: str) -> None:
+    """Put back a keyed radio's option where Streamlit left its label instead.
+
+    After the language changes, Streamlit's frontend can hand back the *label* of a radio
+    whose labels are translated ("En línea recta") rather than its option ("straight");
+    passed on, the analysis would refuse it (or, before parameters were checked, silently use
+    it). The label is mapped back to its option, in either language.
+    """
+    value = st.session_state.get(key)
+    if value is None or value in options:
+        return
+    labels = {t(prefix + o.replace("-", "_"), code): o for o in options for code in LANGUAGES}
+    st.session_state[key] = labels.get(value, options[0])
 
 
 @contextlib.contextmanager

@@ -351,3 +351,16 @@ def test_a_view_that_fails_shows_a_message_and_keeps_the_page(tmp_path, monkeypa
                         log=str(log))]
     assert at.selectbox(key="scenario").value  # the sidebar is still there
     assert "catchment bug" in (tmp_path / "log" / "crecida.log").read_text()
+
+
+@pytest.mark.parametrize(("label", "mode"), [("En línea recta", "straight"),
+                                             ("Straight line", "straight"),
+                                             (t("mode_flood_aware", "es"), "flood-aware")])
+def test_a_radio_label_handed_back_by_the_browser_is_mapped_to_its_option(label, mode):
+    # After a language switch Streamlit's frontend can return the radio's label, not its
+    # option; checked parameters would refuse it, so the app maps it back.
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.session_state["catchment_mode"] = label
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert at.session_state["catchment_mode"] == mode
