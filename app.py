@@ -9,6 +9,7 @@ only the drawings returned, so panning or zooming never reruns the script.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 import tempfile
@@ -25,7 +26,8 @@ from streamlit_folium import st_folium
 from geo import settings
 from geo.analysis import LAYER_ORDER, PlanningRun
 from geo.basemap import BASEMAP_SUFFIXES, BasemapImage, read_basemap
-from geo.errors import CrecidaError, CrecidaWarning, InputError, Problem
+from geo.crashlog import unexpected_problem
+from geo.errors import CrecidaError, CrecidaWarning, InputError, Problem, localise
 from geo.i18n import LANGUAGES, t
 from geo.inputs import Inputs, load_inputs
 from geo.io.files import atomic_path, sha256_file
@@ -96,9 +98,8 @@ def _inputs_key(inputs: Inputs) -> str:
     return _content_key([p for p in inputs.sources.values() if Path(p).is_file()])
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _load(spec: tuple[Upload, ...]) -> tuple[Inputs | None, tuple[Problem, ...]]:
-    """Load the session's layers (uploads over the sample); problems instead of an error."""
+def _load_inputs(spec: tuple[Upload, ...]) -> Inputs:
+    """The session's layers: uploads over the sample (raises what the loaders raise)."""
     kwargs: dict[str, Any] = {}
     labels: dict[str, str] = {}
     floods = []
@@ -112,12 +113,42 @@ def _load(spec: tuple[Upload, ...]) -> tuple[Inputs | None, tuple[Problem, ...]]
             labels[up.layer] = up.name
     if floods:
         kwargs["floods"] = floods
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CrecidaWarning)
+        return load_inputs(labels=labels, with_sample=True, **kwargs)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _load(spec: tuple[Upload, ...]) -> tuple[Inputs | None, tuple[Problem, ...]]:
+    """Load the session's layers (uploads over the sample); problems instead of an error —
+    also for an unexpected failure, which is logged and pinned on the file that causes it."""
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", CrecidaWarning)
-            return load_inputs(labels=labels, with_sample=True, **kwargs), ()
+        return _load_inputs(spec), ()
     except InputError as exc:
         return None, tuple(exc.problems)
+    except Exception as exc:  # the edge: never a traceback on the page
+        return None, _unexpected_per_file(spec, exc)
+
+
+def _unexpected_per_file(spec: tuple[Upload, ...], exc: Exception) -> tuple[Problem, ...]:
+    """Problems naming each upload that breaks the loader on its own (the sample for the
+    rest); the tracebacks go to the log. When none does alone, one problem without a file
+    (the uploads are then all set aside and the sample shown)."""
+    problems: list[Problem] = []
+    for up in spec if len(spec) > 1 else ():
+        try:
+            _load_inputs((up,))
+        except InputError:
+            continue
+        except Exception as each:
+            problems.append(unexpected_problem(each, context=f"app upload {up.layer}",
+                                               source=up.name, key="unexpected_file"))
+    if problems:
+        return tuple(problems)
+    if len(spec) == 1:
+        return (unexpected_problem(exc, context=f"app upload {spec[0].layer}",
+                                   source=spec[0].name, key="unexpected_file"),)
+    return (unexpected_problem(exc, context="app inputs"),)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -170,9 +201,10 @@ def _md(text: object) -> str:
     return _MARKDOWN_SPECIALS.sub(r"\\\1", str(text))
 
 
-def _show_problems(problems: list[Problem] | tuple[Problem, ...], header: str) -> None:
+def _show_problems(problems: list[Problem] | tuple[Problem, ...], header: str,
+                   lang: str = "en") -> None:
     """One ``st.error`` listing each problem on its own line (never a traceback)."""
-    st.error(_md(header) + "\n\n" + "\n".join(f"- {_md(p)}" for p in problems))
+    st.error(_md(header) + "\n\n" + "\n".join(f"- {_md(p.text(lang))}" for p in problems))
 
 
 def _belongs(problem: Problem, upload: Upload) -> bool:
@@ -213,11 +245,11 @@ def sidebar_inputs(lang: str) -> Inputs:
             mine = [p for p in problems if _belongs(p, up)]
             if mine:
                 with slots[up.layer]:
-                    _show_problems(mine, t("upload_failed", lang, name=up.name))
+                    _show_problems(mine, t("upload_failed", lang, name=up.name), lang)
         others = [p for p in problems if not any(_belongs(p, u) for u in uploads)]
         if others:
             with sb:
-                _show_problems(others, t("inputs_failed", lang))
+                _show_problems(others, t("inputs_failed", lang), lang)
         bad = {up.layer for up in uploads if any(_belongs(p, up) for p in problems)}
         kept = tuple(u for u in uploads if u.layer not in bad) if not others else ()
         inputs, problems = _load(kept)
@@ -227,12 +259,12 @@ def sidebar_inputs(lang: str) -> Inputs:
     for up in kept:
         slots[up.layer].success(t("upload_loaded", lang, name=_md(up.name)))
     if inputs is None:  # the sample itself failed: nothing to show
-        _show_problems(problems, t("inputs_failed", lang))
+        _show_problems(problems, t("inputs_failed", lang), lang)
         st.stop()
     if inputs.warnings:
         with sb.expander(t("warnings_header", lang)):
             for note in inputs.warnings:
-                st.markdown(f"- {_md(note)}")
+                st.markdown(f"- {_md(localise(note, lang))}")
     return inputs
 
 
@@ -563,11 +595,18 @@ def export_view(run: PlanningRun, params: dict, lang: str) -> None:
         with st.spinner("…"), tempfile.TemporaryDirectory() as tmp:
             out = Path(tmp) / f"crecida_{_safe_name(name)}{fmt}"
             try:
-                run.export(out, scenario=name, include=chosen, sites=plan, areas=areas,
-                           lang=lang, producer="Crecida app", writers=HTML_WRITERS)
+                with warnings.catch_warnings(record=True) as caught:
+                    warnings.simplefilter("always", CrecidaWarning)
+                    run.export(out, scenario=name, include=chosen, sites=plan, areas=areas,
+                               lang=lang, producer="Crecida app", writers=HTML_WRITERS)
             except CrecidaError as exc:
-                st.error(str(exc))
+                st.error(_md(exc.text(lang) if hasattr(exc, "text") else str(exc)))
                 return
+            notes = [w.message.args[0] if w.message.args else str(w.message)
+                     for w in caught if issubclass(w.category, CrecidaWarning)]
+            if notes:
+                st.warning(_md(t("app.export_notes", lang)) + "\n\n" + "\n".join(
+                    f"- {_md(localise(n, lang))}" for n in notes))
             # A GeoPackage comes with its classified-depth GeoTIFF: offer every file written.
             files = [(p.name, p.read_bytes()) for p in sorted(Path(tmp).iterdir())
                      if p.is_file()]
@@ -672,20 +711,57 @@ def main() -> None:
     st.session_state["current_view"] = view
     # The catchment options live in the catchment view but shape every export too.
     st.session_state.setdefault("catchment_mode", "straight")
+    for key, options, prefix in (("catchment_mode", ("straight", "flood-aware"), "mode_"),
+                                 ("objective", ("coverage", "median"), "objective_")):
+        _restore_choice(key, options, prefix)
     st.session_state.setdefault("respect_capacity", settings.RESPECT_CAPACITY)
-    run = _base_run(_inputs_key(inputs), inputs).with_parameters(
-        threshold_m=params["threshold_m"], ring_radius_m=params["ring_radius_m"],
-        service_distance_m=params["service_distance_m"],
-        catchment_mode=st.session_state["catchment_mode"],
-        respect_capacity=bool(st.session_state["respect_capacity"]))
-    with st.spinner("…"):
-        try:
-            run.exposure  # noqa: B018 - computed once here, under the spinner
-        except CrecidaError as exc:
-            st.error(str(exc))
-            st.stop()
-    {"exposure": exposure_view, "catchment": catchment_view, "sites": sites_view,
-     "season": season_view, "export": export_view}[view](run, params, lang)
+    run = None
+    with _edge(view, lang), st.spinner("…"):
+        ready = _base_run(_inputs_key(inputs), inputs).with_parameters(
+            threshold_m=params["threshold_m"], ring_radius_m=params["ring_radius_m"],
+            service_distance_m=params["service_distance_m"],
+            catchment_mode=st.session_state["catchment_mode"],
+            respect_capacity=bool(st.session_state["respect_capacity"]))
+        ready.exposure  # noqa: B018 - computed once here, under the spinner
+        run = ready
+    if run is None:
+        st.stop()
+    with _edge(view, lang):
+        {"exposure": exposure_view, "catchment": catchment_view, "sites": sites_view,
+         "season": season_view, "export": export_view}[view](run, params, lang)
+
+
+def _restore_choice(key: str, options: tuple[str, ...], prefix: str) -> None:
+    """Put back a keyed radio's option where Streamlit left its label instead.
+
+    After the language changes, Streamlit's frontend can hand back the *label* of a radio
+    whose labels are translated ("En línea recta") rather than its option ("straight");
+    passed on, the analysis would refuse it (or, before parameters were checked, silently use
+    it). The label is mapped back to its option, in either language.
+    """
+    value = st.session_state.get(key)
+    if value is None or value in options:
+        return
+    labels = {t(prefix + o.replace("-", "_"), code): o for o in options for code in LANGUAGES}
+    st.session_state[key] = labels.get(value, options[0])
+
+
+@contextlib.contextmanager
+def _edge(view: str, lang: str):
+    """Errors of a view shown as a message, never a traceback; the page around it stays.
+
+    Crecida's own errors show their problems in ``lang``; anything else is logged with its
+    traceback and shown as a short message naming the log file. Streamlit's own control flow
+    (``st.stop``, reruns) is not an ``Exception`` and passes through.
+    """
+    try:
+        yield
+    except CrecidaError as exc:
+        text = exc.text(lang) if hasattr(exc, "text") else str(exc)
+        st.error(_md(text))
+    except Exception as exc:
+        problem = unexpected_problem(exc, context=f"app view {view}")
+        st.error(_md(t("app.unexpected", lang, **dict(problem.params))))
 
 
 main()

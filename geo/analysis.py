@@ -16,6 +16,9 @@ own cache, keyed by the inputs' contents and the parameters.
 
 from __future__ import annotations
 
+import functools
+import math
+import numbers
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
@@ -23,21 +26,27 @@ from pathlib import Path
 from typing import Any, Literal
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 from shapely.geometry import box
 
 from geo import settings
-from geo.errors import InputError, Problem
+from geo.errors import CrecidaError, InputError, Problem, UnexpectedError, localise
 from geo.inputs import Inputs
 from geo.schema import scenario_rows
 
 __all__ = [
     "LAYER_ORDER",
+    "MAX_NEW_SITES",
+    "PARAMETER_RANGES",
     "AreaEvaluation",
+    "ParameterRange",
     "Parameters",
     "PlanningRun",
     "area_from_bbox",
+    "count_problem",
+    "parameter_problems",
 ]
 
 Progress = Callable[[int, int, str], None]
@@ -57,6 +66,116 @@ LAYER_ORDER: tuple[str, ...] = (
     "districts",
     "rivers",
 )
+
+
+def _guarded(method: Callable) -> Callable:
+    """A public method of :class:`PlanningRun` that raises only Crecida's errors: anything
+    else is logged with its traceback (:mod:`geo.crashlog`) and raised as an
+    :class:`~geo.errors.UnexpectedError` naming the log (the original is its ``__cause__``)."""
+
+    @functools.wraps(method)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(*args, **kwargs)
+        except CrecidaError:
+            raise
+        except Exception as exc:
+            from geo.crashlog import unexpected_problem
+
+            problem = unexpected_problem(exc, context=f"PlanningRun.{method.__name__}")
+            raise UnexpectedError(problem) from exc
+
+    return guarded
+
+
+@dataclass(frozen=True)
+class ParameterRange:
+    """The values a numeric parameter accepts: ``low <= value <= high``, finite, in ``unit``."""
+
+    low: float
+    high: float
+    unit: str = "m"
+
+    def problem(self, value: object, *, source: str) -> Problem | None:
+        """Why ``value`` is refused (a keyed problem naming ``source``), or ``None``."""
+        bounds = {"low": f"{self.low:g}", "high": f"{self.high:g}", "unit": self.unit}
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            return Problem.keyed("parameter_not_finite", source=source, value=repr(value),
+                                 **bounds)
+        number = float(value)
+        if not math.isfinite(number):
+            return Problem.keyed("parameter_not_finite", source=source, value=f"{number}",
+                                 **bounds)
+        if not self.low <= number <= self.high:
+            return Problem.keyed("parameter_out_of_range", source=source,
+                                 value=f"{number:g}", **bounds)
+        return None
+
+
+#: What each numeric parameter accepts. Values outside are refused before any work, so a
+#: ``nan`` or an absurd figure never turns into a plausible-looking wrong answer. The bounds
+#: hold every sensible planning value with a wide margin (the app's inputs offer 0.01–10 m,
+#: 30–5,000 m and 100–100,000 m); a threshold of 0 would count dry ground as flooded.
+PARAMETER_RANGES: dict[str, ParameterRange] = {
+    "threshold_m": ParameterRange(0.01, 20.0),
+    "ring_radius_m": ParameterRange(1.0, 10_000.0),
+    "service_distance_m": ParameterRange(1.0, 500_000.0),
+    "datum_offset_m": ParameterRange(-1_000.0, 1_000.0),
+    "slope_cm_per_km": ParameterRange(-1_000.0, 1_000.0),
+    "stage_m": ParameterRange(-500.0, 9_000.0),
+}
+
+#: Most new sites one optimisation may propose (each is a candidate point on suitable ground).
+MAX_NEW_SITES: int = settings.SITING_MAX_CANDIDATES
+
+_MODES: tuple[str, ...] = ("straight", "flood-aware")
+
+
+def parameter_problems(values: Mapping[str, object], *,
+                       names: Mapping[str, str] | None = None) -> list[Problem]:
+    """Every problem with the given parameter values (those of :class:`Parameters`).
+
+    Parameters
+    ----------
+    values
+        Parameter name to value; names not given are not checked.
+    names
+        How to name each parameter in the problems (the command line passes its option
+        names, ``--threshold``…); default the parameter's own name.
+    """
+    names = names or {}
+    problems: list[Problem] = []
+    for key, value in values.items():
+        source = names.get(key, key)
+        if key in PARAMETER_RANGES:
+            problem = PARAMETER_RANGES[key].problem(value, source=source)
+        elif key == "catchment_mode":
+            problem = (None if value in _MODES else Problem.keyed(
+                "parameter_not_a_choice", source=source, value=str(value),
+                choices=", ".join(_MODES)))
+        elif key in ("respect_capacity", "exact"):
+            problem = (None if isinstance(value, bool | np.bool_)
+                       else Problem.keyed("parameter_not_bool", source=source,
+                                          value=repr(value)))
+        else:
+            problem = None
+        if problem is not None:
+            problems.append(problem)
+    return problems
+
+
+def count_problem(k: object, *, source: str = "k") -> Problem | None:
+    """Why ``k`` is not a number of new sites (1 to :data:`MAX_NEW_SITES`), or ``None``."""
+    whole = not isinstance(k, bool) and (
+        isinstance(k, numbers.Integral)
+        or (isinstance(k, numbers.Real) and math.isfinite(float(k)) and float(k).is_integer()))
+    if not whole:
+        return Problem.keyed("parameter_not_whole", source=source, value=repr(k), low=1,
+                             high=MAX_NEW_SITES)
+    if not 1 <= int(k) <= MAX_NEW_SITES:
+        return Problem.keyed("count_out_of_range", source=source, value=int(k), low=1,
+                             high=MAX_NEW_SITES)
+    return None
 
 
 @dataclass(frozen=True)
@@ -85,6 +204,12 @@ class Parameters:
         River stages: metres added to a gauge reading to reach the DEM's vertical datum.
     slope_cm_per_km
         River stages: water-surface slope away from the gauge.
+
+    Raises
+    ------
+    InputError
+        A value that is not finite, outside :data:`PARAMETER_RANGES`, an unknown mode or a
+        flag that is not a boolean (every problem listed).
     """
 
     threshold_m: float = settings.FLOOD_THRESHOLD_M
@@ -96,6 +221,11 @@ class Parameters:
     gauge_lonlat: tuple[float, float] | None = None
     datum_offset_m: float = settings.DATUM_OFFSET_M
     slope_cm_per_km: float = settings.SLOPE_CM_PER_KM
+
+    def __post_init__(self) -> None:
+        problems = parameter_problems(asdict(self))
+        if problems:
+            raise InputError(problems)
 
     def as_dict(self) -> dict[str, Any]:
         """Plain values, for provenance and cache keys."""
@@ -141,6 +271,16 @@ def area_from_bbox(west: float, south: float, east: float, north: float) -> gpd.
         Bounds in the wrong order or outside longitude/latitude ranges.
     """
     problems = []
+    values = {"west": west, "south": south, "east": east, "north": north}
+    for name, value in values.items():
+        if not isinstance(value, numbers.Real) or not math.isfinite(float(value)):
+            problems.append(Problem.keyed("parameter_not_finite", source=f"--bbox {name}",
+                                          value=str(value), low=-180 if name in (
+                                              "west", "east") else -90,
+                                          high=180 if name in ("west", "east") else 90,
+                                          unit="°"))
+    if problems:
+        raise InputError(problems)
     if not (-180 <= west < east <= 180):
         problems.append(Problem(f"west {west:g} must be less than east {east:g}, both within "
                                 "-180..180", fix="--bbox WEST,SOUTH,EAST,NORTH in degrees"))
@@ -155,6 +295,11 @@ def area_from_bbox(west: float, south: float, east: float, north: float) -> gpd.
 @dataclass
 class PlanningRun:
     """A planning run over one session's inputs; each result is computed when first asked.
+
+    Its public methods raise only Crecida's errors (:class:`~geo.errors.CrecidaError`): what
+    is wrong with the inputs or parameters (:class:`~geo.errors.InputError`), a file that could
+    not be written (:class:`~geo.errors.OutputError`), or, for anything unforeseen, an
+    :class:`~geo.errors.UnexpectedError` naming the log file that holds the traceback.
 
     Parameters
     ----------
@@ -191,6 +336,7 @@ class PlanningRun:
 
     # --- exposure -------------------------------------------------------------------------
     @property
+    @_guarded
     def exposure(self):
         """Exposure of centres and communities under every scenario
         (:class:`geo.exposure.ExposureResult`)."""
@@ -217,16 +363,19 @@ class PlanningRun:
         """The scenario called ``scenario``, or the default one (the most severe)."""
         return self.inputs.scenario(scenario).name
 
+    @_guarded
     def centres(self, scenario: str | None = None) -> gpd.GeoDataFrame:
         """Centres under one scenario: canonical columns, ``flood_status`` and its figures."""
         name = self.scenario_name(scenario)
         return scenario_rows(self.exposure.centres, name).reset_index(drop=True)
 
+    @_guarded
     def communities(self, scenario: str | None = None) -> gpd.GeoDataFrame:
         """Communities under one scenario: flooded area, people exposed, displaced estimate."""
         name = self.scenario_name(scenario)
         return scenario_rows(self.exposure.communities, name).reset_index(drop=True)
 
+    @_guarded
     def summary_value(self, metric: str, scenario: str | None = None) -> float:
         """One figure of the exposure summary (``NaN`` when the summary lacks it)."""
         summary = self.exposure.summary
@@ -257,6 +406,7 @@ class PlanningRun:
         return self._once(key, compute)
 
     # --- catchment ------------------------------------------------------------------------
+    @_guarded
     def catchment(self, scenario: str | None = None, *, mode: Mode | None = None,
                   respect_capacity: bool | None = None):
         """Which operational centre serves which community (:class:`geo.catchment.Assignment`).
@@ -280,6 +430,7 @@ class PlanningRun:
                            self.parameters.service_distance_m, mode, respect), compute)
 
     # --- new centres ----------------------------------------------------------------------
+    @_guarded
     def suitability(self, scenario: str | None = None):
         """Where a new centre may go under one scenario (:class:`geo.siting.Suitability`)."""
         name = self.scenario_name(scenario)
@@ -295,6 +446,7 @@ class PlanningRun:
         return self._once(("suitability", *self._exposure_key(), name,
                            self.parameters.service_distance_m), compute)
 
+    @_guarded
     def evaluate(self, area, *, scenario: str | None = None, area_crs: str = "EPSG:4326",
                  label: str = "") -> AreaEvaluation:
         """Evaluate an area (a shapely polygon in ``area_crs``, or a GeoDataFrame/GeoSeries in
@@ -303,13 +455,14 @@ class PlanningRun:
         Raises
         ------
         InputError
-            Not a polygon with some area.
+            Not a polygon with some area, or coordinates that are not finite numbers.
         """
         from geo.siting import evaluate_area
 
         name = self.scenario_name(scenario)
         if isinstance(area, gpd.GeoDataFrame):
             area = area.geometry
+        _check_area(area)
         report = evaluate_area(area, scenarios=self.inputs.scenarios,
                                demand=self.communities(name), centres=self.centres(name),
                                weight_col="displaced_est",
@@ -336,6 +489,7 @@ class PlanningRun:
         return AreaEvaluation(layer=layer, scenarios=scenarios, nearest=nearest,
                               notes=tuple(report.get("notes", ())))
 
+    @_guarded
     def optimise(self, k: int, *, scenario: str | None = None,
                  objective: Literal["coverage", "median"] = "coverage",
                  candidates: gpd.GeoDataFrame | None = None,
@@ -349,15 +503,22 @@ class PlanningRun:
         Raises
         ------
         InputError
-            ``k`` below 1, or ``demand`` without ``weight_col``.
+            ``k`` not a whole number from 1 to :data:`MAX_NEW_SITES`, a time limit that is
+            not a positive number, or ``demand`` without ``weight_col``.
         SolverError
             The solver failed; ``exc.best`` holds the best feasible answer when there is one.
         """
         from geo.siting import plan_sites
 
-        if k < 1:
-            raise InputError(Problem(f"the number of new sites must be at least 1, got {k}",
-                                     fix="ask for 1 or more sites"))
+        problems = [p for p in (count_problem(k),) if p is not None]
+        if time_limit_s is not None and (
+                isinstance(time_limit_s, bool) or not isinstance(time_limit_s, numbers.Real)
+                or not math.isfinite(float(time_limit_s)) or time_limit_s <= 0):
+            problems.append(Problem.keyed("parameter_not_finite", source="time_limit_s",
+                                          value=repr(time_limit_s), low="0.1", high="86400",
+                                          unit="s"))
+        if problems:
+            raise InputError(problems)
         if (demand is None) != (weight_col is None):
             raise InputError(Problem("a demand layer and its weight column go together",
                                      fix="give both, e.g. --demand puntos.csv --weight personas"))
@@ -447,6 +608,7 @@ class PlanningRun:
         return forecast_timeline(self.stage_curves(), readings, today=today)
 
     # --- layers and exports ---------------------------------------------------------------
+    @_guarded
     def flood_extent(self, scenario: str | None = None) -> gpd.GeoDataFrame:
         """The scenario's flood as polygons, one per depth class (EPSG:4326)."""
         name = self.scenario_name(scenario)
@@ -458,6 +620,7 @@ class PlanningRun:
                                          threshold_m=self.parameters.threshold_m)
         return self._once(("flood_extent", name, self.parameters.threshold_m), compute)
 
+    @_guarded
     def layers(self, scenario: str | None = None, *, include: Sequence[str] | None = None,
                sites=None, areas: Sequence[AreaEvaluation] = ()) -> dict[str, gpd.GeoDataFrame]:
         """The layers of one scenario, by their export names, in :data:`LAYER_ORDER`.
@@ -499,9 +662,15 @@ class PlanningRun:
                     out[layer] = frame
         return out
 
+    @_guarded
     def provenance(self, scenario: str | None = None, *, lang: str = "es",
-                   producer: str = "", extra: Mapping[str, object] | None = None):
-        """What produced an export of this run (:class:`geo.provenance.Provenance`)."""
+                   producer: str = "", extra: Mapping[str, object] | None = None,
+                   notes: Sequence[Problem | str] = ()):
+        """What produced an export of this run (:class:`geo.provenance.Provenance`).
+
+        Its ``notes`` are the inputs' warnings (what was fixed or assumed while loading, in
+        English) followed by ``notes``.
+        """
         from geo.provenance import build_provenance
 
         name = self.scenario_name(scenario)
@@ -509,17 +678,30 @@ class PlanningRun:
                       **dict(extra or {})}
         return build_provenance(self.inputs.sources, parameters=parameters, scenario=name,
                                 is_sample=self.inputs.is_sample, producer=producer,
-                                decisions=self.inputs.decisions)
+                                decisions=self.inputs.decisions,
+                                notes=[*map(_english, self.inputs.warnings),
+                                       *map(_english, notes)])
 
+    @_guarded
     def export(self, out: str | Path, *, scenario: str | None = None,
                include: Sequence[str] | None = None, layer: str | None = None,
                sites=None, areas: Sequence[AreaEvaluation] = (), lang: str = "es",
-               producer: str = "", writers: Mapping[str, Callable] | None = None) -> Path:
+               producer: str = "", writers: Mapping[str, Callable] | None = None,
+               notes: Sequence[Problem | str] = ()) -> Path:
         """Write the scenario's layers to ``out`` in the format its extension names.
 
         ``writers`` adds writers by extension from outside ``geo`` (the standalone HTML map
-        comes from ``layers``). Returns the path written (a zip when several layers go to a
-        one-layer format).
+        comes from ``layers``); ``notes`` are added to the provenance after the inputs'
+        warnings. Returns the path written (a zip when several layers go to a one-layer
+        format). Raster work reports to the run's ``progress``.
+
+        Raises
+        ------
+        InputError
+            An unknown extension (before any work), or what :func:`geo.export.export` refuses.
+        OutputError
+            The file could not be written (full disk, read-only folder); any earlier file of
+            that name is left as it was.
         """
         from geo.export import export, export_format
 
@@ -531,7 +713,28 @@ class PlanningRun:
             extra |= {"new_sites": len(sites.new_sites), "siting_objective": sites.objective}
         if areas:
             extra["evaluated_areas"] = len(areas)
-        provenance = self.provenance(name, lang=lang, producer=producer, extra=extra)
+        provenance = self.provenance(name, lang=lang, producer=producer, extra=extra,
+                                     notes=notes)
         return export(frames, out, provenance=provenance, flood=self.inputs.scenarios[name],
                       scenario=name, layer=layer, lang=lang,
-                      threshold_m=self.parameters.threshold_m, writers=writers)
+                      threshold_m=self.parameters.threshold_m, writers=writers,
+                      progress=self.progress)
+
+
+def _english(note: Problem | str) -> str:
+    """A note in English, as provenance records it."""
+    return localise(note, "en")
+
+
+def _check_area(area) -> None:
+    """Refuse an area whose coordinates are not all finite numbers."""
+    geoms = area.to_numpy() if isinstance(area, gpd.GeoSeries) else [area]
+    for geom in geoms:
+        if geom is None or not hasattr(geom, "geom_type"):
+            raise InputError(Problem("the area is not a geometry",
+                                     fix="draw or give a polygon"))
+        coords = shapely.get_coordinates(geom)
+        if len(coords) and not bool(np.isfinite(coords).all()):
+            raise InputError(Problem("the area has coordinates that are not finite numbers "
+                                     "(NaN or infinity)", source="area",
+                                     fix="draw the area again, or fix its file"))

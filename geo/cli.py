@@ -1,62 +1,277 @@
-"""Command line: ``python -m geo <command> [inputs…]``.
+"""Command line: ``python -m geo [--lang es|en] <command> [inputs…]``.
 
 Every command takes the same inputs (``--centres``, ``--communities``, ``--flood [NAME=]PATH``
 repeatable, ``--districts``, ``--rivers``, ``--dem``, ``--population``); any input left out
 comes from the bundled synthetic sample. Each command asks one :class:`geo.analysis.PlanningRun`
-for its results — the object the app uses too. Results go to ``--out``. Exit codes: 0 success,
-2 bad input (the message on stderr, no traceback).
+for its results — the object the app uses too. Results go to ``--out``.
+
+The edge: options and the output path are checked before any work; what was fixed or assumed in
+the inputs, and every warning of the run, is printed on stderr in the language of ``--lang``
+(before or after the command's name; default Spanish when the locale is Spanish, else English;
+it also sets the language of maps and labels an export writes). Exit codes: 0 success, 2 bad
+input or an output that cannot be written (a message that says what, where and how to fix it),
+1 an unexpected error (a short message naming the log file that holds the traceback, see
+:mod:`geo.crashlog`), 130 interrupted. No traceback is ever printed.
 """
 
 from __future__ import annotations
 
 import argparse
-import math
+import contextlib
+import logging
+import os
+import re
 import sys
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from geo import settings
-from geo.errors import CrecidaError, CrecidaWarning, InputError, Problem
+from geo.errors import (
+    CrecidaError,
+    CrecidaWarning,
+    InputError,
+    Problem,
+    UnexpectedError,
+    localise,
+)
 
 EXIT_OK = 0
+EXIT_UNEXPECTED = 1
 EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130
 WRITER_ENTRY_POINTS = "crecida.writers"
 """Entry-point group of export writers from outside ``geo`` (the HTML map, from ``layers``)."""
 
+LANGUAGES: tuple[str, ...] = ("es", "en")
+
+#: Command-line option of each analysis parameter (named in problems instead of the field).
+OPTION_NAMES: dict[str, str] = {
+    "threshold_m": "--threshold",
+    "ring_radius_m": "--access-radius",
+    "service_distance_m": "--service-distance",
+    "catchment_mode": "--mode",
+    "datum_offset_m": "--datum-offset",
+    "slope_cm_per_km": "--slope",
+    "stage_m": "--stage",
+}
+
+#: Commands that write a GeoPackage of results (``--out`` must end in ``.gpkg``).
+_GPKG_COMMANDS: tuple[str, ...] = ("exposure", "catchment", "siting", "stage", "season")
+
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code."""
-    parser = _parser()
+    """Run the command line; returns the exit code (never raises, never shows a traceback)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    lang = _language_in(argv) or default_language()
+    try:
+        return _main(argv, lang)
+    except Exception as exc:  # the outer edge: even a failure outside a command is logged
+        from geo.crashlog import unexpected_problem
+
+        _Speaker(lang).error(unexpected_problem(exc, context="cli").text(lang))
+        return EXIT_UNEXPECTED
+
+
+def _main(argv: list[str], lang: str) -> int:
+    parser = _parser(lang)
     args = parser.parse_args(argv)
+    args.lang = getattr(args, "lang", None) or lang
     if not getattr(args, "handler", None):
         parser.print_help(sys.stderr)
         return EXIT_BAD_INPUT
+    say = _Speaker(args.lang)
+    code = EXIT_OK
+    with _library_logs_to_file(context=f"cli {args.command}"), \
+            warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", CrecidaWarning)
+        try:
+            check_options(args)
+            code = args.handler(args, say)
+        except UnexpectedError as exc:  # already logged by the analysis
+            say.error(exc.text(args.lang))
+            code = EXIT_UNEXPECTED
+        except CrecidaError as exc:
+            say.error(error_text(exc, args.lang))
+            code = EXIT_BAD_INPUT
+        except KeyboardInterrupt:
+            say.error(say.word("cli.interrupted"))
+            code = EXIT_INTERRUPTED
+        except Exception as exc:  # the edge: anything else is logged, never shown raw
+            from geo.crashlog import unexpected_problem
+
+            say.error(unexpected_problem(exc, context=f"cli {args.command}").text(args.lang))
+            code = EXIT_UNEXPECTED
+        finally:
+            _report_warnings(caught, say, context=f"cli {args.command}")
+    return code
+
+
+def _language_in(argv: Sequence[str]) -> str | None:
+    """The value of ``--lang`` in ``argv`` when it is a known language (before parsing, so
+    that the parser's own messages are in it)."""
+    for i, arg in enumerate(argv):
+        value = None
+        if arg == "--lang" and i + 1 < len(argv):
+            value = argv[i + 1]
+        elif arg.startswith("--lang="):
+            value = arg.partition("=")[2]
+        if value in LANGUAGES:
+            return value
+    return None
+
+
+def default_language(environ: Mapping[str, str] | None = None) -> str:
+    """``es`` when the user's locale is Spanish, else ``en``.
+
+    Reads ``LC_ALL``, ``LC_MESSAGES`` and ``LANG`` (the first set); on Windows, where they are
+    usually unset, the system locale (``Spanish_Peru``…).
+    """
+    env = os.environ if environ is None else environ
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(var, "").strip().lower()
+        if value:
+            return "es" if value.startswith(("es", "spanish")) else "en"
+    if environ is None and sys.platform == "win32":
+        import locale
+
+        name = (locale.getlocale()[0] or "").lower()
+        return "es" if name.startswith(("es", "spanish")) else "en"
+    return "en"
+
+
+def error_text(exc: BaseException, lang: str) -> str:
+    """An error of Crecida's in ``lang`` (its problems when it has them)."""
+    text = getattr(exc, "text", None)
+    return text(lang) if callable(text) else str(exc)
+
+
+def check_options(args: argparse.Namespace) -> None:
+    """Refuse bad options and an unusable ``--out`` before any work (every problem at once).
+
+    Raises
+    ------
+    InputError
+        A parameter that is not finite or out of range, a ``--count`` that is not a whole
+        number of sites, a bad ``--bbox``, an output name of the wrong format, a folder in
+        its place or a folder that cannot be written to.
+    """
+    from geo.analysis import area_from_bbox, count_problem, parameter_problems
+    from geo.export import output_path_problems
+
+    values = {key: getattr(args, attr) for key, attr in (
+        ("threshold_m", "threshold"), ("ring_radius_m", "access_radius"),
+        ("service_distance_m", "service_distance_m"), ("catchment_mode", "mode"),
+        ("datum_offset_m", "datum_offset"), ("slope_cm_per_km", "slope"))
+        if getattr(args, attr, None) is not None}
+    problems = parameter_problems(values, names=OPTION_NAMES)
+    for stage in getattr(args, "stage", None) or []:
+        problems += parameter_problems({"stage_m": stage}, names=OPTION_NAMES)
+    if getattr(args, "count", None) is not None:
+        problems += [p for p in (count_problem(args.count, source="--count"),) if p]
+    if getattr(args, "bbox", None) is not None:
+        try:
+            area_from_bbox(*args.bbox)
+        except InputError as exc:
+            problems += exc.problems
+    out = getattr(args, "out", None)
+    if out is not None:
+        if args.command in _GPKG_COMMANDS and not out.name.lower().endswith(".gpkg"):
+            problems.append(Problem.keyed("output_not_gpkg", source="--out", name=out.name))
+        problems += output_path_problems(out)
+    if problems:
+        raise InputError(problems)
+
+
+class _Speaker:
+    """Prints the command's messages: results on stdout, errors and warnings on stderr, in
+    the user's language, with control characters from the data made visible."""
+
+    def __init__(self, lang: str):
+        self.lang = lang
+
+    def word(self, key: str) -> str:
+        from geo.i18n import t
+
+        return t(key, self.lang)
+
+    def out(self, text: str) -> None:
+        print(printable(text))
+
+    def error(self, text: str) -> None:
+        print(f"crecida: {self.word('cli.error')}: {printable(text)}", file=sys.stderr)
+
+    def warning(self, item: Problem | str) -> None:
+        text = localise(item, self.lang)
+        print(f"crecida: {self.word('cli.warning')}: {printable(text)}", file=sys.stderr)
+
+    def decision(self, item: Problem | str) -> None:
+        """How an input was read (a layer chosen, what nodata means, a unit…)."""
+        text = localise(item, self.lang)
+        print(f"crecida: {self.word('cli.decision')}: {printable(text)}", file=sys.stderr)
+
+
+#: Characters never printed as they are: C0/C1 controls (but newline and tab) and the Unicode
+#: bidirectional overrides, with which a file's text could rewrite or disguise the terminal.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e"
+                          "\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters shown as escapes (``\\x1b``) instead of acting."""
+    return _UNPRINTABLE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
+                            else f"\\u{ord(m.group()):04x}", text)
+
+
+def _report_warnings(caught: list[warnings.WarningMessage], say: _Speaker, *,
+                     context: str) -> None:
+    """Crecida's warnings on stderr in the user's language; other libraries' to the log."""
+    others = []
+    for w in caught:
+        if issubclass(w.category, CrecidaWarning):
+            item = w.message.args[0] if getattr(w.message, "args", None) else str(w.message)
+            say.warning(item if isinstance(item, Problem) else str(item))
+        else:
+            others.append(f"{w.category.__name__}: {w.message} ({w.filename}:{w.lineno})")
+    if others:
+        from geo.crashlog import log_text
+
+        log_text("\n".join(others), context=context)
+
+
+@contextlib.contextmanager
+def _library_logs_to_file(*, context: str) -> Iterator[None]:
+    """Messages that libraries log (GDAL through rasterio…) go to the log file, not the screen."""
+    from geo.crashlog import log_text
+
+    class ToLogFile(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            log_text(f"{record.name} {record.levelname}: {record.getMessage()}",
+                     context=context)
+
+    handler = ToLogFile(level=logging.WARNING)
+    root = logging.getLogger()
+    root.addHandler(handler)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", CrecidaWarning)  # reported via inputs.warnings
-            return args.handler(args)
-    except CrecidaError as exc:
-        print(f"crecida: error: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except OSError as exc:  # e.g. an output folder that cannot be written
-        print(f"crecida: error: {exc.strerror or exc}: {exc.filename or ''}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except KeyboardInterrupt:
-        print("crecida: interrupted", file=sys.stderr)
-        return 130
+        yield
+    finally:
+        root.removeHandler(handler)
 
 
 # --------------------------------------------------------------------------- parsers
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(lang: str) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m geo",
         description="Crecida: flood exposure, catchment and siting of collective centres. "
         "Inputs left out come from the bundled synthetic Iquitos sample.",
     )
-    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+    parser.add_argument("--lang", choices=LANGUAGES, default=None,
+                        help="language of messages, warnings and exported maps (default: "
+                        "Spanish when the locale is Spanish, else English)")
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND", dest="command")
+    types = _Types(lang)
 
     p = sub.add_parser("validate", help="load and check the inputs; print a report")
     _add_inputs(p)
@@ -64,7 +279,7 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("exposure", help="centres and communities under every scenario")
     _add_inputs(p)
-    _add_exposure_options(p)
+    _add_exposure_options(p, types)
     p.add_argument(
         "--exact",
         action="store_true",
@@ -75,7 +290,7 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("catchment", help="assign displaced people to operational centres")
     _add_inputs(p)
-    _add_exposure_options(p)
+    _add_exposure_options(p, types)
     _add_scenario(p)
     _add_catchment_options(p)
     _add_out(p, "OUT.gpkg")
@@ -83,9 +298,9 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("siting", help="propose new collective centres")
     _add_inputs(p)
-    _add_exposure_options(p)
+    _add_exposure_options(p, types)
     _add_scenario(p)
-    _add_siting_options(p, required=True)
+    _add_siting_options(p, types, required=True)
     p.add_argument(
         "--candidates",
         type=Path,
@@ -104,9 +319,9 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("evaluate", help="evaluate an area as a possible new centre")
     _add_inputs(p)
-    _add_exposure_options(p)
+    _add_exposure_options(p, types)
     _add_scenario(p)
-    _add_area_options(p, required=True)
+    _add_area_options(p, types, required=True)
     p.add_argument("--out", type=Path, metavar="PATH",
                    help="also write the area as a layer (.gpkg .geojson .kml .csv …)")
     p.set_defaults(handler=_cmd_evaluate)
@@ -114,14 +329,15 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("stage", help="river stages: when each centre and community floods, "
                        "centres flooded by stage, a forecast's timeline")
     _add_inputs(p)
-    _add_exposure_options(p)
+    _add_exposure_options(p, types)
     p.add_argument("--forecast", type=Path, metavar="CSV",
                    help="dates and stages (gauge readings or a forecast): which centres go "
                    "under on which day")
-    p.add_argument("--today", type=_date, metavar="YYYY-MM-DD",
+    p.add_argument("--today", type=types.date, metavar="YYYY-MM-DD",
                    help="the day forecast lead times count from (default: today)")
     _add_out(p, "OUT.gpkg")
     p.set_defaults(handler=_cmd_stage)
+
     p = sub.add_parser(
         "season",
         help="a flood season: days flooded per community and centre, people exposed per "
@@ -147,20 +363,20 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--dem", type=Path, metavar="PATH", help="DEM, for water-level extents")
     p.add_argument(
         "--threshold",
-        type=_non_negative,
+        type=types.number,
         metavar="M",
         default=settings.FLOOD_THRESHOLD_M,
         help=f"flooded at or above this depth (default {settings.FLOOD_THRESHOLD_M})",
     )
     p.add_argument(
         "--wet-share",
-        type=_positive,
+        type=types.number,
         metavar="SHARE",
         default=settings.SEASON_WET_SHARE,
         help="share of a community's observed area that must be flooded for the day to "
         f"count (default {settings.SEASON_WET_SHARE:g})",
     )
-    p.add_argument("--workers", type=int, metavar="N",
+    p.add_argument("--workers", type=types.whole, metavar="N",
                    help="worker processes of the local Dask cluster (default: one per CPU)")
     p.add_argument(
         "--scheduler",
@@ -175,12 +391,11 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("export", help="export layers and briefing maps (format by extension)")
     _add_inputs(p)
-    _add_exposure_options(p)
+    _add_exposure_options(p, types)
     _add_scenario(p)
     _add_catchment_options(p)
-    _add_siting_options(p, required=False)
-    _add_area_options(p, required=False)
-    p.add_argument("--lang", choices=("es", "en"), default="es", help="language of maps")
+    _add_siting_options(p, types, required=False)
+    _add_area_options(p, types, required=False)
     p.add_argument(
         "--layer",
         metavar="NAME",
@@ -193,6 +408,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _add_inputs(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS,
+                   help="language of messages, warnings and exported maps")
     g = p.add_argument_group(
         "inputs (with none given, the synthetic sample; a multi-layer file or workbook takes "
         "PATH:LAYER or PATH:SHEET)")
@@ -255,17 +472,17 @@ def _add_inputs(p: argparse.ArgumentParser) -> None:
     )
 
 
-def _add_exposure_options(p: argparse.ArgumentParser) -> None:
+def _add_exposure_options(p: argparse.ArgumentParser, types: _Types) -> None:
     p.add_argument(
         "--threshold",
-        type=_non_negative,
+        type=types.number,
         metavar="M",
         default=settings.FLOOD_THRESHOLD_M,
         help=f"flooded at or above this depth (default {settings.FLOOD_THRESHOLD_M})",
     )
     p.add_argument(
         "--access-radius",
-        type=_positive,
+        type=types.number,
         metavar="M",
         default=settings.ACCESS_RING_RADIUS_M,
         help=f"radius of the access ring around each centre (default "
@@ -273,7 +490,7 @@ def _add_exposure_options(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--service-distance",
-        type=_positive,
+        type=types.number,
         metavar="M",
         dest="service_distance_m",
         default=settings.SERVICE_DISTANCE_M,
@@ -282,25 +499,25 @@ def _add_exposure_options(p: argparse.ArgumentParser) -> None:
     )
     # Older names of --service-distance, kept working but not shown.
     for alias in ("--max-distance", "--radius"):
-        p.add_argument(alias, type=_positive, dest="service_distance_m", help=argparse.SUPPRESS)
-    _add_stage_options(p)
+        p.add_argument(alias, type=types.number, dest="service_distance_m", help=argparse.SUPPRESS)
+    _add_stage_options(p, types)
 
 
-def _add_stage_options(p: argparse.ArgumentParser) -> None:
+def _add_stage_options(p: argparse.ArgumentParser, types: _Types) -> None:
     g = p.add_argument_group("river stages (scenarios from the DEM and a gauge reading)")
-    g.add_argument("--stage", type=_number, action="append", metavar="M",
+    g.add_argument("--stage", type=types.number, action="append", metavar="M",
                    help="a river stage in m a.s.l. at the gauge, e.g. 117.8 (repeatable); "
                    "needs --dem, and replaces the flood scenarios unless --flood is given")
     g.add_argument("--stages", action="append", metavar="START:STOP:STEP",
                    help="a range of stages, e.g. 116:119:0.2")
-    g.add_argument("--gauge", type=_lonlat, metavar="LON,LAT",
+    g.add_argument("--gauge", type=types.lonlat, metavar="LON,LAT",
                    help="the gauge whose readings the stages are (default: the water starts "
                    "from the rivers layer)")
-    g.add_argument("--datum-offset", type=_number, metavar="M",
+    g.add_argument("--datum-offset", type=types.number, metavar="M",
                    default=settings.DATUM_OFFSET_M,
                    help="metres added to a reading to reach the DEM's vertical datum "
                    f"(default {settings.DATUM_OFFSET_M:g})")
-    g.add_argument("--slope", type=_number, metavar="CM_PER_KM",
+    g.add_argument("--slope", type=types.number, metavar="CM_PER_KM",
                    default=settings.SLOPE_CM_PER_KM,
                    help="water-surface slope away from the gauge "
                    f"(default {settings.SLOPE_CM_PER_KM:g})")
@@ -336,8 +553,9 @@ def _add_catchment_options(p: argparse.ArgumentParser) -> None:
     )
 
 
-def _add_siting_options(p: argparse.ArgumentParser, *, required: bool) -> None:
-    p.add_argument("--count", type=int, required=required, metavar="K",
+def _add_siting_options(p: argparse.ArgumentParser, types: _Types, *, required: bool
+                        ) -> None:
+    p.add_argument("--count", type=types.whole, required=required, metavar="K",
                    help="new sites to choose" + ("" if required else " (and export)"))
     p.add_argument(
         "--objective",
@@ -347,11 +565,11 @@ def _add_siting_options(p: argparse.ArgumentParser, *, required: bool) -> None:
     )
 
 
-def _add_area_options(p: argparse.ArgumentParser, *, required: bool) -> None:
+def _add_area_options(p: argparse.ArgumentParser, types: _Types, *, required: bool) -> None:
     g = p.add_mutually_exclusive_group(required=required)
     g.add_argument("--area", type=Path, metavar="PATH",
                    help="polygon of the area (GeoJSON, GPKG, KML, zipped shapefile)")
-    g.add_argument("--bbox", type=_bbox, metavar="W,S,E,N",
+    g.add_argument("--bbox", type=types.bbox, metavar="W,S,E,N",
                    help="a rectangle in degrees: west,south,east,north")
 
 
@@ -359,55 +577,53 @@ def _add_out(p: argparse.ArgumentParser, metavar: str) -> None:
     p.add_argument("--out", type=Path, required=True, metavar=metavar, help="output file")
 
 
-def _number(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
-    if not math.isfinite(value):
-        raise argparse.ArgumentTypeError(f"must be a finite number, got {text}")
-    return value
+class _Types:
+    """Argument types that only parse (in the user's language); ranges are checked after
+    parsing, with every other problem, by :func:`check_options`."""
 
+    def __init__(self, lang: str):
+        self.lang = lang
 
-def _positive(text: str) -> float:
-    value = _number(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be positive, got {text}")
-    return value
+    def _fail(self, key: str, text: str) -> argparse.ArgumentTypeError:
+        from geo.i18n import t
 
+        return argparse.ArgumentTypeError(t(key, self.lang, value=printable(text)))
 
-def _non_negative(text: str) -> float:
-    value = _number(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be zero or positive, got {text}")
-    return value
+    def number(self, text: str) -> float:
+        try:
+            return float(text)
+        except ValueError:
+            raise self._fail("cli.not_a_number", text) from None
 
+    def whole(self, text: str) -> int:
+        try:
+            return int(text)
+        except ValueError:
+            raise self._fail("cli.not_a_whole_number", text) from None
 
-def _lonlat(text: str) -> tuple[float, float]:
-    parts = text.split(",")
-    if len(parts) != 2:
-        raise argparse.ArgumentTypeError(f"'{text}' is not LON,LAT")
-    lon, lat = (_number(v) for v in parts)
-    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-        raise argparse.ArgumentTypeError(f"'{text}' is not a longitude,latitude in degrees")
-    return lon, lat
+    def bbox(self, text: str) -> tuple[float, float, float, float]:
+        parts = text.split(",")
+        if len(parts) != 4:
+            raise self._fail("cli.not_a_bbox", text)
+        west, south, east, north = (self.number(v) for v in parts)
+        return west, south, east, north
 
+    def lonlat(self, text: str) -> tuple[float, float]:
+        parts = text.split(",")
+        if len(parts) != 2:
+            raise self._fail("cli.not_lonlat", text)
+        lon, lat = (self.number(v) for v in parts)
+        if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+            raise self._fail("cli.not_lonlat", text)
+        return lon, lat
 
-def _date(text: str):
-    import datetime as dt
+    def date(self, text: str):
+        import datetime as dt
 
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a date YYYY-MM-DD") from None
-
-
-def _bbox(text: str) -> tuple[float, float, float, float]:
-    parts = text.split(",")
-    if len(parts) != 4:
-        raise argparse.ArgumentTypeError(f"'{text}' is not WEST,SOUTH,EAST,NORTH")
-    west, south, east, north = (_number(v) for v in parts)
-    return west, south, east, north
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            raise self._fail("cli.not_a_date", text) from None
 
 
 # --------------------------------------------------------------------------- inputs
@@ -447,11 +663,12 @@ def _per_scenario(items: Sequence[str] | None, option: str) -> dict[str | None, 
     return out
 
 
-def load_from_args(args: argparse.Namespace):
+def load_from_args(args: argparse.Namespace, say: _Speaker | None = None):
     """Load :class:`geo.inputs.Inputs` from the common input options.
 
-    Warnings and decisions about the user's own files go to stderr for every command but
-    ``validate`` (which prints them in its report).
+    With ``say``, the sample banner (when the sample fills in) and the warnings and decisions
+    about the user's own files are printed on stderr, in the user's language (``validate``
+    prints them in its report instead).
     """
     from geo.flood import FloodSpec
     from geo.inputs import load_inputs
@@ -498,32 +715,29 @@ def load_from_args(args: argparse.Namespace):
         with_sample=getattr(args, "with_sample", False),
         stages=bool(_stages_from_args(args)),
     )
-    if getattr(args, "handler", None) is not _cmd_validate:
-        _report_inputs(inputs)
+    if say is not None:
+        _report_inputs(inputs, say)
     return inputs
 
 
-def _report_inputs(inputs) -> None:
-    """The sample banner, and the warnings and decisions about the user's own files, on
-    stderr."""
-    from geo.errors import localise
+def _report_inputs(inputs, say: _Speaker) -> None:
+    """The sample banner, and the warnings and decisions about the user's own files."""
     from geo.i18n import t
 
     own = [k for k in inputs.sources if k not in inputs.sample_layers]
     if inputs.sample_layers and own:
-        print(f"crecida: {t('report.mixed_sample', 'en', layers=', '.join(inputs.sample_layers))}",
-              file=sys.stderr)
+        say.warning(t("report.mixed_sample", say.lang, layers=", ".join(inputs.sample_layers)))
     for layer, items in inputs.decisions.items():
         if layer in own or layer == "inputs":
             for item in items:
-                print(f"crecida: decision: {localise(item, 'en')}", file=sys.stderr)
-    if own:
-        for warning in inputs.warnings:
-            print(f"crecida: warning: {warning}", file=sys.stderr)
+                say.decision(item)
+    for note in inputs.warning_items if own else ():
+        say.warning(note)
 
 
-def run_from_args(args: argparse.Namespace, *, desc: str):
-    """The :class:`geo.analysis.PlanningRun` of the command's inputs and options."""
+def run_from_args(args: argparse.Namespace, say: _Speaker, *, desc: str):
+    """The :class:`geo.analysis.PlanningRun` of the command's inputs and options (the inputs'
+    warnings printed)."""
     from geo.analysis import Parameters, PlanningRun
 
     parameters = Parameters(
@@ -537,7 +751,7 @@ def run_from_args(args: argparse.Namespace, *, desc: str):
         datum_offset_m=getattr(args, "datum_offset", settings.DATUM_OFFSET_M),
         slope_cm_per_km=getattr(args, "slope", settings.SLOPE_CM_PER_KM),
     )
-    run = PlanningRun(load_from_args(args), parameters, progress=progress_bar(desc))
+    run = PlanningRun(load_from_args(args, say), parameters, progress=progress_bar(desc))
     stages = _stages_from_args(args)
     if stages and getattr(args, "handler", None) is not _cmd_stage:
         run = run.with_stages(stages, keep_scenarios=bool(args.flood))
@@ -571,8 +785,9 @@ def progress_bar(desc: str) -> Callable[[int, int, str], None] | None:
         b.total = total
         b.n = done
         b.set_postfix_str(message[:40], refresh=True)
-        if done >= total:
+        if done >= total:  # this stage is over; a later one draws a new bar
             b.close()
+            del bar["bar"]
 
     return update
 
@@ -593,27 +808,31 @@ def _area_from_args(args: argparse.Namespace):
 # --------------------------------------------------------------------------- commands
 
 
-def _cmd_validate(args: argparse.Namespace) -> int:
+def _cmd_validate(args: argparse.Namespace, say: _Speaker) -> int:
     from geo.inputs import validation_report
 
-    inputs = load_from_args(args)
-    print(validation_report(inputs))
+    inputs = load_from_args(args)  # the report lists the warnings itself
+    say.out(validation_report(inputs))
     return EXIT_OK
 
 
-def _cmd_exposure(args: argparse.Namespace) -> int:
+def _write_gpkg(out: Path, layers: Mapping) -> None:
+    """Results as the layers of one GeoPackage; a failed write names ``out``."""
+    from geo.export import output_errors
     from geo.io import write_layers
 
-    result = run_from_args(args, desc="exposure").exposure
-    write_layers(
-        args.out,
-        {
-            "centres_exposure": result.centres,
-            "communities_exposure": result.communities,
-            "summary": result.summary,
-        },
-    )
-    print(
+    with output_errors(out):
+        write_layers(out, layers)
+
+
+def _cmd_exposure(args: argparse.Namespace, say: _Speaker) -> int:
+    result = run_from_args(args, say, desc="exposure").exposure
+    _write_gpkg(args.out, {
+        "centres_exposure": result.centres,
+        "communities_exposure": result.communities,
+        "summary": result.summary,
+    })
+    say.out(
         f"wrote {args.out}: centres_exposure ({len(result.centres)} rows), "
         f"communities_exposure ({len(result.communities)} rows), "
         f"summary ({len(result.summary)} rows)"
@@ -621,29 +840,27 @@ def _cmd_exposure(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _cmd_catchment(args: argparse.Namespace) -> int:
-    from geo.io import write_layers
-
-    run = run_from_args(args, desc="catchment")
+def _cmd_catchment(args: argparse.Namespace, say: _Speaker) -> int:
+    run = run_from_args(args, say, desc="catchment")
     name = run.scenario_name(args.scenario)
     assignment = run.catchment(name)
     layers = assignment.layers()
-    write_layers(args.out, layers)
+    _write_gpkg(args.out, layers)
     cap = layers["centres_capacity"]
     displaced = run.communities(name)["displaced_est"].sum()
-    print(
+    say.out(
         f"{name}: {int(displaced):,} displaced (estimate); "
         f"{int(cap['overcrowded'].sum())} centre(s) overcrowded; "
         f"{assignment.unserved_persons:,.0f} displaced without a place"
     )
     for note in assignment.notes:
-        print(f"  note: {note}")
-    print(f"wrote {args.out}: " + ", ".join(f"{k} ({len(v)})" for k, v in layers.items()))
+        say.out(f"  note: {note}")
+    say.out(f"wrote {args.out}: " + ", ".join(f"{k} ({len(v)})" for k, v in layers.items()))
     return EXIT_OK
 
 
-def _sites(run, args: argparse.Namespace, name: str, *, candidates=None, demand=None,
-           weight=None):
+def _sites(run, args: argparse.Namespace, say: _Speaker, name: str, *, candidates=None,
+           demand=None, weight=None):
     """Optimised sites for the command, or the best feasible answer with a warning."""
     from geo.errors import SolverError
 
@@ -653,81 +870,76 @@ def _sites(run, args: argparse.Namespace, name: str, *, candidates=None, demand=
     except SolverError as exc:
         if exc.best is None:
             raise
-        print(f"crecida: warning: {exc} — using the best feasible answer", file=sys.stderr)
+        say.warning(Problem.keyed("solver_best_feasible", message=str(exc)))
         return exc.best
 
 
-def _cmd_siting(args: argparse.Namespace) -> int:
-    from geo.io import read_points, write_layers
+def _cmd_siting(args: argparse.Namespace, say: _Speaker) -> int:
+    from geo.io import read_points
 
-    run = run_from_args(args, desc="siting")
+    run = run_from_args(args, say, desc="siting")
     name = run.scenario_name(args.scenario)
     demand = read_points(args.demand) if args.demand is not None else None
     candidates = read_points(args.candidates) if args.candidates else None
-    sites = _sites(run, args, name, candidates=candidates, demand=demand, weight=args.weight)
+    sites = _sites(run, args, say, name, candidates=candidates, demand=demand,
+                   weight=args.weight)
     layers = sites.layers()
-    write_layers(args.out, layers)
+    _write_gpkg(args.out, layers)
     new = layers["new_sites"]
-    print(
+    say.out(
         f"{name}: {len(new)} new site(s) proposed ({args.objective}, "
         f"service distance {args.service_distance_m:g} m)"
     )
     for row in new.itertuples():
-        print(
+        say.out(
             f"  - {getattr(row, 'site_id', row.Index)}: +{row.covered_weight:,.0f} persons "
             f"covered at {row.geometry.y:.5f}, {row.geometry.x:.5f}"
         )
-    print(f"wrote {args.out}: " + ", ".join(f"{k} ({len(v)})" for k, v in layers.items()))
+    say.out(f"wrote {args.out}: " + ", ".join(f"{k} ({len(v)})" for k, v in layers.items()))
     return EXIT_OK
 
 
-def _cmd_evaluate(args: argparse.Namespace) -> int:
-    if args.out is not None:
-        from geo.export import export_format
-
-        export_format(args.out)  # refuse an unknown extension before any work
-    run = run_from_args(args, desc="evaluate")
+def _cmd_evaluate(args: argparse.Namespace, say: _Speaker) -> int:
+    area, label = _area_from_args(args)  # before the analysis: a bad area costs nothing
+    run = run_from_args(args, say, desc="evaluate")
     name = run.scenario_name(args.scenario)
-    area, label = _area_from_args(args)
     report = run.evaluate(area, scenario=name, label=label)
     figures = report.layer.drop(columns=report.layer.geometry.name).iloc[0]
-    print(f"Area evaluated under {name} ({label}):")
+    say.out(f"Area evaluated under {name} ({label}):")
     for key, value in figures.items():
         shown = f"{value:,.1f}" if isinstance(value, float) else str(value)
-        print(f"  {key}: {shown}")
-    print("Flood status by scenario:")
-    print(report.scenarios.to_string(index=False))
-    print("Nearest existing centres:")
-    print(report.nearest.to_string(index=False))
+        say.out(f"  {key}: {shown}")
+    say.out("Flood status by scenario:")
+    say.out(report.scenarios.to_string(index=False))
+    say.out("Nearest existing centres:")
+    say.out(report.nearest.to_string(index=False))
     for note in report.notes:
-        print(f"  note: {note}")
+        say.out(f"  note: {note}")
     if args.out is not None:
         out = run.export(args.out, scenario=name, include=["evaluated_areas"], areas=[report],
-                         writers=export_writers())
-        print(f"wrote {out}")
+                         lang=args.lang, writers=export_writers())
+        say.out(f"wrote {out}")
     return EXIT_OK
 
 
-def _cmd_export(args: argparse.Namespace) -> int:
+def _cmd_export(args: argparse.Namespace, say: _Speaker) -> int:
     from geo.export import export_format
 
-    export_format(args.out)  # refuse an unknown extension before any work
-    run = run_from_args(args, desc="export")
+    area, label = _area_from_args(args)  # before the analysis: a bad area costs nothing
+    run = run_from_args(args, say, desc="export")
     name = run.scenario_name(args.scenario)
-    sites = _sites(run, args, name) if args.count is not None else None
-    area, label = _area_from_args(args)
+    sites = _sites(run, args, say, name) if args.count is not None else None
     areas = [run.evaluate(area, scenario=name, label=label)] if area is not None else []
     out = run.export(args.out, scenario=name, layer=args.layer, sites=sites, areas=areas,
                      lang=args.lang, writers=export_writers())
-    print(f"wrote {out} ({export_format(out)}; scenario {name})")
+    say.out(f"wrote {out} ({export_format(out)}; scenario {name})")
     return EXIT_OK
 
 
-def _cmd_stage(args: argparse.Namespace) -> int:
-    from geo.io import write_layers
+def _cmd_stage(args: argparse.Namespace, say: _Speaker) -> int:
     from geo.io.tables import read_table
 
-    run = run_from_args(args, desc="stage")
+    run = run_from_args(args, say, desc="stage")
     stages = _stages_from_args(args)
     if not stages:
         low, high = settings.STAGE_RANGE_M
@@ -738,36 +950,32 @@ def _cmd_stage(args: argparse.Namespace) -> int:
               "flooded_by_stage": table}
     totals = table.groupby("stage_m", sort=True)[["centres_flooded", "centres_isolated",
                                                   "pop_exposed"]].sum()
-    print("stage (m)  centres flooded  centres isolated  people exposed")
+    say.out("stage (m)  centres flooded  centres isolated  people exposed")
     for stage, row in totals.iterrows():
-        print(f"{stage:9.2f}  {int(row['centres_flooded']):15d}  "
-              f"{int(row['centres_isolated']):16d}  {row['pop_exposed']:14,.0f}")
+        say.out(f"{stage:9.2f}  {int(row['centres_flooded']):15d}  "
+                f"{int(row['centres_isolated']):16d}  {row['pop_exposed']:14,.0f}")
     if args.forecast is not None:
         frame, _hxl = read_table(args.forecast, label=args.forecast.name)
         timeline = run.forecast(frame, today=args.today)
         layers |= {"forecast_centres": timeline.centres, "forecast_days": timeline.days}
-        print(f"Forecast from {timeline.today.isoformat()}:")
+        say.out(f"Forecast from {timeline.today.isoformat()}:")
         for day in timeline.days.itertuples():
             went = f" — flooded: {day.newly_flooded}" if day.newly_flooded else ""
-            print(f"  {day.date:%Y-%m-%d} ({day.days_ahead:+d} d) {day.stage_m:.2f} m{went}")
+            say.out(f"  {day.date:%Y-%m-%d} ({day.days_ahead:+d} d) {day.stage_m:.2f} m{went}")
     for note in curves.notes:
-        print(f"  note: {note}")
-    write_layers(args.out, layers)
-    print(f"wrote {args.out}: " + ", ".join(f"{k} ({len(v)})" for k, v in layers.items()))
+        say.out(f"  note: {note}")
+    _write_gpkg(args.out, layers)
+    say.out(f"wrote {args.out}: " + ", ".join(f"{k} ({len(v)})" for k, v in layers.items()))
     return EXIT_OK
 
 
-def _cmd_season(args: argparse.Namespace) -> int:
+def _cmd_season(args: argparse.Namespace, say: _Speaker) -> int:
     from geo.analysis import Parameters, PlanningRun
     from geo.inputs import load_inputs
-    from geo.io import write_layers
     from geo.io.files import atomic_path
     from geo.raster import open_raster
     from geo.season import open_season, season_figure, season_sources
 
-    if args.out.suffix.lower() != ".gpkg":
-        raise InputError(Problem(f"the season is written as a GeoPackage, got {args.out.name}",
-                                 fix="give --out NAME.gpkg"))
     if args.workers is not None and args.workers < 1:
         raise InputError(Problem(f"--workers must be at least 1, got {args.workers}"))
     if not 0 < args.wet_share <= 1:
@@ -786,16 +994,16 @@ def _cmd_season(args: argparse.Namespace) -> int:
                       progress=progress_bar("season"))
     result = run.season(extents, wet_share=args.wet_share, workers=args.workers,
                         scheduler=args.scheduler)
-    write_layers(args.out, result.layers())
+    _write_gpkg(args.out, result.layers())
     chart = args.chart or args.out.with_name(f"{args.out.stem}_timeline.png")
     with atomic_path(chart) as tmp:
         season_figure(result.timeline).savefig(tmp, format="png")
     flooded = int((result.communities["days_flooded"] > 0).sum())
-    print(f"season {result.dates[0].isoformat()} – {result.dates[-1].isoformat()}: "
+    say.out(f"season {result.dates[0].isoformat()} – {result.dates[-1].isoformat()}: "
           f"{len(result.dates)} extents, {result.tasks} tasks; {flooded} of "
           f"{len(result.communities)} communities flooded on at least one day")
     for note in [*notes, *result.notes]:
-        print(f"  note: {note}")
-    print(f"wrote {args.out}: " + ", ".join(f"{k} ({len(v)})" for k, v in
+        say.out(f"  note: {note}")
+    say.out(f"wrote {args.out}: " + ", ".join(f"{k} ({len(v)})" for k, v in
                                             result.layers().items()) + f"; {chart}")
     return EXIT_OK

@@ -25,9 +25,11 @@ __all__ = [
     "FormatError",
     "GeometryTypeError",
     "InputError",
+    "OutputError",
     "OverlapError",
     "Problem",
     "SolverError",
+    "UnexpectedError",
     "localise",
 ]
 
@@ -155,12 +157,51 @@ class GeometryTypeError(InputError):
     """A layer with the wrong kind of geometry (e.g. lines where points are needed)."""
 
 
+class OutputError(CrecidaError, OSError):
+    """An output that could not be written (full disk, read-only folder…); names the target.
+
+    Parameters
+    ----------
+    problem
+        What failed, where and how to fix it (usually ``Problem.keyed("output_write_failed",
+        …)``).
+    """
+
+    def __init__(self, problem: Problem):
+        self.problems: list[Problem] = [problem]
+        super().__init__(problem.text("en"))
+
+    def text(self, lang: str = "en") -> str:
+        """The problem, in ``lang``."""
+        return self.problems[0].text(lang)
+
+
 class SolverError(CrecidaError, RuntimeError):
     """An optimisation that failed or stopped early; ``best`` holds the best feasible answer."""
 
     def __init__(self, message: str, *, best: object = None):
         self.best = best
         super().__init__(message)
+
+
+class UnexpectedError(CrecidaError, RuntimeError):
+    """A failure Crecida did not foresee (a bug, or a library giving up), caught at a public
+    entry point; the original exception is its ``__cause__`` and was written with its
+    traceback to the log file (:mod:`geo.crashlog`), which the message names.
+
+    Parameters
+    ----------
+    problem
+        ``Problem.keyed("unexpected", error=…, log=…)``.
+    """
+
+    def __init__(self, problem: Problem):
+        self.problems: list[Problem] = [problem]
+        super().__init__(problem.text("en"))
+
+    def text(self, lang: str = "en") -> str:
+        """The problem, in ``lang``."""
+        return self.problems[0].text(lang)
 
 
 class CrecidaWarning(UserWarning):

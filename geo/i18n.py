@@ -1175,6 +1175,130 @@ STRINGS.update({
     },
 })
 
+# --- the edges: options, outputs, unexpected errors (command line, app, exports) ------------
+STRINGS.update({
+    "cli.error": {"es": "error", "en": "error"},
+    "cli.warning": {"es": "aviso", "en": "warning"},
+    "cli.note": {"es": "nota", "en": "note"},
+    "cli.interrupted": {"es": "interrumpido", "en": "interrupted"},
+    "cli.wrote": {"es": "escrito", "en": "wrote"},
+    "cli.not_a_number": {"es": "'{value}' no es un número", "en": "'{value}' is not a number"},
+    "cli.not_a_whole_number": {"es": "'{value}' no es un número entero",
+                               "en": "'{value}' is not a whole number"},
+    "cli.not_a_bbox": {"es": "'{value}' no tiene la forma OESTE,SUR,ESTE,NORTE",
+                       "en": "'{value}' is not WEST,SOUTH,EAST,NORTH"},
+    "cli.not_lonlat": {"es": "'{value}' no es LONGITUD,LATITUD en grados",
+                       "en": "'{value}' is not LONGITUDE,LATITUDE in degrees"},
+    "cli.not_a_date": {"es": "'{value}' no es una fecha AAAA-MM-DD",
+                       "en": "'{value}' is not a date YYYY-MM-DD"},
+    "cli.decision": {"es": "decisión", "en": "decision"},
+    "progress.classify": {"es": "clasificando la profundidad", "en": "classifying depth"},
+    "progress.overviews": {"es": "creando vistas reducidas", "en": "building overviews"},
+    "app.unexpected": {
+        "es": "Algo salió mal al mostrar esta vista ({error}). Los detalles quedaron en {log}. "
+              "Los demás datos siguen en pantalla.",
+        "en": "Something went wrong while showing this view ({error}). The details are in "
+              "{log}. The rest of the data stays on screen.",
+    },
+    "app.export_notes": {"es": "Avisos de la exportación", "en": "Notes on the export"},
+    "msg.parameter_not_finite": {"es": "debe ser un número finito, no {value}",
+                                 "en": "must be a finite number, not {value}"},
+    "fix.parameter_not_finite": {"es": "dé un número de {low} a {high} {unit}",
+                                 "en": "give a number from {low} to {high} {unit}"},
+    "msg.parameter_out_of_range": {"es": "{value} está fuera del rango aceptado",
+                                   "en": "{value} is outside the accepted range"},
+    "fix.parameter_out_of_range": {"es": "dé un número de {low} a {high} {unit}",
+                                   "en": "give a number from {low} to {high} {unit}"},
+    "msg.parameter_not_a_choice": {"es": "'{value}' no es una opción",
+                                   "en": "'{value}' is not one of the choices"},
+    "fix.parameter_not_a_choice": {"es": "elija uno de: {choices}",
+                                   "en": "choose one of: {choices}"},
+    "msg.parameter_not_whole": {"es": "debe ser un número entero, no {value}",
+                                "en": "must be a whole number, not {value}"},
+    "fix.parameter_not_whole": {"es": "dé un número entero de {low} a {high}",
+                                "en": "give a whole number from {low} to {high}"},
+    "msg.count_out_of_range": {"es": "{value} está fuera del rango aceptado",
+                               "en": "{value} is outside the accepted range"},
+    "fix.count_out_of_range": {"es": "dé un número entero de {low} a {high}",
+                               "en": "give a whole number from {low} to {high}"},
+    "msg.parameter_not_bool": {"es": "debe ser verdadero o falso, no {value}",
+                               "en": "must be true or false, not {value}"},
+    "msg.output_format_unknown": {
+        "es": "no se reconoce el formato de exportación en el nombre '{name}'",
+        "en": "cannot tell the export format from the file name '{name}'",
+    },
+    "fix.output_format_unknown": {"es": "termine el nombre con uno de: {formats}",
+                                  "en": "end the name with one of: {formats}"},
+    "msg.output_not_gpkg": {
+        "es": "este comando escribe un GeoPackage y '{name}' no termina en .gpkg",
+        "en": "this command writes a GeoPackage and '{name}' does not end in .gpkg",
+    },
+    "fix.output_not_gpkg": {"es": "dé --out NOMBRE.gpkg", "en": "give --out NAME.gpkg"},
+    "msg.output_folder_unusable": {
+        "es": "no se puede escribir en la carpeta {folder}: {reason}",
+        "en": "cannot write to the folder {folder}: {reason}",
+    },
+    "fix.output_folder_unusable": {
+        "es": "elija una carpeta en la que pueda escribir",
+        "en": "choose a folder you can write to",
+    },
+    "msg.output_is_folder": {"es": "{name} es una carpeta, no un archivo",
+                             "en": "{name} is a folder, not a file"},
+    "fix.output_is_folder": {"es": "dé el nombre de un archivo dentro de esa carpeta",
+                             "en": "give the name of a file inside that folder"},
+    "msg.output_write_failed": {"es": "no se pudo escribir {name}: {reason}",
+                                "en": "could not write {name}: {reason}"},
+    "fix.output_write_failed": {
+        "es": "compruebe que queda espacio en el disco y que puede escribir en {folder}, o "
+              "elija otro destino; un archivo anterior con ese nombre queda como estaba",
+        "en": "check that the disk has free space and that {folder} can be written to, or "
+              "choose another place; an earlier file of that name is left as it was",
+    },
+    "msg.shapefile_long_text": {
+        "es": "{count} texto(s) pasan de los 254 bytes que guarda un shapefile: se cortan ahí "
+              "(terminan en …) y van completos en long_text.csv",
+        "en": "{count} text value(s) longer than the 254 bytes a shapefile holds: cut there "
+              "(ending in …) and kept whole in long_text.csv",
+    },
+    "msg.shapefile_number_too_large": {
+        "es": "{value} es demasiado grande para un campo de shapefile (máximo ±{limit:g})",
+        "en": "{value} is too large for a shapefile field (at most ±{limit:g})",
+    },
+    "fix.shapefile_number_too_large": {
+        "es": "exporte a .gpkg o .geojson, que guardan cualquier número",
+        "en": "export to .gpkg or .geojson, which keep every number",
+    },
+    "msg.solver_best_feasible": {
+        "es": "{message} — se usa la mejor respuesta factible",
+        "en": "{message} — using the best feasible answer",
+    },
+    "msg.unexpected": {
+        "es": "error inesperado ({error}); los detalles quedaron en {log}",
+        "en": "unexpected error ({error}); the details are in {log}",
+    },
+    "fix.unexpected": {
+        "es": "envíe ese archivo a quien le da soporte de Crecida; mientras tanto revise los "
+              "datos de entrada",
+        "en": "send that file to whoever supports Crecida for you; meanwhile check the input "
+              "files",
+    },
+    "msg.unexpected_file": {
+        "es": "no se pudo leer este archivo (error inesperado: {error}); los detalles "
+              "quedaron en {log}",
+        "en": "this file could not be read (unexpected error: {error}); the details are in "
+              "{log}",
+    },
+    "fix.unexpected_file": {
+        "es": "compruebe que el archivo se abre en QGIS o en una hoja de cálculo, o envíe el "
+              "registro a quien le da soporte",
+        "en": "check that the file opens in QGIS or a spreadsheet, or send the log to "
+              "whoever supports Crecida for you",
+    },
+    "log.unavailable": {"es": "(no se pudo escribir el registro)",
+                        "en": "(the log file could not be written)"},
+})
+
+
 def t(key: str, lang: str = DEFAULT_LANGUAGE, /, **values: object) -> str:
     """The text for ``key`` in ``lang`` with ``{placeholders}`` filled from ``values``.
 

@@ -74,6 +74,9 @@ class Provenance:
     decisions
         How each input was read (``geo.inputs.Inputs.decisions``): per layer, each decision's
         key and its text in Spanish and English.
+    notes
+        What was fixed or assumed on the way (the inputs' warnings, an export's own notes),
+        in English.
     """
 
     inputs: tuple[InputRecord, ...] = ()
@@ -84,6 +87,7 @@ class Provenance:
     is_sample: bool = False
     producer: str = ""
     decisions: Mapping[str, tuple[Mapping[str, str], ...]] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, object]:
         """Plain, JSON-serialisable dictionary (inputs as a list of dicts)."""
@@ -101,6 +105,7 @@ class Provenance:
             ],
             "decisions": {layer: [dict(d) for d in items]
                           for layer, items in self.decisions.items()},
+            "notes": list(self.notes),
         }
 
     def to_json(self) -> str:
@@ -123,6 +128,7 @@ class Provenance:
                  for i in self.inputs]
         rows += [(f"decision:{layer}", d["en"]) for layer, items in self.decisions.items()
                  for d in items]
+        rows += [(f"note:{n}", note) for n, note in enumerate(self.notes, start=1)]
         return rows
 
     def to_text(self, *, title: str = "Crecida export") -> str:
@@ -151,6 +157,9 @@ class Provenance:
                   for k, v in sorted(self.parameters.items())]
         if not self.parameters:
             lines.append("  (defaults)")
+        if self.notes:
+            lines += ["", "Notes (fixed or assumed on the way):"]
+            lines += [f"  - {note}" for note in self.notes]
         lines += ["", "Preliminary analysis, not yet validated in the field.", ""]
         return "\n".join(lines)
 
@@ -164,6 +173,7 @@ def build_provenance(
     producer: str = "",
     now: dt.datetime | None = None,
     decisions: Mapping[str, Sequence[Problem | str]] | None = None,
+    notes: Sequence[str] = (),
 ) -> Provenance:
     """Describe an export's inputs by hashing the files they came from.
 
@@ -185,6 +195,8 @@ def build_provenance(
     decisions
         How each input was read, per layer (``Inputs.decisions``): kept with their keys and
         their Spanish and English texts.
+    notes
+        What was fixed or assumed on the way (see :attr:`Provenance.notes`).
     """
     records = []
     for layer, path in (sources or {}).items():
@@ -202,6 +214,7 @@ def build_provenance(
         producer=producer,
         decisions={str(layer): tuple(_decision(d) for d in items)
                    for layer, items in (decisions or {}).items() if items},
+        notes=tuple(str(n) for n in notes),
     )
 
 

@@ -8,15 +8,18 @@ command line finds it as the ``crecida.writers`` entry point declared in ``pypro
 from __future__ import annotations
 
 import html
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
 import geopandas as gpd
+import rasterio
 
-from geo.export import Writer
+from geo.export import Writer, decimated_depth
 from geo.flood import FloodScenario
 from geo.i18n import t
 from geo.provenance import Provenance
+from geo.raster import open_raster
 from geo.schema import one_scenario
 from layers.assets import inline_assets
 from layers.flood import flood_overlay
@@ -64,7 +67,7 @@ def write_html(
         lang=lang,
         centres=shown.get("centres_exposure"),
         communities=shown.get("communities_exposure"),
-        flood=flood_overlay(flood, threshold_m=threshold_m) if flood is not None else None,
+        flood=_overlay(flood, threshold_m=threshold_m) if flood is not None else None,
         flood_name=flood.name if flood is not None else "",
         flood_depth_known=flood.has_depth if flood is not None else True,
         districts=shown.get("districts"),
@@ -84,6 +87,31 @@ def write_html(
     Path(out).write_text(page, encoding="utf-8")
     return Path(out)
 
+
+def _overlay(flood: FloodScenario, *, threshold_m: float | None):
+    """The map's flood image, in bounded memory whatever the raster's size.
+
+    A raster larger than :data:`OVERLAY_SOURCE_MAX_CELLS` a side is first decimated on its own
+    grid (:func:`geo.export.decimated_depth`: overviews when it has them, else block by block)
+    into a temporary depth GeoTIFF, which the image is then drawn from; warping the full
+    raster at once is what costs gigabytes on a 100,000-cell-wide raster without overviews.
+    """
+    if max(flood.shape) <= OVERLAY_SOURCE_MAX_CELLS:
+        return flood_overlay(flood, threshold_m=threshold_m)
+    depth, transform = decimated_depth(flood, max_cells=OVERLAY_SOURCE_MAX_CELLS)
+    with tempfile.TemporaryDirectory(prefix="crecida-") as tmp:
+        path = Path(tmp) / "depth.tif"
+        with rasterio.open(path, "w", driver="GTiff", width=depth.shape[1],
+                           height=depth.shape[0], count=1, dtype="float32", crs=flood.crs,
+                           transform=transform, nodata=float("nan")) as ds:
+            ds.write(depth, 1)
+        small = FloodScenario(name=flood.name, kind="depth",
+                              raster=open_raster(path, label=flood.raster.label))
+        return flood_overlay(small, threshold_m=threshold_m)
+
+
+#: Largest side (cells) of a flood raster drawn directly; larger ones are decimated first.
+OVERLAY_SOURCE_MAX_CELLS: int = 4096
 
 #: The writers layers/ adds to :func:`geo.export.export`, by export kind.
 WRITERS: Mapping[str, Writer] = {"html": write_html}

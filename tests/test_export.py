@@ -321,11 +321,16 @@ def test_kml_is_styled_and_keeps_attributes(tmp_path, layers, prov, suffix):
     flooded = centres[1]
     style = styles[flooded.find(f"{KML}styleUrl").text.lstrip("#")]
     assert style.find(f"{KML}IconStyle/{KML}color").text == "ff1c19d7"  # #d7191c as aabbggrr
-    data = {d.get("name"): d.find(f"{KML}value").text
-            for d in centres[0].iter(f"{KML}Data")}
-    assert data["name"] == TRICKY[0]
+    data = {d.get("name"): d.text for d in centres[0].iter(f"{KML}SimpleData")}
+    assert "name" not in data  # the placemark's own <name> carries it
     assert data["flood_status"] == "at_risk"
     assert data["capacity_persons"] == "100" and data["depth_m"] == "0.0"
+    assert "capacity_persons" not in {d.get("name")
+                                      for d in centres[1].iter(f"{KML}SimpleData")}  # NA
+    schema = {f.get("name"): f.get("type") for f in root.find(
+        f"{KML}Document/{KML}Schema[@name='centres_exposure']").iter(f"{KML}SimpleField")}
+    assert schema["capacity_persons"] == "int" and schema["depth_m"] == "double"
+    assert schema["flooded"] == "bool" and schema["centre_id"] == "string"
     description = centres[0].find(f"{KML}description").text
     assert "&lt;b&gt;&amp;amp;&lt;/b&gt;" in description and "<b>&amp;" not in description
     assert "Ñuñoa" in description

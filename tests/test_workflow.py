@@ -67,7 +67,7 @@ def _data_layers(path: Path) -> dict[str, pd.DataFrame]:
 def test_the_app_and_the_command_line_export_the_same_layers_and_values(tmp_path):
     (app_gpkg, app_tif) = sorted(_app_export(".gpkg", tmp_path))
     cli_gpkg = tmp_path / "cli" / "crecida.gpkg"
-    assert main(["export", "--out", str(cli_gpkg)]) == 0
+    assert main(["--lang", "es", "export", "--out", str(cli_gpkg)]) == 0
     app_layers, cli_layers = _data_layers(app_gpkg), _data_layers(cli_gpkg)
     assert list(app_layers) == list(cli_layers)
     assert {"centres_exposure", "communities_exposure", "flood_extent", "assignments",

@@ -2,10 +2,13 @@
 
 Modules, one per concern (none imports ``layers/``; the HTML map's writer is handed in):
 
-- :mod:`~geo.export.dispatch` — :func:`export`, :func:`export_format`, :data:`EXPORT_FORMATS`
+- :mod:`~geo.export.dispatch` — :func:`export`, :func:`export_format`, :data:`EXPORT_FORMATS`,
+  :func:`output_path_problems` (checked before any work)
+- :mod:`~geo.export.atomic` — :func:`atomic_paths` (several files replaced together) and
+  :func:`output_errors` (a failed write as an :class:`~geo.errors.OutputError` naming the file)
 - :mod:`~geo.export.frames` — :func:`analysis_layers`; layers prepared for writing
 - :mod:`~geo.export.vector` — GeoPackage, GeoJSON, zips of GeoJSON files or shapefiles
-- :mod:`~geo.export.table` — CSV with an HXL tag row
+- :mod:`~geo.export.table` — CSV with an HXL tag row; formula-leading text neutralised
 - :mod:`~geo.export.kml` — KML and KMZ
 - :mod:`~geo.export.raster` — classified-depth COG and depth-class polygons of the flood
 - :mod:`~geo.export.styles` — QGIS QML and OGC SLD styles
@@ -13,8 +16,8 @@ Modules, one per concern (none imports ``layers/``; the HTML map's writer is han
 - :mod:`~geo.export.texts` — labels from :mod:`geo.i18n` with a fallback for data names
 
 Every file is written through :func:`geo.io.files.atomic_path` — to a temporary name, renamed
-into place (``os.replace``) — so a reader never sees half a file and a failed export leaves the
-old one.
+into place (``os.replace``), so a reader never sees half a file and a failed export leaves the
+old one; a GeoPackage and its companion GeoTIFF go through :func:`atomic_paths` together.
 
 Layers with a ``scenario`` column hold one row per feature per scenario; pass ``scenario=`` to
 keep one. A centre's flood status is read from ``flood_status``, or from ``status`` when that
@@ -23,9 +26,23 @@ column holds flood statuses (flooded, isolated, at_risk, dry, unknown). Depth cl
 """
 
 from geo.depth import classify_depth, depth_class_labels
-from geo.export.dispatch import EXPORT_FORMATS, Writer, export, export_format
+from geo.export.atomic import atomic_paths, output_errors
+from geo.export.dispatch import (
+    EXPORT_FORMATS,
+    Writer,
+    companion_tif,
+    export,
+    export_format,
+    output_path_problems,
+)
 from geo.export.frames import analysis_layers
-from geo.export.raster import DEPTH_NODATA, flood_extent_polygons, write_classified_depth
+from geo.export.raster import (
+    DEPTH_NODATA,
+    decimated_depth,
+    flood_extent_polygons,
+    write_classified_depth,
+)
+from geo.export.table import safe_cell
 from geo.export.vector import shapefile_field_names
 
 __all__ = [
@@ -33,11 +50,17 @@ __all__ = [
     "EXPORT_FORMATS",
     "Writer",
     "analysis_layers",
+    "atomic_paths",
     "classify_depth",
+    "companion_tif",
+    "decimated_depth",
     "depth_class_labels",
     "export",
     "export_format",
     "flood_extent_polygons",
+    "output_errors",
+    "output_path_problems",
+    "safe_cell",
     "shapefile_field_names",
     "write_classified_depth",
 ]

@@ -9,17 +9,24 @@ import (the interactive HTML map, built with Folium in ``layers/``) are written 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+import errno
+import os
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 import geopandas as gpd
 
-from geo.depth import depth_classes
+from geo.depth import DepthClasses, depth_classes
 from geo.errors import InputError, Problem
+from geo.export.atomic import atomic_paths, output_errors
 from geo.export.frames import pick_layer, prepare_layers
 from geo.export.kml import write_kml
-from geo.export.raster import label_depth_classes, write_classified_depth
+from geo.export.raster import (
+    label_depth_classes,
+    write_classified_depth,
+    write_classified_depth_to,
+)
 from geo.export.table import write_csv, write_csv_zip
 from geo.export.vector import write_geojson, write_gpkg, write_layers_zip
 from geo.flood import FloodScenario
@@ -30,7 +37,10 @@ from geo.provenance import Provenance
 if TYPE_CHECKING:
     from geo.export.briefing import BriefingData
 
-__all__ = ["EXPORT_FORMATS", "Writer", "export", "export_format"]
+__all__ = ["EXPORT_FORMATS", "Writer", "companion_tif", "export", "export_format",
+           "output_path_problems"]
+
+Progress = Callable[[int, int, str], None]
 
 #: Output kinds, keyed by the extension that selects them (longest match wins).
 EXPORT_FORMATS: dict[str, str] = {
@@ -92,6 +102,7 @@ def export(
     threshold_m: float | None = None,
     dpi: int = 200,
     writers: Mapping[str, Writer] | None = None,
+    progress: Progress | None = None,
 ) -> Path:
     """Write ``layers`` to ``out`` in the format its extension names.
 
@@ -102,16 +113,21 @@ def export(
                          per layer), a ``provenance`` table and the provenance as GeoPackage
                          metadata; with ``flood``, the classified depth as a **companion**
                          Cloud-Optimised GeoTIFF ``<stem>_flood_depth.tif`` next to it (GDAL's
-                         GeoPackage raster tiles drop the colour table).
+                         GeoPackage raster tiles drop the colour table); both are moved into
+                         place together (:func:`geo.export.atomic.atomic_paths`).
     ``.geojson``         one layer, RFC 7946 (7 decimals ≈ 1 cm), provenance as the foreign
                          member ``crecida_provenance``.
     ``.zip``,            one GeoJSON per layer and a ``README.txt`` with the provenance.
     ``.geojson.zip``
     ``.csv.zip``         one CSV per layer and a ``README.txt``.
     ``.shp.zip``         one shapefile per layer (``.prj``, ``.cpg``), field names cut to 10
-                         characters as listed in ``fields.csv``, and ``README.txt``.
-    ``.kml``, ``.kmz``   every layer as a folder, styled like the app.
-    ``.csv``             one layer's attribute table with an HXL tag row and ``lat``/``lon``.
+                         bytes as listed in ``fields.csv``, text over 254 bytes cut and kept
+                         whole in ``long_text.csv`` (with a warning), and ``README.txt``.
+    ``.kml``, ``.kmz``   every layer as a folder, styled like the app, attributes typed by a
+                         ``Schema``.
+    ``.csv``             one layer's attribute table with an HXL tag row and ``lat``/``lon``;
+                         text that a spreadsheet would run as a formula is neutralised
+                         (:func:`geo.export.table.safe_cell`).
     ``.tif``             the classified flood depth as a Cloud-Optimised GeoTIFF.
     ``.html``            the interactive map, by the writer given in ``writers``.
     ``.png``, ``.pdf``   the briefing map (:mod:`geo.export.briefing`), PNG at ≥ 150 dpi.
@@ -153,6 +169,9 @@ def export(
     writers
         Writers for kinds geo/ does not write itself, keyed by kind (``"html"``) or extension
         (``".html"``); one given for a built-in kind replaces it.
+    progress
+        Called as ``progress(done, total, message)`` while a flood raster is classified
+        (``.tif``, ``.gpkg``), window by window.
 
     Returns
     -------
@@ -167,10 +186,17 @@ def export(
         another threshold.
     CRSError
         A layer without a coordinate reference system.
+    OutputError
+        A file could not be written (full disk, read-only folder, a driver's failure): the
+        message names ``out``, and every file that was there before is left as it was — a
+        GeoPackage and its companion GeoTIFF are replaced together or not at all.
     """
     out = Path(out)
     suffix = _suffix(out)
     kind = EXPORT_FORMATS[suffix]
+    problems = output_path_problems(out)
+    if problems:
+        raise InputError(problems)
     classes = depth_classes(threshold_m)
     frames = prepare_layers(layers, scenario=scenario, need_layers=kind != "tif")
     frames = {name: label_depth_classes(frame, classes, lang=lang, name=name)
@@ -178,6 +204,17 @@ def export(
     if kind in _ONE_LAYER_ZIPS and layer is None and len(frames) > 1:
         kind, suffix = _ONE_LAYER_ZIPS[kind], f"{suffix}.zip"
         out = out.with_name(out.name + ".zip")
+    with output_errors(out):
+        return _write(kind, suffix, frames, out, provenance=provenance, flood=flood,
+                      scenario=scenario, layer=layer, lang=lang, briefing=briefing,
+                      classes=classes, dpi=dpi, writers=writers, progress=progress)
+
+
+def _write(kind: str, suffix: str, frames: dict[str, gpd.GeoDataFrame], out: Path, *,
+           provenance: Provenance, flood: FloodScenario | None, scenario: str | None,
+           layer: str | None, lang: str, briefing: BriefingData | None, classes: DepthClasses,
+           dpi: int, writers: Mapping[str, Writer] | None, progress: Progress | None) -> Path:
+    """Write ``frames`` to ``out`` as ``kind`` (see :func:`export`)."""
     writer = _given_writer(writers, kind, suffix)
     if writer is not None:
         with atomic_path(out) as tmp:
@@ -191,13 +228,19 @@ def export(
                 fix="choose a scenario (--scenario NAME) or export to .gpkg/.geojson instead",
             ))
         return write_classified_depth(flood, out, provenance=provenance,
-                                      threshold_m=classes.threshold_m, lang=lang)
+                                      threshold_m=classes.threshold_m, lang=lang,
+                                      progress=progress)
     if kind == "gpkg":
-        write_gpkg(frames, out, provenance=provenance, classes=classes, lang=lang)
-        if flood is not None:
-            write_classified_depth(flood, out.with_name(f"{out.stem}_flood_depth.tif"),
-                                   provenance=provenance, threshold_m=classes.threshold_m,
-                                   lang=lang)
+        if flood is None:
+            with atomic_path(out) as tmp:
+                write_gpkg(frames, tmp, provenance=provenance, classes=classes, lang=lang)
+            return out
+        # The GeoPackage and its classified depth appear together, or neither changes.
+        with atomic_paths([out, companion_tif(out)]) as (gpkg_tmp, tif_tmp):
+            write_gpkg(frames, gpkg_tmp, provenance=provenance, classes=classes, lang=lang)
+            write_classified_depth_to(flood, tif_tmp, provenance=provenance,
+                                      threshold_m=classes.threshold_m, lang=lang,
+                                      progress=progress)
         return out
     if kind in ("geojson", "csv"):
         name = pick_layer(frames, layer)
@@ -240,16 +283,45 @@ def export(
                          kind=kind, dpi=dpi, data=data, provenance=provenance)
 
 
+def companion_tif(out: str | Path) -> Path:
+    """The classified-depth GeoTIFF written beside a GeoPackage: ``<stem>_flood_depth.tif``."""
+    out = Path(out)
+    return out.with_name(f"{out.stem}_flood_depth.tif")
+
+
+def output_path_problems(out: str | Path) -> list[Problem]:
+    """Why ``out`` cannot be written, checked before any work: the format its name gives, a
+    folder in its place, a parent that is a file or cannot be written to."""
+    out = Path(out)
+    problems: list[Problem] = []
+    try:
+        _suffix(out)
+    except InputError as exc:
+        problems += exc.problems
+    if out.is_dir():
+        problems.append(Problem.keyed("output_is_folder", source=out.name, name=str(out)))
+        return problems
+    folder = out.parent if str(out.parent) else Path(".")
+    existing = folder
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        problems.append(Problem.keyed("output_folder_unusable", source=out.name,
+                                      folder=str(folder), reason=os.strerror(errno.ENOTDIR)))
+    elif not os.access(existing, os.W_OK | os.X_OK):
+        problems.append(Problem.keyed("output_folder_unusable", source=out.name,
+                                      folder=str(folder), reason=os.strerror(errno.EACCES)))
+    return problems
+
+
 def _suffix(out: str | Path) -> str:
     """The key of :data:`EXPORT_FORMATS` that ``out``'s name ends with (longest first)."""
     name = Path(out).name.lower()
     for suffix in sorted(EXPORT_FORMATS, key=len, reverse=True):
         if name.endswith(suffix) and len(name) > len(suffix):
             return suffix
-    raise InputError(Problem(
-        f"cannot tell the export format from the file name '{Path(out).name}'",
-        fix="end the name with one of: " + ", ".join(EXPORT_FORMATS),
-    ))
+    raise InputError(Problem.keyed("output_format_unknown", name=Path(out).name,
+                                   formats=", ".join(EXPORT_FORMATS)))
 
 
 def _given_writer(writers: Mapping[str, Writer] | None, kind: str, suffix: str

@@ -2,8 +2,16 @@
 
 Every layer is a folder (with one sub-folder per scenario when it holds several), styled like
 the app (:func:`geo.export.styles.layer_style`: status colours, depth classes); a placemark's
-description is an escaped HTML table of its attributes, which are also kept as ExtendedData;
-the provenance is in the document's ExtendedData.
+description is an escaped HTML table of its attributes; the provenance is in the document's
+ExtendedData.
+
+Attributes are kept typed: each layer declares a KML ``Schema`` (``int``, ``double``,
+``bool`` or ``string`` per column, :func:`kml_field_type`) and each placemark holds its values
+as ``SchemaData``, so GDAL, QGIS and Google Earth read numbers back as numbers; a missing value
+is left out (read back as null). The placemark's own ``<name>`` carries the layer's ``name``
+column (it is not repeated in the data, where it would collide with it); a column named like
+one of the fields GDAL makes of every placemark (``description``, ``id``, ``timestamp``…) is
+written as ``<column>_attr``.
 """
 
 from __future__ import annotations
@@ -68,6 +76,14 @@ def kml_document(frames: Mapping[str, gpd.GeoDataFrame], *, provenance: Provenan
     for name, style in styles.items():
         for i, sym in enumerate(style.symbols):
             _style(doc, f"{name}_{i}", style.geometry, sym)
+    schemas: dict[str, dict[str, str]] = {}  # layer -> column -> KML type
+    for name, frame in frames.items():
+        schemas[name] = {c: kml_field_type(frame[c]) for c in frame.columns
+                         if c not in (frame.geometry.name, "name")}
+        schema = ET.SubElement(doc, f"{_K}Schema", name=name, id=_schema_id(name))
+        fields = _kml_field_names(list(schemas[name]))
+        for column, kind in schemas[name].items():
+            ET.SubElement(schema, f"{_K}SimpleField", name=fields[column], type=kind)
     for name, frame in frames.items():
         folder = ET.SubElement(doc, f"{_K}Folder")
         ET.SubElement(folder, f"{_K}name").text = label(f"export.layer.{name}", lang,
@@ -83,6 +99,8 @@ def kml_document(frames: Mapping[str, gpd.GeoDataFrame], *, provenance: Provenan
         columns = [c for c in frame.columns if c != frame.geometry.name]
         label_column = next((c for c in ("name", "centre_id", "community_id", "scenario",
                                          "depth_label") if c in columns), None)
+        typed = schemas[name]
+        fields = _kml_field_names(list(typed))
         for row_key, (idx, row) in zip(keys, frame.iterrows(), strict=True):
             geom = row[frame.geometry.name]
             if is_missing(geom) or geom.is_empty:
@@ -94,14 +112,58 @@ def kml_document(frames: Mapping[str, gpd.GeoDataFrame], *, provenance: Provenan
             ET.SubElement(mark, f"{_K}description").text = _description(row, columns, lang)
             code = index.get(None if row_key is None or is_missing(row_key) else str(row_key), 0)
             ET.SubElement(mark, f"{_K}styleUrl").text = f"#{name}_{code}"
-            ext = ET.SubElement(mark, f"{_K}ExtendedData")
-            for column in columns:
+            data = ET.SubElement(ET.SubElement(mark, f"{_K}ExtendedData"), f"{_K}SchemaData",
+                                 schemaUrl=f"#{_schema_id(name)}")
+            for column, kind in typed.items():
                 value = row[column]
-                item = ET.SubElement(ext, f"{_K}Data", name=str(column))
-                ET.SubElement(item, f"{_K}value").text = "" if is_missing(value) else str(
-                    value if isinstance(value, str) else cell_value(value))
+                if is_missing(value):
+                    continue
+                ET.SubElement(data, f"{_K}SimpleData", name=fields[column]).text = \
+                    _kml_value(value, kind)
             _geometry(mark, geom)
     return root
+
+
+#: Fields GDAL's KML readers make of every placemark (compared without case).
+_PLACEMARK_FIELDS: frozenset[str] = frozenset({
+    "name", "description", "id", "timestamp", "begin", "end", "altitudemode", "tessellate",
+    "extrude", "visibility", "draworder", "icon", "snippet"})
+
+#: Largest magnitude of a KML ``int`` (32-bit); larger whole numbers are written as ``double``.
+_KML_INT_MAX: int = 2**31 - 1
+
+
+def kml_field_type(series: pd.Series) -> str:
+    """The KML ``SimpleField`` type of a column: ``bool``, ``int``, ``double`` or ``string``."""
+    if pd.api.types.is_bool_dtype(series):
+        return "bool"
+    if pd.api.types.is_integer_dtype(series):
+        values = pd.to_numeric(series, errors="coerce").dropna()
+        return "int" if values.abs().le(_KML_INT_MAX).all() else "double"
+    if pd.api.types.is_float_dtype(series):
+        return "double"
+    return "string"
+
+
+def _kml_field_names(columns: list[str]) -> dict[str, str]:
+    """Column to its KML field name: ``<column>_attr`` for GDAL's placemark fields."""
+    return {c: f"{c}_attr" if str(c).lower() in _PLACEMARK_FIELDS else str(c) for c in columns}
+
+
+def _schema_id(layer: str) -> str:
+    """An XML id for a layer's schema (letters, digits, ``_``, ``-``, ``.``)."""
+    return "schema_" + "".join(ch if ch.isalnum() or ch in "_-." else "_" for ch in layer)
+
+
+def _kml_value(value: object, kind: str) -> str:
+    """A value as ``SimpleData`` text of its field's type."""
+    if kind == "bool":
+        return "1" if bool(value) else "0"
+    if kind == "int":
+        return str(int(value))
+    if kind == "double":
+        return repr(float(value))
+    return str(value if isinstance(value, str) else cell_value(value))
 
 
 def _colour(colour: str | None, alpha: int = 255) -> str:
