@@ -33,12 +33,12 @@ from shapely.geometry import Point, Polygon
 from geo import export as ex
 from geo.analysis import Parameters, PlanningRun, area_from_bbox
 from geo.errors import CrecidaWarning, InputError, OutputError
-from geo.export import atomic as atomic_mod
 from geo.export import dispatch
 from geo.export import raster as raster_mod
 from geo.export.vector import DBF_MAX_ABS, DBF_TEXT_BYTES
 from geo.flood import open_flood
 from geo.inputs import load_sample
+from geo.io import files as atomic_mod
 from geo.provenance import build_provenance
 
 KML = "{http://www.opengis.net/kml/2.2}"

@@ -4,8 +4,8 @@ Modules, one per concern (none imports ``layers/``; the HTML map's writer is han
 
 - :mod:`~geo.export.dispatch` — :func:`export`, :func:`export_format`, :data:`EXPORT_FORMATS`,
   :func:`output_path_problems` (checked before any work)
-- :mod:`~geo.export.atomic` — :func:`atomic_paths` (several files replaced together) and
-  :func:`output_errors` (a failed write as an :class:`~geo.errors.OutputError` naming the file)
+- :mod:`~geo.export.failures` — :func:`output_errors` (a failed write as an
+  :class:`~geo.errors.OutputError` naming the file)
 - :mod:`~geo.export.frames` — :func:`analysis_layers`; layers prepared for writing
 - :mod:`~geo.export.vector` — GeoPackage, GeoJSON, zips of GeoJSON files or shapefiles
 - :mod:`~geo.export.table` — CSV with an HXL tag row; formula-leading text neutralised
@@ -26,7 +26,6 @@ column holds flood statuses (flooded, isolated, at_risk, dry, unknown). Depth cl
 """
 
 from geo.depth import classify_depth, depth_class_labels
-from geo.export.atomic import atomic_paths, output_errors
 from geo.export.dispatch import (
     EXPORT_FORMATS,
     Writer,
@@ -35,6 +34,7 @@ from geo.export.dispatch import (
     export_format,
     output_path_problems,
 )
+from geo.export.failures import output_errors
 from geo.export.frames import analysis_layers
 from geo.export.raster import (
     DEPTH_NODATA,
@@ -44,6 +44,7 @@ from geo.export.raster import (
 )
 from geo.export.table import safe_cell
 from geo.export.vector import shapefile_field_names
+from geo.io.files import atomic_paths
 
 __all__ = [
     "DEPTH_NODATA",

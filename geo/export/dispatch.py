@@ -19,7 +19,7 @@ import geopandas as gpd
 
 from geo.depth import DepthClasses, depth_classes
 from geo.errors import InputError, Problem
-from geo.export.atomic import atomic_paths, output_errors
+from geo.export.failures import output_errors
 from geo.export.frames import pick_layer, prepare_layers
 from geo.export.kml import write_kml
 from geo.export.raster import (
@@ -31,7 +31,7 @@ from geo.export.table import write_csv, write_csv_zip
 from geo.export.vector import write_geojson, write_gpkg, write_layers_zip
 from geo.flood import FloodScenario
 from geo.i18n import DEFAULT_LANGUAGE
-from geo.io.files import atomic_path
+from geo.io.files import atomic_path, atomic_paths
 from geo.provenance import Provenance
 
 if TYPE_CHECKING:
@@ -114,7 +114,7 @@ def export(
                          metadata; with ``flood``, the classified depth as a **companion**
                          Cloud-Optimised GeoTIFF ``<stem>_flood_depth.tif`` next to it (GDAL's
                          GeoPackage raster tiles drop the colour table); both are moved into
-                         place together (:func:`geo.export.atomic.atomic_paths`).
+                         place together (:func:`geo.io.files.atomic_paths`).
     ``.geojson``         one layer, RFC 7946 (7 decimals ≈ 1 cm), provenance as the foreign
                          member ``crecida_provenance``.
     ``.zip``,            one GeoJSON per layer and a ``README.txt`` with the provenance.

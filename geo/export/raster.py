@@ -28,7 +28,7 @@ from shapely.geometry import shape
 from geo import settings
 from geo.depth import NODATA, DepthClasses, depth_classes
 from geo.errors import InputError, Problem
-from geo.export.atomic import output_errors
+from geo.export.failures import output_errors
 from geo.export.texts import label
 from geo.flood import FloodScenario
 from geo.i18n import DEFAULT_LANGUAGE

@@ -49,7 +49,7 @@ def write_gpkg(frames: Mapping[str, gpd.GeoDataFrame], out: Path, *, provenance:
 
     Styles use ``classes`` for depth classes and ``lang`` for their labels. Writes ``out``
     directly; callers wrap it in :func:`geo.io.files.atomic_path` (or
-    :func:`geo.export.atomic.atomic_paths` with its companion GeoTIFF).
+    :func:`geo.io.files.atomic_paths` with its companion GeoTIFF).
     """
     first = True
     for name, frame in frames.items():

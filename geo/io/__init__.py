@@ -24,7 +24,7 @@ Only this package touches input files; everything else takes and returns frames.
 """
 
 from geo.io.archives import check_zip, extracted_zip, safe_extract_zip
-from geo.io.files import PathLike, atomic_path, sha256_file
+from geo.io.files import PathLike, atomic_path, atomic_paths, sha256_file
 from geo.io.formats import ACCEPTED_FORMATS, TABLE_SUFFIXES, VECTOR_SUFFIXES, is_vector_path
 from geo.io.products import FLOOD_CLASSES, VectorFlood, read_flood_vector
 from geo.io.readers import (
@@ -48,6 +48,7 @@ __all__ = [
     "PathLike",
     "VectorFlood",
     "atomic_path",
+    "atomic_paths",
     "check_zip",
     "extracted_zip",
     "is_vector_path",
