@@ -21,7 +21,7 @@ import rasterio
 from geo import settings
 from geo.depth import NODATA, class_index, depth_classes
 from geo.errors import InputError
-from geo.export import analysis_layers, export
+from geo.export import export, flood_extent_polygons
 from geo.export.briefing import briefing_figure, briefing_from_layers
 from geo.flood import open_flood
 from geo.i18n import t
@@ -174,8 +174,8 @@ def test_every_output_names_the_same_classes(tmp_path, columns_flood, threshold,
     assert colormap[0][:3] == (255, 255, 255)
 
     # The GeoPackage: the flood_extent layer and its QGIS style.
-    layers = analysis_layers(scenarios={"columnas": columns_flood}, threshold_m=threshold,
-                             lang=lang)
+    layers = {"flood_extent": flood_extent_polygons(columns_flood, threshold_m=threshold,
+                                                     lang=lang)}
     gpkg = export(layers, tmp_path / "capas.gpkg", provenance=prov, threshold_m=threshold,
                   lang=lang)
     extent = pyogrio.read_dataframe(gpkg, layer="flood_extent")

@@ -582,16 +582,12 @@ def test_empty_layers_and_missing_geometries_export(tmp_path, prov, suffix):
             "sin lugar", "Ñ"]
 
 
-def test_analysis_layers_gathers_every_scenario(write_tif, tiny_depth, centres_exposure):
+def test_flood_extent_polygons_are_one_row_per_depth_class(write_tif, tiny_depth):
     low = open_flood(write_tif(np.where(tiny_depth > 0.5, 0.3, tiny_depth).astype("float32"),
                                "low.tif"), name="116.0 m", kind="depth")
     high = open_flood(write_tif(tiny_depth, "high.tif"), name="118.6 m", kind="depth")
-    layers = ex.analysis_layers(centres_exposure=centres_exposure,
-                                scenarios={"116.0 m": low, "118.6 m": high}, rivers=None,
-                                new_sites=None)
-    assert list(layers) == ["centres_exposure", "flood_extent"]
-    extent = layers["flood_extent"]
-    assert list(zip(extent["scenario"], extent["depth_class"], strict=True)) == [
-        ("116.0 m", 1), ("118.6 m", 1), ("118.6 m", 2), ("118.6 m", 3)]
+    parts = [ex.flood_extent_polygons(sc) for sc in (low, high)]
+    assert [list(zip(p["scenario"], p["depth_class"], strict=True)) for p in parts] == [
+        [("116.0 m", 1)], [("118.6 m", 1), ("118.6 m", 2), ("118.6 m", 3)]]
     # 116.0 m: every wet cell (50 of them, nodata aside) in the 0.1–0.5 m class.
-    assert extent["area_m2"].iloc[0] == 50 * 900
+    assert parts[0]["area_m2"].iloc[0] == 50 * 900

@@ -22,15 +22,12 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def sample():
-    from geo.exposure import assess
+    from geo.analysis import PlanningRun
 
     inp = gi.load_sample()
     scenario = inp.scenario()  # the most severe: 118.6 m
-    result = assess(inp.centres, inp.communities, {scenario.name: scenario})
-    layers = ex.analysis_layers(
-        centres_exposure=result.centres, communities_exposure=result.communities,
-        scenarios={scenario.name: scenario}, districts=inp.districts, rivers=inp.rivers,
-    )
+    layers = PlanningRun(inp).layers(scenario.name, include=[
+        "centres_exposure", "communities_exposure", "flood_extent", "districts", "rivers"])
     prov = build_provenance(inp.sources, scenario=scenario.name, is_sample=inp.is_sample)
     return inp, scenario, layers, prov
 

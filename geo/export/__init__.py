@@ -6,7 +6,7 @@ Modules, one per concern (none imports ``layers/``; the HTML map's writer is han
   :func:`output_path_problems` (checked before any work)
 - :mod:`~geo.export.failures` — :func:`output_errors` (a failed write as an
   :class:`~geo.errors.OutputError` naming the file)
-- :mod:`~geo.export.frames` — :func:`analysis_layers`; layers prepared for writing
+- :mod:`~geo.export.frames` — layers prepared for writing
 - :mod:`~geo.export.vector` — GeoPackage, GeoJSON, zips of GeoJSON files or shapefiles
 - :mod:`~geo.export.table` — CSV with an HXL tag row; formula-leading text neutralised
 - :mod:`~geo.export.kml` — KML and KMZ
@@ -35,7 +35,6 @@ from geo.export.dispatch import (
     output_path_problems,
 )
 from geo.export.failures import output_errors
-from geo.export.frames import analysis_layers
 from geo.export.raster import (
     DEPTH_NODATA,
     decimated_depth,
@@ -50,7 +49,6 @@ __all__ = [
     "DEPTH_NODATA",
     "EXPORT_FORMATS",
     "Writer",
-    "analysis_layers",
     "atomic_paths",
     "classify_depth",
     "companion_tif",

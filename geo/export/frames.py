@@ -1,6 +1,6 @@
-"""The layers an export writes: assembled from the analysis, checked and made writable.
+"""The layers an export writes, checked and made writable (the analysis assembles them:
+:meth:`geo.analysis.PlanningRun.layers`).
 
-:func:`analysis_layers` gathers the analysis results under their export names;
 :func:`prepare_layers` turns any mapping of layers into what every writer takes: EPSG:4326,
 one scenario when asked, columns every driver can write.
 """
@@ -15,14 +15,10 @@ import pandas as pd
 
 from geo import settings
 from geo.errors import CRSError, InputError, Problem
-from geo.export.raster import flood_extent_polygons
-from geo.flood import FloodScenario
-from geo.i18n import DEFAULT_LANGUAGE
 
 __all__ = [
     "COORDINATE_DECIMALS",
     "MAIN_LAYERS",
-    "analysis_layers",
     "pick_layer",
     "prepare_layers",
 ]
@@ -33,39 +29,6 @@ COORDINATE_DECIMALS: int = 7
 
 #: The layer a one-layer format writes by default, in order of preference.
 MAIN_LAYERS: tuple[str, ...] = ("centres_exposure", "centres_capacity", "communities_exposure")
-
-
-def analysis_layers(
-    *,
-    centres_exposure: gpd.GeoDataFrame | None = None,
-    communities_exposure: gpd.GeoDataFrame | None = None,
-    scenarios: Mapping[str, FloodScenario] | None = None,
-    districts: gpd.GeoDataFrame | None = None,
-    rivers: gpd.GeoDataFrame | None = None,
-    threshold_m: float | None = None,
-    simplify_m: float | None = None,
-    lang: str = DEFAULT_LANGUAGE,
-    **extra: gpd.GeoDataFrame | None,
-) -> dict[str, gpd.GeoDataFrame]:
-    """The layers an export writes, by their export names, in drawing order.
-
-    ``flood_extent`` holds :func:`~geo.export.raster.flood_extent_polygons` of every scenario
-    (one row per scenario and depth class, classified at ``threshold_m``, labels in ``lang``).
-    ``extra`` layers (``assignments``, ``catchments``, ``centres_capacity``, ``new_sites``,
-    ``coverage``) are passed through; ``None`` layers are left out.
-    """
-    layers: dict[str, gpd.GeoDataFrame | None] = {
-        "centres_exposure": centres_exposure,
-        "communities_exposure": communities_exposure,
-    }
-    if scenarios:
-        parts = [flood_extent_polygons(sc, threshold_m=threshold_m, simplify_m=simplify_m,
-                                       lang=lang)
-                 for sc in scenarios.values()]
-        layers["flood_extent"] = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True),
-                                                  crs=settings.DISPLAY_CRS)
-    layers |= {"districts": districts, "rivers": rivers, **extra}
-    return {name: frame for name, frame in layers.items() if frame is not None}
 
 
 def prepare_layers(
