@@ -473,6 +473,268 @@ STRINGS.update({
 })
 
 
+# --- Problems of the analysis: catchment, travel, siting, areas, scenarios (issue 12) -------
+STRINGS.update({
+    "msg.layer_no_crs": {"es": "la capa no tiene sistema de coordenadas (CRS)",
+                         "en": "the layer has no coordinate reference system (CRS)"},
+    "fix.layer_no_crs": {"es": "asígnele uno, p. ej. EPSG:4326",
+                         "en": "set one, e.g. EPSG:4326"},
+    "msg.no_weight_column": {"es": "no hay columna de peso '{weight_col}'",
+                             "en": "no weight column '{weight_col}'"},
+    "fix.no_weight_column": {"es": "elija una de: {choices}", "en": "choose one of: {choices}"},
+    "msg.weight_not_a_number": {"es": "el peso no es un número",
+                                "en": "the weight is not a number"},
+    "fix.weight_not_a_number": {"es": "indique las personas como número",
+                                "en": "give persons as a number"},
+    "msg.weight_negative": {"es": "el peso es negativo", "en": "the weight is negative"},
+    "fix.weight_negative": {"es": "indique 0 personas o más", "en": "give persons as 0 or more"},
+    "msg.no_centre_id": {"es": "no hay columna 'centre_id'", "en": "no 'centre_id' column"},
+    "fix.no_centre_id": {"es": "cargue los albergues con geo.inputs para que tengan código",
+                         "en": "load centres with geo.inputs so ids are set"},
+    "msg.centres_not_points": {"es": "los albergues deben ser puntos",
+                               "en": "centres must be points"},
+    "msg.unknown_distance_mode": {"es": "modo de distancia desconocido '{mode}'",
+                                  "en": "unknown distance mode '{mode}'"},
+    "fix.unknown_distance_mode": {"es": "use 'straight' o 'flood-aware'",
+                                  "en": "use 'straight' or 'flood-aware'"},
+    "msg.flood_aware_needs_scenario": {
+        "es": "las distancias evitando el agua necesitan un escenario de inundación",
+        "en": "flood-aware distances need a flood scenario"},
+    "fix.flood_aware_needs_scenario": {"es": "indique un escenario o use la línea recta",
+                                       "en": "give a scenario, or use mode='straight'"},
+    "msg.travel_geographic_raster": {
+        "es": "el recorrido evitando el agua necesita un ráster proyectado; {scenario} está en "
+              "{crs}",
+        "en": "flood-aware travel needs a projected raster; {scenario} is in {crs}"},
+    "fix.travel_geographic_raster": {
+        "es": "reproyecte antes el ráster de inundación a una zona UTM (p. ej. EPSG:32718)",
+        "en": "reproject the flood raster to a UTM zone (e.g. EPSG:32718) first"},
+    "msg.travel_no_overlap": {
+        "es": "el área de interés {area} no se superpone al ráster de inundación {raster} "
+              "(ambos en {crs})",
+        "en": "the area of interest {area} does not overlap the flood raster {raster} (both in "
+              "{crs})"},
+    "fix.travel_no_overlap": {"es": "compruebe que las capas cubren la misma zona",
+                              "en": "check that the layers cover the same area"},
+    "msg.no_scenario_column": {"es": "no hay columna 'scenario'", "en": "no 'scenario' column"},
+    "fix.no_scenario_column": {"es": "use la tabla por escenario del motor de exposición",
+                               "en": "pass the exposure engine's per-scenario table"},
+    "msg.no_rows_for_scenario": {"es": "no hay filas del escenario '{scenario}'",
+                                 "en": "no rows for scenario '{scenario}'"},
+    "fix.no_rows_for_scenario": {"es": "elija uno de: {choices}", "en": "choose one of: {choices}"},
+    "msg.bbox_west_east": {
+        "es": "el oeste {west} debe ser menor que el este {east}, ambos entre -180 y 180",
+        "en": "west {west} must be less than east {east}, both within -180..180"},
+    "fix.bbox_west_east": {"es": "--bbox OESTE,SUR,ESTE,NORTE en grados",
+                           "en": "--bbox WEST,SOUTH,EAST,NORTH in degrees"},
+    "msg.bbox_south_north": {
+        "es": "el sur {south} debe ser menor que el norte {north}, ambos entre -90 y 90",
+        "en": "south {south} must be less than north {north}, both within -90..90"},
+    "fix.bbox_south_north": {"es": "--bbox OESTE,SUR,ESTE,NORTE en grados",
+                             "en": "--bbox WEST,SOUTH,EAST,NORTH in degrees"},
+    "msg.sites_count_below_one": {
+        "es": "el número de sitios nuevos debe ser al menos 1; se pidió {k}",
+        "en": "the number of new sites must be at least 1, got {k}"},
+    "fix.sites_count_below_one": {"es": "pida 1 sitio o más", "en": "ask for 1 or more sites"},
+    "msg.demand_and_weight_together": {
+        "es": "una capa de demanda y su columna de peso van juntas",
+        "en": "a demand layer and its weight column go together"},
+    "fix.demand_and_weight_together": {
+        "es": "indique las dos, p. ej. --demand puntos.csv --weight personas",
+        "en": "give both, e.g. --demand puntos.csv --weight personas"},
+    "msg.unknown_layers": {"es": "capa(s) desconocida(s): {layers}",
+                           "en": "unknown layer(s): {layers}"},
+    "fix.unknown_layers": {"es": "elija entre: {choices}", "en": "choose from: {choices}"},
+    "msg.area_no_crs": {"es": "el área dibujada no tiene sistema de coordenadas",
+                        "en": "the drawn area has no CRS"},
+    "fix.area_no_crs": {"es": "asígnele uno (EPSG:4326)", "en": "set one (EPSG:4326)"},
+    "msg.area_not_polygon": {"es": "el área dibujada debe ser un polígono con superficie",
+                             "en": "the drawn area must be a polygon with some area"},
+    "fix.area_not_polygon": {"es": "dibuje un polígono (no una línea ni un punto)",
+                             "en": "draw a polygon (not a line or a point)"},
+    # siting: the optimiser's arrays and options
+    "msg.siting_cost_not_2d": {
+        "es": "la matriz de costos debe tener 2 dimensiones (demanda × sitio); tiene {ndim}",
+        "en": "the cost matrix must be 2-D (demand × facility), got {ndim}-D"},
+    "msg.siting_weight_count": {"es": "{n_weights} peso(s) para {n_rows} fila(s) de demanda",
+                                "en": "{n_weights} weight(s) for {n_rows} demand row(s)"},
+    "fix.siting_weight_count": {"es": "indique un peso por fila", "en": "give one weight per row"},
+    "msg.siting_weight_invalid": {"es": "los pesos deben ser finitos y 0 o más",
+                                  "en": "weights must be finite and 0 or more"},
+    "msg.siting_cost_invalid": {"es": "los costos deben ser 0 o más (sin NaN)",
+                                "en": "costs must be 0 or more (no NaN)"},
+    "msg.siting_median_needs_finite": {
+        "es": "el modelo de p-mediana necesita un costo finito para cada par",
+        "en": "the p-median model needs a finite cost for every pair"},
+    "fix.siting_median_needs_finite": {
+        "es": "use objective='coverage' o quite los pares inalcanzables",
+        "en": "use objective='coverage' or drop unreachable pairs"},
+    "msg.siting_existing_count": {
+        "es": "{n_flags} indicador(es) de albergue existente para {n_columns} columna(s)",
+        "en": "{n_flags} existing flag(s) for {n_columns} column(s)"},
+    "fix.siting_existing_count": {"es": "indique uno por columna",
+                                  "en": "give one flag per column"},
+    "msg.siting_service_distance": {
+        "es": "la distancia de servicio debe ser mayor que 0 m; se dio {value}",
+        "en": "the service distance must be above 0 m, got {value}"},
+    "fix.siting_service_distance": {"es": "indíquela en metros", "en": "give it in metres"},
+    "msg.siting_unknown_objective": {"es": "objetivo desconocido '{objective}'",
+                                     "en": "unknown objective '{objective}'"},
+    "fix.siting_unknown_objective": {
+        "es": "use 'coverage' (cobertura máxima) o 'median' (p-mediana)",
+        "en": "use 'coverage' (maximal covering) or 'median'"},
+    "msg.siting_capacity_count": {
+        "es": "{n_values} capacidad(es) para {n_columns} columna(s)",
+        "en": "{n_values} capacity value(s) for {n_columns} column(s)"},
+    "fix.siting_capacity_count": {"es": "indique una capacidad por columna",
+                                  "en": "give one capacity per column"},
+    "msg.siting_capacity_invalid": {"es": "las capacidades deben ser 0 personas o más",
+                                    "en": "capacities must be 0 persons or more"},
+    "msg.siting_zone_invalid": {
+        "es": "zonas mal indicadas: una por columna (-1: ninguna) y una capacidad de 0 o más "
+              "por zona",
+        "en": "zones given wrongly: one per column (-1: none) and a capacity of 0 or more per "
+              "zone"},
+    "msg.siting_k_out_of_range": {
+        "es": "no se pueden elegir {k} sitio(s) nuevo(s) entre {n_free} candidato(s)",
+        "en": "cannot choose {k} new site(s) from {n_free} candidate(s)"},
+    "fix.siting_k_out_of_range": {"es": "pida de 1 a {n_free} sitios, o dé más candidatos",
+                                  "en": "ask for 1 to {n_free} sites, or give more candidates"},
+    "msg.siting_k_no_candidates": {
+        "es": "no se pueden elegir {k} sitio(s) nuevo(s) entre {n_free} candidato(s)",
+        "en": "cannot choose {k} new site(s) from {n_free} candidate(s)"},
+    "fix.siting_k_no_candidates": {
+        "es": "dé puntos candidatos, o un escenario con celdas secas para generarlos",
+        "en": "give candidate points, or a scenario with dry cells to generate them"},
+    "msg.siting_median_too_large": {
+        "es": "el modelo de p-mediana tendría {n_active} × {n_columns} variables de asignación "
+              "(límite {limit})",
+        "en": "the p-median model would have {n_active} × {n_columns} assignment variables "
+              "(limit {limit})"},
+    "fix.siting_median_too_large": {
+        "es": "use objective='coverage', menos candidatos o demanda agregada",
+        "en": "use objective='coverage', fewer candidates, or aggregated demand"},
+    "msg.siting_crs_geographic": {
+        "es": "la ubicación de sitios necesita un CRS proyectado en metros; se dio {crs}",
+        "en": "siting needs a projected CRS in metres, got {crs}"},
+    "fix.siting_crs_geographic": {"es": "use una zona UTM, p. ej. EPSG:32718",
+                                  "en": "use a UTM zone, e.g. EPSG:32718"},
+    "msg.siting_no_crs": {"es": "la capa no tiene sistema de coordenadas (CRS)",
+                          "en": "the layer has no CRS"},
+    "fix.siting_no_crs": {"es": "asígnele uno, p. ej. EPSG:4326",
+                          "en": "set one, e.g. gdf.set_crs('EPSG:4326')"},
+    "msg.siting_unknown_basis": {"es": "base de demanda desconocida '{basis}'",
+                                 "en": "unknown demand basis '{basis}'"},
+    "fix.siting_unknown_basis": {"es": "use 'unserved' o 'all'", "en": "use 'unserved' or 'all'"},
+    "msg.siting_no_candidates_no_scenario": {
+        "es": "no hay sitios candidatos ni escenario de inundación para buscar celdas secas",
+        "en": "no candidate sites and no flood scenario to find dry cells"},
+    "fix.siting_no_candidates_no_scenario": {
+        "es": "dé puntos candidatos (--candidates) o un escenario",
+        "en": "give candidate points (--candidates) or a scenario"},
+    "msg.siting_site_area": {"es": "el área de cada sitio debe ser mayor que 0 m²; se dio {value}",
+                             "en": "the area of each site must be above 0 m², got {value}"},
+    "fix.siting_site_area": {"es": "indíquela en m² (1 ha = 10 000 m²)",
+                             "en": "give it in m² (1 ha = 10,000 m²)"},
+    "msg.siting_nothing_to_serve_unserved": {
+        "es": "no quedan desplazados por atender: los albergues operativos existentes reciben "
+              "a todos los que están a su alcance",
+        "en": "no displaced people left to serve: the existing operational centres take "
+              "everyone within reach"},
+    "fix.siting_nothing_to_serve_unserved": {
+        "es": "no hace falta ubicar sitios en este escenario",
+        "en": "nothing to site for this scenario; use basis='all' to site for all displaced"},
+    "msg.siting_nothing_to_serve_all": {
+        "es": "no quedan desplazados por atender: '{column}' vale 0 en todas partes",
+        "en": "no displaced people left to serve: '{column}' is 0 everywhere"},
+    "fix.siting_nothing_to_serve_all": {"es": "no hace falta ubicar sitios en este escenario",
+                                        "en": "nothing to site for this scenario"},
+    "msg.siting_time_limit": {
+        "es": "CBC se detuvo al límite de {limit_s} s sin probar la mejor respuesta; la mejor "
+              "encontrada da lugar a {covered} de {total} personas",
+        "en": "CBC stopped at the {limit_s} s time limit before proving the best answer; the "
+              "best found covers {covered} of {total} persons (see .best)"},
+    "msg.siting_greedy": {
+        "es": "CBC no encontró respuesta ({solver_status}) en {limit_s} s; una respuesta "
+              "voraz da lugar a {covered} de {total} personas",
+        "en": "CBC found no answer ({solver_status}) within {limit_s} s; a greedy answer is in "
+              ".best (covers {covered} of {total} persons)"},
+    # siting: notes on how the answer was found
+    "msg.siting_note_reprojected": {
+        "es": "capas reproyectadas a {crs} para medir distancias en metros",
+        "en": "layers reprojected to {crs} for distances in metres"},
+    "msg.siting_note_no_demand": {
+        "es": "ninguna demanda con peso mayor que 0: se devuelven los primeros k candidatos",
+        "en": "no demand with weight above 0: the first k candidates are returned"},
+    "msg.siting_note_cbc_failed": {"es": "CBC falló: {error}", "en": "CBC failed: {error}"},
+    "msg.siting_note_time_limit": {
+        "es": "CBC se detuvo al límite de {limit_s} s sin probar la mejor respuesta: se da la "
+              "mejor encontrada",
+        "en": "CBC stopped at the {limit_s} s time limit before proving the best answer: the "
+              "best found is given"},
+    "msg.siting_note_greedy": {
+        "es": "CBC no encontró respuesta ({solver_status}) en {limit_s} s: sitios añadidos de "
+              "uno en uno, cada uno el mejor dados los ya abiertos (voraz)",
+        "en": "CBC found no answer ({solver_status}) within {limit_s} s: sites added one at a "
+              "time, each the best given those already open (greedy)"},
+    "msg.siting_note_demand_unserved": {
+        "es": "demanda: personas que los albergues operativos existentes no pueden recibir "
+              "(demasiado lejos o llenos), respetando su capacidad",
+        "en": "demand: persons left unserved (too far or over capacity) by the existing "
+              "operational centres, capacity respected"},
+    "msg.siting_note_demand_all": {
+        "es": "demanda: todo '{column}'; los albergues operativos existentes siguen abiertos",
+        "en": "demand: all of '{column}'; existing operational centres kept open"},
+    "msg.siting_note_candidates": {"es": "{n} sitios candidatos generados en celdas aptas",
+                                   "en": "{n} candidate sites generated on suitable cells"},
+    "msg.siting_note_capacity": {
+        "es": "capacidad de cada sitio: su área ({area_m2} m², o menos si la zona apta es más "
+              "pequeña) a {m2_per_person} m² por persona (Esfera); los sitios de una misma zona "
+              "comparten su capacidad; la demanda que no cabe pasa al siguiente sitio a su "
+              "alcance",
+        "en": "capacity of each site: its area ({area_m2} m², or less where the suitable zone "
+              "is smaller) at {m2_per_person} m² per person (Sphere); sites in one zone share "
+              "its capacity; demand above it goes to the next site within reach"},
+    "msg.siting_note_capacity_given": {
+        "es": "capacidad de cada sitio: la columna capacity_persons de los candidatos",
+        "en": "capacity of each site: the candidates' capacity_persons column"},
+    "msg.siting_note_dry": {"es": "seco en {scenario} (profundidad menor que {threshold_m} m)",
+                            "en": "dry in {scenario} (depth below {threshold_m} m)"},
+    "msg.siting_note_margin": {"es": "sigue seco con el río {margin_m} m más alto",
+                               "en": "stays dry with the river stage {margin_m} m higher"},
+    "msg.siting_note_buffer": {"es": "al menos a {buffer_m} m de las celdas inundadas",
+                               "en": "at least {buffer_m} m from flooded cells"},
+    "msg.siting_note_channels": {
+        "es": "fuera de los cauces ({buffer_m} m a cada lado de las líneas de río)",
+        "en": "outside river channels ({buffer_m} m either side of the river lines)"},
+    "msg.siting_note_within": {"es": "a menos de {distance_m} m de desplazados",
+                               "en": "within {distance_m} m of displaced people"},
+    "msg.siting_note_dem_resampled": {
+        "es": "MDE {dem} remuestreado (bilineal) a la grilla de inundación de {cell_m} m para el "
+              "margen de crecida",
+        "en": "DEM {dem} resampled (bilinear) onto the {cell_m} m flood grid for the stage "
+              "margin"},
+    # why a site was chosen (geo.siting.site_reason)
+    "reason.site_adds": {
+        "es": "da lugar a {persons} personas sin albergue a menos de {km} km ({names})",
+        "en": "gives a place to {persons} persons without one within {km} km ({names})"},
+    "reason.site_adds_nothing": {
+        "es": "no añade cobertura (toda la demanda a su alcance ya tenía albergue)",
+        "en": "adds no new coverage (all demand in reach was already covered)"},
+    "reason.site_median": {
+        "es": "albergue abierto más cercano para {persons} personas: acorta su recorrido",
+        "en": "nearest open centre for {persons} persons, cutting their travel"},
+    "reason.site_full": {
+        "es": "; lleno ({capacity} personas): otras {rest} a su alcance van a otro sitio o "
+              "quedan sin lugar",
+        "en": "; full ({capacity} persons): {rest} more within reach go to another site or "
+              "stay without a place"},
+    "reason.site_nearest": {"es": "; albergue operativo más cercano: {name}, a {km} km",
+                            "en": "; nearest operational centre: {name}, {km} km away"},
+    "reason.and_more": {"es": "{names} y {n} más", "en": "{names} and {n} more"},
+})
+
+
 def t(key: str, lang: str = DEFAULT_LANGUAGE, /, **values: object) -> str:
     """The text for ``key`` in ``lang`` with ``{placeholders}`` filled from ``values``.
 

@@ -21,7 +21,7 @@ from geo import settings
 from geo.catchment import demand_points
 from geo.errors import CRSError, InputError, Problem
 from geo.flood import FloodScenario
-from geo.schema import capacity_from_area
+from geo.schema import capacity_from_area, site_capacity_from_area
 
 __all__ = ["evaluate_area"]
 
@@ -82,18 +82,17 @@ def evaluate_area(
         polygon = polygon.geometry
     if isinstance(polygon, gpd.GeoSeries):
         if polygon.crs is None:
-            raise CRSError(Problem("the drawn area has no CRS", fix="set one (EPSG:4326)"))
+            raise CRSError(Problem.keyed("area_no_crs"))
         area_gs = gpd.GeoSeries([shapely.union_all(polygon.to_numpy())], crs=polygon.crs)
     else:
         area_gs = gpd.GeoSeries([polygon], crs=polygon_crs)
     geom = area_gs.iloc[0]
     if geom is None or geom.is_empty or geom.geom_type not in ("Polygon", "MultiPolygon"):
-        raise InputError(Problem("the drawn area must be a polygon with some area",
-                                 fix="draw a polygon (not a line or a point)"))
+        raise InputError(Problem.keyed("area_not_polygon"))
     crs = next(iter(scenarios.values())).crs if scenarios else settings.WORK_CRS
     work = area_gs.to_crs(crs).iloc[0]
     area = float(work.area)
-    cap = int(np.floor(area / settings.SITE_AREA_M2_PER_PERSON))
+    cap = int(site_capacity_from_area(area))
     out: dict = {
         "area_m2": area,
         "capacity_site_persons": cap,
