@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import math
 import sys
+import tempfile
 import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -60,10 +61,12 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("validate", help="load and check the inputs; print a report")
     _add_inputs(p)
+    _add_workspace(p)
     p.set_defaults(handler=_cmd_validate)
 
     p = sub.add_parser("exposure", help="centres and communities under every scenario")
     _add_inputs(p)
+    _add_workspace(p)
     _add_exposure_options(p)
     p.add_argument(
         "--exact",
@@ -75,6 +78,7 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("catchment", help="assign displaced people to operational centres")
     _add_inputs(p)
+    _add_workspace(p)
     _add_exposure_options(p)
     _add_scenario(p)
     _add_catchment_options(p)
@@ -83,6 +87,7 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("siting", help="propose new collective centres")
     _add_inputs(p)
+    _add_workspace(p)
     _add_exposure_options(p)
     _add_scenario(p)
     _add_siting_options(p, required=True)
@@ -104,6 +109,7 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("evaluate", help="evaluate an area as a possible new centre")
     _add_inputs(p)
+    _add_workspace(p)
     _add_exposure_options(p)
     _add_scenario(p)
     _add_area_options(p, required=True)
@@ -113,6 +119,7 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("export", help="export layers and briefing maps (format by extension)")
     _add_inputs(p)
+    _add_workspace(p)
     _add_exposure_options(p)
     _add_scenario(p)
     _add_catchment_options(p)
@@ -158,6 +165,17 @@ def _add_inputs(p: argparse.ArgumentParser) -> None:
     g.add_argument("--rivers", type=Path, metavar="PATH", help="river lines")
     g.add_argument("--dem", type=Path, metavar="PATH", help="DEM raster (m a.s.l.)")
     g.add_argument("--population", type=Path, metavar="PATH", help="population raster")
+
+
+def _add_workspace(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--workspace",
+        type=Path,
+        metavar="FILE.gpkg",
+        help="a planning workspace saved by the app (Guardar trabajo): its input files, "
+        "parameters, scenario, drawn areas and proposed sites; options given here override "
+        "its parameters, input options cannot be combined with it",
+    )
 
 
 def _add_exposure_options(p: argparse.ArgumentParser) -> None:
@@ -277,8 +295,14 @@ def parse_flood_arg(text: str) -> tuple[str | None, Path]:
 
 
 def load_from_args(args: argparse.Namespace):
-    """Load :class:`geo.inputs.Inputs` from the common input options."""
+    """Load :class:`geo.inputs.Inputs` from the common input options (or ``--workspace``)."""
     from geo.inputs import load_inputs
+
+    workspace = _workspace(args)
+    if workspace is not None:
+        from geo.workspace import load_workspace_inputs
+
+        return load_workspace_inputs(workspace, WORKSPACE_FILES)
 
     floods = [parse_flood_arg(f) for f in args.flood] if args.flood else None
     kinds: dict[str, str] = {}
@@ -304,18 +328,52 @@ def load_from_args(args: argparse.Namespace):
 
 
 def run_from_args(args: argparse.Namespace, *, desc: str):
-    """The :class:`geo.analysis.PlanningRun` of the command's inputs and options."""
+    """The :class:`geo.analysis.PlanningRun` of the command's inputs and options (or of
+    ``--workspace FILE``: its inputs, its parameters unless an option sets another value, and
+    its scenario when ``--scenario`` is not given)."""
     from geo.analysis import Parameters, PlanningRun
 
-    parameters = Parameters(
-        threshold_m=args.threshold,
-        ring_radius_m=args.access_radius,
-        service_distance_m=args.service_distance_m,
-        catchment_mode=getattr(args, "mode", "straight"),
-        respect_capacity=getattr(args, "respect_capacity", settings.RESPECT_CAPACITY),
-        exact=getattr(args, "exact", False),
-    )
-    return PlanningRun(load_from_args(args), parameters, progress=progress_bar(desc))
+    given = {
+        "threshold_m": args.threshold,
+        "ring_radius_m": args.access_radius,
+        "service_distance_m": args.service_distance_m,
+        "catchment_mode": getattr(args, "mode", "straight"),
+        "respect_capacity": getattr(args, "respect_capacity", settings.RESPECT_CAPACITY),
+        "exact": getattr(args, "exact", False),
+    }
+    workspace = _workspace(args)
+    if workspace is None:
+        return PlanningRun(load_from_args(args), Parameters(**given),
+                           progress=progress_bar(desc))
+    defaults = Parameters()
+    saved = workspace.parameters.as_dict()
+    # An option left at its default keeps the workspace's value; one set to another wins.
+    chosen = {k: (v if v != getattr(defaults, k) else saved.get(k, v)) for k, v in given.items()}
+    if getattr(args, "scenario", None) is None and workspace.scenario:
+        args.scenario = workspace.scenario
+    return PlanningRun(load_from_args(args), Parameters(**chosen), progress=progress_bar(desc))
+
+
+WORKSPACE_FILES = Path(tempfile.gettempdir()) / "crecida_workspace"
+"""Where the input files of a ``--workspace`` are written to be read (one folder per file's
+SHA-256, so each is written once)."""
+
+
+def _workspace(args: argparse.Namespace):
+    """The :class:`geo.workspace.Workspace` of ``--workspace``, read once per command."""
+    path = getattr(args, "workspace", None)
+    if path is None:
+        return None
+    if getattr(args, "_workspace_read", None) is None:
+        from geo.workspace import read_workspace
+
+        inputs = [o for o in ("centres", "communities", "flood", "districts", "rivers", "dem",
+                              "population") if getattr(args, o, None)]
+        if inputs:
+            raise InputError(Problem.keyed("workspace_with_inputs", source=path.name,
+                                           options=", ".join(f"--{o}" for o in inputs)))
+        args._workspace_read = read_workspace(path)
+    return args._workspace_read
 
 
 def export_writers() -> dict[str, Callable]:
@@ -488,9 +546,13 @@ def _cmd_export(args: argparse.Namespace) -> int:
     export_format(args.out)  # refuse an unknown extension before any work
     run = run_from_args(args, desc="export")
     name = run.scenario_name(args.scenario)
-    sites = _sites(run, args, name) if args.count is not None else None
+    workspace = _workspace(args)
+    sites = _sites(run, args, name) if args.count is not None else (
+        workspace.sites if workspace is not None else None)
     area, label = _area_from_args(args)
-    areas = [run.evaluate(area, scenario=name, label=label)] if area is not None else []
+    areas = [run.evaluate(area, scenario=name, label=label)] if area is not None else (
+        [run.evaluate(a, scenario=name, label=f"area {i}")
+         for i, a in enumerate(workspace.areas, 1)] if workspace is not None else [])
     out = run.export(args.out, scenario=name, layer=args.layer, sites=sites, areas=areas,
                      lang=args.lang, writers=export_writers())
     print(f"wrote {out} ({export_format(out)}; scenario {name})")

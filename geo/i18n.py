@@ -227,8 +227,8 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "legend_centres": {"es": "Albergues", "en": "Collective centres"},
     "legend_centres_note": {
-        "es": "Tamaño según personas; borde punteado: cerrado.",
-        "en": "Size by persons; dashed outline: closed.",
+        "es": "Color: situación ante la inundación; tamaño: personas alojadas.",
+        "en": "Colour: flood status; size: persons housed.",
     },
     "legend_communities": {"es": "Comunidades: parte inundada", "en": "Communities: share flooded"},
     "legend_share_range": {"es": "{low}–{high} %", "en": "{low}–{high} %"},
@@ -732,6 +732,191 @@ STRINGS.update({
     "reason.site_nearest": {"es": "; albergue operativo más cercano: {name}, a {km} km",
                             "en": "; nearest operational centre: {name}, {km} km away"},
     "reason.and_more": {"es": "{names} y {n} más", "en": "{names} and {n} more"},
+})
+
+
+# --- The map's controls, legend and proposed sites (issue 12) --------------------------------
+STRINGS.update({
+    "map.zoom_in": {"es": "Acercar", "en": "Zoom in"},
+    "map.zoom_out": {"es": "Alejar", "en": "Zoom out"},
+    "map.fullscreen": {"es": "Pantalla completa", "en": "Full screen"},
+    "map.fullscreen_exit": {"es": "Salir de pantalla completa", "en": "Exit full screen"},
+    "legend_operating": {"es": "Albergues: estado", "en": "Centres: operating status"},
+    "legend_op_open": {"es": "Abierto (círculo lleno)", "en": "Open (filled circle)"},
+    "legend_op_closed": {"es": "Cerrado (anillo, centro blanco)",
+                         "en": "Closed (ring, white centre)"},
+    "legend_op_proposed": {"es": "Propuesto (borde negro discontinuo)",
+                           "en": "Proposed (dashed black outline)"},
+    "site_title": {"es": "Sitio nuevo {rank}", "en": "New site {rank}"},
+    "col_served_persons": {"es": "Personas que recibe", "en": "Persons it takes"},
+    "col_in_reach_persons": {"es": "Personas sin albergue a su alcance",
+                             "en": "Persons without a place within reach"},
+    "col_site_area_m2": {"es": "Área del sitio (m²)", "en": "Site area (m²)"},
+    "col_site_area_needed_m2": {"es": "Área de sitio necesaria (m²)",
+                                "en": "Site area needed (m²)"},
+    "col_nearest_existing": {"es": "Albergue operativo más cercano",
+                             "en": "Nearest operational centre"},
+    # Leaflet.draw's own texts (L.drawLocal), used by layers.map.draw_locale
+    "drawlocal.draw.toolbar.actions.title": {"es": "Cancelar el dibujo",
+                                             "en": "Cancel drawing"},
+    "drawlocal.draw.toolbar.actions.text": {"es": "Cancelar", "en": "Cancel"},
+    "drawlocal.draw.toolbar.finish.title": {"es": "Terminar el dibujo", "en": "Finish drawing"},
+    "drawlocal.draw.toolbar.finish.text": {"es": "Terminar", "en": "Finish"},
+    "drawlocal.draw.toolbar.undo.title": {"es": "Borrar el último punto dibujado",
+                                          "en": "Delete last point drawn"},
+    "drawlocal.draw.toolbar.undo.text": {"es": "Borrar el último punto",
+                                         "en": "Delete last point"},
+    "drawlocal.draw.toolbar.buttons.polygon": {"es": "Dibujar un polígono",
+                                               "en": "Draw a polygon"},
+    "drawlocal.draw.toolbar.buttons.rectangle": {"es": "Dibujar un rectángulo",
+                                                 "en": "Draw a rectangle"},
+    "drawlocal.draw.handlers.polygon.tooltip.start": {
+        "es": "Haga clic para empezar a dibujar el área.",
+        "en": "Click to start drawing shape."},
+    "drawlocal.draw.handlers.polygon.tooltip.cont": {
+        "es": "Haga clic para seguir dibujando el área.",
+        "en": "Click to continue drawing shape."},
+    "drawlocal.draw.handlers.polygon.tooltip.end": {
+        "es": "Haga clic en el primer punto para cerrar el área.",
+        "en": "Click first point to close this shape."},
+    "drawlocal.draw.handlers.polyline.error": {
+        "es": "<strong>Error:</strong> ¡los bordes del área no pueden cruzarse!",
+        "en": "<strong>Error:</strong> shape edges cannot cross!"},
+    "drawlocal.draw.handlers.polyline.tooltip.start": {
+        "es": "Haga clic para empezar a dibujar la línea.",
+        "en": "Click to start drawing line."},
+    "drawlocal.draw.handlers.polyline.tooltip.cont": {
+        "es": "Haga clic para seguir dibujando la línea.",
+        "en": "Click to continue drawing line."},
+    "drawlocal.draw.handlers.polyline.tooltip.end": {
+        "es": "Haga clic en el último punto para terminar la línea.",
+        "en": "Click last point to finish line."},
+    "drawlocal.draw.handlers.rectangle.tooltip.start": {
+        "es": "Haga clic y arrastre para dibujar un rectángulo.",
+        "en": "Click and drag to draw rectangle."},
+    "drawlocal.draw.handlers.simpleshape.tooltip.end": {
+        "es": "Suelte el ratón para terminar el dibujo.",
+        "en": "Release mouse to finish drawing."},
+    "drawlocal.edit.toolbar.actions.save.title": {"es": "Guardar los cambios",
+                                                  "en": "Save changes"},
+    "drawlocal.edit.toolbar.actions.save.text": {"es": "Guardar", "en": "Save"},
+    "drawlocal.edit.toolbar.actions.cancel.title": {
+        "es": "Cancelar la edición y descartar los cambios",
+        "en": "Cancel editing, discards all changes"},
+    "drawlocal.edit.toolbar.actions.cancel.text": {"es": "Cancelar", "en": "Cancel"},
+    "drawlocal.edit.toolbar.actions.clearAll.title": {"es": "Borrar todas las áreas",
+                                                      "en": "Clear all layers"},
+    "drawlocal.edit.toolbar.actions.clearAll.text": {"es": "Borrar todo", "en": "Clear all"},
+    "drawlocal.edit.toolbar.buttons.edit": {"es": "Editar las áreas", "en": "Edit layers"},
+    "drawlocal.edit.toolbar.buttons.editDisabled": {"es": "No hay áreas que editar",
+                                                    "en": "No layers to edit"},
+    "drawlocal.edit.toolbar.buttons.remove": {"es": "Borrar áreas", "en": "Delete layers"},
+    "drawlocal.edit.toolbar.buttons.removeDisabled": {"es": "No hay áreas que borrar",
+                                                      "en": "No layers to delete"},
+    "drawlocal.edit.handlers.edit.tooltip.text": {
+        "es": "Arrastre los vértices o el marcador para editar.",
+        "en": "Drag handles or markers to edit features."},
+    "drawlocal.edit.handlers.edit.tooltip.subtext": {
+        "es": "Haga clic en Cancelar para deshacer los cambios.",
+        "en": "Click cancel to undo changes."},
+    "drawlocal.edit.handlers.remove.tooltip.text": {
+        "es": "Haga clic en un área para borrarla.",
+        "en": "Click on a feature to remove."},
+})
+
+
+# --- Readable tables (geo.tables) -------------------------------------------------------------
+STRINGS.update({
+    "col_assigned_persons": {"es": "Personas asignadas", "en": "Persons assigned"},
+    "col_distance_nearest_m": {"es": "Distancia al albergue más cercano (m)",
+                               "en": "Distance to the nearest centre (m)"},
+    "need_unit.water_l_per_day": {"es": "litros por día", "en": "litres per day"},
+    "need_unit.covered_space_m2": {"es": "m² techados", "en": "m² covered"},
+    "need_unit.latrines": {"es": "letrinas", "en": "latrines"},
+    "need_unit.showers": {"es": "duchas", "en": "showers"},
+    "need_unit.hygiene_kits": {"es": "kits", "en": "kits"},
+    "need_unit.kitchen_kits": {"es": "kits", "en": "kits"},
+    "need_source.water_l_per_day": {
+        "es": "Esfera, agua: al menos 15 l por persona y día",
+        "en": "Sphere WASH: at least 15 l per person per day"},
+    "need_source.covered_space_m2": {
+        "es": "Esfera, alojamiento (norma 3): 3,5 m² techados por persona",
+        "en": "Sphere shelter standard 3: 3.5 m² covered space per person"},
+    "need_source.latrines": {
+        "es": "Esfera, excretas: 1 letrina por 20 personas (1 por 50 al inicio)",
+        "en": "Sphere excreta standard: 1 toilet per 20 people (1 per 50 at first)"},
+    "need_source.showers": {
+        "es": "Lectura de la OIM de Esfera: 1 ducha por 20 personas",
+        "en": "IOM reading of Sphere: 1 shower per 20 people"},
+    "need_source.hygiene_kits": {
+        "es": "Un kit de higiene por familia (práctica de la OIM en artículos no alimentarios, "
+              "Loreto 2012)",
+        "en": "One hygiene kit per family (IOM NFI practice, Loreto 2012)"},
+    "need_source.kitchen_kits": {
+        "es": "Un kit de cocina por familia (práctica de la OIM en artículos no alimentarios, "
+              "Loreto 2012)",
+        "en": "One kitchen kit per family (IOM NFI practice, Loreto 2012)"},
+})
+
+
+# --- Planning workspace (geo.workspace) -------------------------------------------------------
+STRINGS.update({
+    "msg.workspace_input_unreadable": {
+        "es": "no se puede leer el archivo de la capa {layer} para guardarlo en el trabajo",
+        "en": "the file of layer {layer} cannot be read to save it in the workspace"},
+    "fix.workspace_input_unreadable": {
+        "es": "vuelva a cargar esa capa y guarde de nuevo",
+        "en": "load that layer again and save again"},
+    "msg.workspace_not_gpkg_name": {"es": "un trabajo se guarda como GeoPackage (.gpkg)",
+                                    "en": "a workspace is saved as a GeoPackage (.gpkg)"},
+    "fix.workspace_not_gpkg_name": {"es": "use un nombre que termine en .gpkg",
+                                    "en": "give a name ending in .gpkg"},
+    "msg.workspace_missing": {"es": "el archivo no existe", "en": "the file does not exist"},
+    "fix.workspace_missing": {"es": "compruebe el nombre y la carpeta",
+                              "en": "check the name and the folder"},
+    "msg.workspace_not_gpkg": {
+        "es": "no es un trabajo de Crecida: el archivo no es un GeoPackage legible",
+        "en": "not a Crecida workspace: the file is not a readable GeoPackage"},
+    "fix.workspace_not_gpkg": {
+        "es": "abra el archivo .gpkg guardado con «Guardar trabajo»",
+        "en": "open the .gpkg file saved with “Save work”"},
+    "msg.workspace_not_crecida": {
+        "es": "este GeoPackage no es un trabajo de Crecida (no tiene la tabla crecida_workspace)",
+        "en": "this GeoPackage is not a Crecida workspace (it has no crecida_workspace table)"},
+    "fix.workspace_not_crecida": {
+        "es": "para usar sus capas, cárguelas en «Sus datos»; para abrir un trabajo, elija el "
+              "archivo guardado con «Guardar trabajo»",
+        "en": "to use its layers, upload them under “Your data”; to open a workspace, choose "
+              "the file saved with “Save work”"},
+    "msg.workspace_newer": {
+        "es": "el trabajo tiene el formato {version}, de una versión más nueva de Crecida "
+              "({made_by}); esta versión lee hasta el formato {supported}",
+        "en": "the workspace is in format {version}, from a newer Crecida ({made_by}); this "
+              "version reads up to format {supported}"},
+    "fix.workspace_newer": {
+        "es": "actualice Crecida, o pida a quien lo guardó las capas por separado",
+        "en": "update Crecida, or ask whoever saved it for the layers separately"},
+    "msg.workspace_retired": {
+        "es": "el trabajo tiene el formato {version} (Crecida {made_by}), que esta versión ya "
+              "no lee",
+        "en": "the workspace is in format {version} (Crecida {made_by}), which this version no "
+              "longer reads"},
+    "fix.workspace_retired": {
+        "es": "ábralo con la versión de Crecida que lo guardó y expórtelo, o cargue sus capas "
+              "de nuevo",
+        "en": "open it with the Crecida version that saved it and export it, or load its "
+              "layers again"},
+    "msg.workspace_damaged": {
+        "es": "el archivo de la capa {layer} está dañado (no coincide con su suma de control)",
+        "en": "the file of layer {layer} is damaged (it does not match its checksum)"},
+    "msg.workspace_with_inputs": {
+        "es": "--workspace ya trae sus capas: no se puede combinar con {options}",
+        "en": "--workspace brings its own layers: it cannot be combined with {options}"},
+    "fix.workspace_with_inputs": {
+        "es": "use solo --workspace, o solo las opciones de capas",
+        "en": "give --workspace alone, or the layer options alone"},
+    "fix.workspace_damaged": {
+        "es": "pida una nueva copia del trabajo", "en": "ask for a new copy of the workspace"},
 })
 
 

@@ -55,10 +55,17 @@ def test_escape_text(value, expected):
 
 @pytest.mark.parametrize(("value", "expected"), [
     (1100, "1,100"), (np.int64(77), "77"), (2.345, "2.3"), (3.0, "3"), (np.float32(0.25), "0.2"),
-    (None, "–"), (np.nan, "–"), (pd.NA, "–"), (True, "True"), ("Belén", "Belén"),
+    (None, "–"), (np.nan, "–"), (pd.NA, "–"), (True, "Yes"), ("Belén", "Belén"),
 ])
 def test_format_value(value, expected):
     assert format_value(value) == expected
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    (49732, "49\u00a0732"), (4500, "4500"), (0.72, "0,7"), (True, "Sí"), (None, "–"),
+])
+def test_format_value_in_spanish(value, expected):
+    assert format_value(value, lang="es") == expected
 
 
 def test_html_table_escapes_labels_values_and_title():
@@ -126,10 +133,18 @@ def test_centres_layer_one_marker_per_centre_coloured_and_escaped(tiny_centres):
     # Largest first (persons 188, 141, 94, 47), so small markers are drawn on top.
     styles = [f["properties"]["style"] for f in features]
     assert [s["className"] for s in styles] == [
-        "crecida-centre crecida-status-isolated", "crecida-centre crecida-status-flooded",
-        "crecida-centre crecida-status-flooded", "crecida-centre crecida-status-dry"]
+        "crecida-centre crecida-status-isolated crecida-op-open",
+        "crecida-centre crecida-status-flooded crecida-op-closed",
+        "crecida-centre crecida-status-flooded crecida-op-open",
+        "crecida-centre crecida-status-dry crecida-op-open"]
     assert styles[0]["fillColor"] == style.STATUS_COLOURS["isolated"]
-    assert styles[1]["dashArray"] == "4 3"  # c3 is closed
+    # Every marker is opaque: over deep water a red marker stays red, never mixed to purple.
+    assert {s["fillOpacity"] for s in styles} == {1.0} and {s["opacity"] for s in styles} == {1.0}
+    # c3 is closed: a ring of its status colour around a white centre, not a paler fill.
+    assert (styles[1]["color"], styles[1]["fillColor"], styles[1]["weight"]) == (
+        style.STATUS_COLOURS["flooded"], "#ffffff", 4.0)
+    assert (styles[2]["color"], styles[2]["fillColor"]) == (
+        "#222222", style.STATUS_COLOURS["flooded"])
     assert [s["radius"] for s in styles] == [marker_radius_px(p) for p in (188, 141, 94, 47)]
     popup = features[2]["properties"]["popup"]
     assert "&lt;img src=x onerror=alert(1)&gt;" in popup and "<img" not in popup
