@@ -24,11 +24,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Collective centres, communities and flooded areas for response planning.",
     },
     "sample_banner": {
-        "es": "Datos de muestra SINTÉTICOS de Iquitos (geometría aproximada, atributos "
-              "inventados) — no aptos para uso operativo. Cargue sus propios datos en la "
-              "barra lateral.",
-        "en": "SYNTHETIC Iquitos sample data (approximate geometry, invented attributes) — "
-              "not for operational use. Upload your own data in the sidebar.",
+        "es": "Datos de muestra SINTÉTICOS de Iquitos — no aptos para uso operativo. Cargue "
+              "sus datos en «Sus datos» (barra lateral).",
+        "en": "SYNTHETIC Iquitos sample data — not for operational use. Upload your own "
+              "data under “Your data” (sidebar).",
     },
     "language": {"es": "Idioma", "en": "Language"},
     "view": {"es": "Vista", "en": "View"},
@@ -194,8 +193,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "h_compare": {"es": "Comparación de escenarios", "en": "Scenarios compared"},
     "h_needs": {"es": "Necesidades de los desplazados", "en": "Needs of the displaced"},
     "map_hint": {
-        "es": "Active o apague capas con el control de capas (arriba a la derecha).",
-        "en": "Turn layers on and off with the layer control (top right).",
+        "es": "Capas: botón de arriba a la derecha del mapa. Pase el ratón sobre un albergue o "
+              "una comunidad para ver sus datos; haga clic en el mapa para acercar con la "
+              "rueda del ratón.",
+        "en": "Layers: the button at the top right of the map. Hover over a centre or a "
+              "community to see its figures; click the map to zoom with the mouse wheel.",
     },
     "chart_district_caption": {
         "es": "Personas expuestas y desplazados estimados por distrito — {scenario}",
@@ -225,10 +227,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "legend_water_unknown": {
         "es": "Agua (profundidad desconocida)", "en": "Water (depth unknown)",
     },
-    "legend_centres": {"es": "Albergues", "en": "Collective centres"},
+    "legend_centres": {"es": "Albergues: inundación", "en": "Centres: flood status"},
     "legend_centres_note": {
-        "es": "Color: situación ante la inundación; tamaño: personas alojadas.",
-        "en": "Colour: flood status; size: persons housed.",
+        "es": "Tamaño: personas alojadas.",
+        "en": "Size: persons housed.",
     },
     "legend_communities": {"es": "Comunidades: parte inundada", "en": "Communities: share flooded"},
     "legend_share_range": {"es": "{low}–{high} %", "en": "{low}–{high} %"},
@@ -245,8 +247,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "catchment_mode": {"es": "Distancia", "en": "Distance"},
     "mode_straight": {"es": "En línea recta", "en": "Straight line"},
     "mode_flood_aware": {
-        "es": "Recorrido evitando el agua (a pie y en bote)",
-        "en": "Travel around the water (on foot and by boat)",
+        "es": "Evitando el agua (a pie y en bote)",
+        "en": "Around the water (on foot and by boat)",
     },
     "capacity_mode": {
         "es": "Enviar el exceso al siguiente albergue con espacio",
@@ -742,6 +744,8 @@ STRINGS.update({
     "map.fullscreen": {"es": "Pantalla completa", "en": "Full screen"},
     "map.fullscreen_exit": {"es": "Salir de pantalla completa", "en": "Exit full screen"},
     "legend_operating": {"es": "Albergues: estado", "en": "Centres: operating status"},
+    "legend_hide": {"es": "Ocultar leyenda ▾", "en": "Hide legend ▾"},
+    "legend_show": {"es": "Leyenda ▴", "en": "Legend ▴"},
     "legend_op_open": {"es": "Abierto (círculo lleno)", "en": "Open (filled circle)"},
     "legend_op_closed": {"es": "Cerrado (anillo, centro blanco)",
                          "en": "Closed (ring, white centre)"},
@@ -917,6 +921,144 @@ STRINGS.update({
         "en": "give --workspace alone, or the layer options alone"},
     "fix.workspace_damaged": {
         "es": "pida una nueva copia del trabajo", "en": "ask for a new copy of the workspace"},
+})
+
+
+# --- The app's page, views, export and workspace (issue 12) -----------------------------------
+STRINGS.update({
+    "uploader_button": {"es": "Elegir archivo", "en": "Browse files"},
+    "uploader_instructions": {"es": "o arrástrelo aquí · hasta {limit_mb} MB",
+                              "en": "or drag and drop it here · up to {limit_mb} MB"},
+    "exposure_running": {"es": "Calculando la exposición…",
+                         "en": "Computing the exposure…"},
+    "catchment_running": {"es": "Calculando la cobertura de los albergues…",
+                          "en": "Computing the centres' catchment…"},
+    "capacity_caption": {
+        "es": "Solo los albergues operativos reciben desplazados: para los inundados, "
+              "aislados o cerrados no se muestran desplazados asignados ni capacidad libre.",
+        "en": "Only operational centres take displaced people: flooded, isolated or closed "
+              "centres show no incoming displaced and no spare capacity."},
+    # new centres
+    "site_area_ha": {"es": "Área de cada sitio (ha)", "en": "Area of each site (ha)"},
+    "site_area_help": {
+        "es": "Terreno disponible para cada sitio nuevo. Cada sitio recibe su área ÷ 45 m² por "
+              "persona (Esfera: sitio con servicios); nunca más que la zona apta donde está. "
+              "La demanda que no cabe pasa al siguiente sitio a su alcance.",
+        "en": "Land available for each new site. Each site takes its area ÷ 45 m² per person "
+              "(Sphere: a site with services); never more than the suitable zone it lies in. "
+              "Demand above it goes to the next site within reach."},
+    "optimise_hint": {
+        "es": "Elija cuántos sitios, su área y el objetivo, y pulse «Proponer sitios». Los "
+              "sitios aparecen en el mapa como rombos numerados.",
+        "en": "Choose how many sites, their area and the objective, and press “Propose "
+              "sites”. The sites show on the map as numbered diamonds."},
+    "optimise_not_proven": {
+        "es": "El optimizador no probó la mejor respuesta en {limit_s} s: se muestra la mejor "
+              "que encontró.",
+        "en": "The optimiser did not prove the best answer within {limit_s} s: the best it "
+              "found is shown."},
+    "plan_stale": {
+        "es": "Estos sitios se calcularon con {k} sitios, objetivo «{objective}» y {area_ha} ha "
+              "por sitio. Pulse «Proponer sitios» para calcularlos con los valores de arriba.",
+        "en": "These sites were computed for {k} sites, objective “{objective}” and {area_ha} "
+              "ha per site. Press “Propose sites” to compute them with the values above."},
+    "plan_dropped": {
+        "es": "Se quitaron los sitios propuestos porque cambió el escenario, los datos o un "
+              "parámetro. Vuelva a pulsar «Proponer sitios».",
+        "en": "The proposed sites were removed because the scenario, the data or a parameter "
+              "changed. Press “Propose sites” again."},
+    "plan_notes": {"es": "Cómo se eligieron los sitios", "en": "How the sites were chosen"},
+    "m_new_placed": {"es": "Personas con lugar en los sitios nuevos",
+                     "en": "Persons given a place by the new sites"},
+    "m_sites_capacity": {"es": "Capacidad de los sitios nuevos",
+                         "en": "Capacity of the new sites"},
+    "m_still_unplaced": {"es": "Siguen sin lugar", "en": "Still without a place"},
+    "draw_count": {"es": "Se evalúa la última de las {total} áreas dibujadas.",
+                   "en": "The latest of the {total} areas drawn is evaluated."},
+    "draw_clear": {"es": "Borrar las áreas dibujadas", "en": "Clear the drawn areas"},
+    # export
+    "fmt_excel": {"es": "Excel (CSV)", "en": "Excel (CSV)"},
+    "fmt_excel_help": {
+        "es": "Tablas para Excel: se abren con doble clic en un Excel en español (separador «;», "
+              "coma decimal, acentos correctos). Varias capas: un .zip con un archivo por capa.",
+        "en": "Tables for Excel: they open with a double click in English-language Excel "
+              "(comma separator, decimal point, accents kept). Several layers: a .zip with one "
+              "file per layer."},
+    "fmt_kmz": {"es": "Google Earth (KMZ)", "en": "Google Earth (KMZ)"},
+    "fmt_kmz_help": {"es": "Para abrir en Google Earth o Google My Maps, con los colores del mapa.",
+                     "en": "To open in Google Earth or Google My Maps, coloured like the map."},
+    "fmt_gpkg": {"es": "QGIS (GeoPackage)", "en": "QGIS (GeoPackage)"},
+    "fmt_gpkg_help": {
+        "es": "Todas las capas en un archivo para QGIS, con sus estilos; la profundidad del "
+              "agua va aparte como GeoTIFF.",
+        "en": "Every layer in one file for QGIS, with its styles; the water depth comes "
+              "separately as a GeoTIFF."},
+    "fmt_pdf": {"es": "Imprimir (PDF)", "en": "Print (PDF)"},
+    "fmt_pdf_help": {
+        "es": "Mapa de una página para la reunión de coordinación: leyenda, escala, norte, "
+              "resumen y fuentes.",
+        "en": "A one-page map for the coordination meeting: legend, scale, north arrow, "
+              "summary and sources."},
+    "fmt_png": {"es": "Presentación (imagen PNG)", "en": "Slides (PNG picture)"},
+    "fmt_png_help": {"es": "El mismo mapa como imagen, para una presentación o un mensaje.",
+                     "en": "The same map as a picture, for slides or a message."},
+    "fmt_html": {"es": "Mapa interactivo sin conexión (HTML)",
+                 "en": "Offline interactive map (HTML)"},
+    "fmt_html_help": {
+        "es": "Un solo archivo que se abre en el navegador sin internet (por ejemplo desde una "
+              "memoria USB).",
+        "en": "One file that opens in a browser without internet (for instance from a USB "
+              "stick)."},
+    "fmt_shp": {"es": "SIG: Shapefile (.zip)", "en": "GIS: Shapefile (.zip)"},
+    "fmt_shp_help": {"es": "Para programas SIG que solo leen Shapefile.",
+                     "en": "For GIS programs that only read shapefiles."},
+    "fmt_geojson": {"es": "Web: GeoJSON", "en": "Web: GeoJSON"},
+    "fmt_geojson_help": {"es": "Para mapas web y programadores.",
+                         "en": "For web maps and programmers."},
+    "fmt_tif": {"es": "Profundidad del agua (GeoTIFF)", "en": "Water depth (GeoTIFF)"},
+    "fmt_tif_help": {"es": "La profundidad del agua por clases, como imagen georreferenciada.",
+                     "en": "The water depth by class, as a georeferenced picture."},
+    "export_hxl": {"es": "Añadir la fila de etiquetas HXL (para HDX)",
+                   "en": "Add the HXL tag row (for HDX)"},
+    "export_layers_placeholder": {"es": "Elija las capas", "en": "Choose the layers"},
+    "export_progress_start": {"es": "Preparando la descarga…", "en": "Preparing the download…"},
+    "export_progress_layer": {"es": "Preparando la capa {i} de {n}: {layer}…",
+                              "en": "Preparing layer {i} of {n}: {layer}…"},
+    "export_progress_write": {"es": "Escribiendo el archivo para {format}…",
+                              "en": "Writing the file for {format}…"},
+    "export_progress_done": {"es": "Listo: {name} ({size})", "en": "Ready: {name} ({size})"},
+    "export_download": {"es": "Descargar — {format} ({size})",
+                        "en": "Download — {format} ({size})"},
+    "export_companion": {"es": "Descargar la profundidad del agua para QGIS — GeoTIFF ({size})",
+                         "en": "Download the water depth for QGIS — GeoTIFF ({size})"},
+    "export_layer_centres_capacity": {"es": "Albergues con capacidad",
+                                      "en": "Centres with capacity"},
+    "export_layer_new_sites": {"es": "Sitios propuestos", "en": "Proposed sites"},
+    "export_layer_evaluated_areas": {"es": "Áreas dibujadas y evaluadas",
+                                     "en": "Drawn and evaluated areas"},
+    "export_layer_assignments": {"es": "Comunidades asignadas a albergues",
+                                 "en": "Communities assigned to centres"},
+    "export_layer_coverage": {"es": "Cobertura de los sitios propuestos",
+                              "en": "Coverage of the proposed sites"},
+    "export_layer_catchments": {"es": "Zonas de cobertura", "en": "Catchment zones"},
+    "export_layer_flood_extent": {"es": "Zona inundada", "en": "Flooded area"},
+    # workspace
+    "ws_header": {"es": "Trabajo: guardar y abrir", "en": "Work: save and open"},
+    "ws_help": {
+        "es": "«Guardar trabajo» descarga un archivo .gpkg con las capas usadas, los "
+              "parámetros, las áreas dibujadas, los sitios propuestos y sus notas. Ábralo aquí "
+              "más tarde, o envíelo a un colega: verá los mismos resultados.",
+        "en": "“Save work” downloads a .gpkg file with the layers used, the parameters, the "
+              "drawn areas, the proposed sites and your notes. Open it here later, or send it "
+              "to a colleague: they will see the same results."},
+    "ws_open": {"es": "Abrir trabajo (.gpkg)", "en": "Open work (.gpkg)"},
+    "ws_open_failed": {"es": "No se pudo abrir {name}:", "en": "{name} could not be opened:"},
+    "ws_opened": {"es": "Trabajo abierto: {name}", "en": "Work opened: {name}"},
+    "ws_notes": {"es": "Notas", "en": "Notes"},
+    "ws_notes_placeholder": {"es": "Acuerdos, pendientes, fuentes…",
+                             "en": "Agreements, pending items, sources…"},
+    "ws_save": {"es": "Guardar trabajo", "en": "Save work"},
+    "ws_file_name": {"es": "crecida_trabajo.gpkg", "en": "crecida_work.gpkg"},
 })
 
 

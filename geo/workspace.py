@@ -50,6 +50,7 @@ __all__ = [
     "load_workspace_inputs",
     "read_workspace",
     "run_of",
+    "workspace_files",
     "workspace_of",
     "write_workspace",
 ]
@@ -205,12 +206,8 @@ def load_workspace_inputs(workspace: Workspace, folder: PathLike) -> Inputs:
     InputError
         As :func:`geo.inputs.load_inputs`.
     """
-    folder = Path(folder)
-    paths: dict[str, Path] = {}
-    labels: dict[str, str] = {}
-    for item in workspace.inputs:
-        paths[item.layer] = _file_for(item, folder)
-        labels[item.layer] = item.name
+    paths = workspace_files(workspace, folder)
+    labels = {item.layer: item.name for item in workspace.inputs}
     floods = [(item.scenario, paths[item.layer]) for item in workspace.inputs
               if item.scenario is not None]
     kinds = {item.scenario: item.kind for item in workspace.inputs
@@ -219,6 +216,13 @@ def load_workspace_inputs(workspace: Workspace, folder: PathLike) -> Inputs:
                                                  "dem", "population") if layer in paths}
     return load_inputs(floods=floods or None, flood_kinds=kinds or None, labels=labels,
                        **kwargs)
+
+
+def workspace_files(workspace: Workspace, folder: PathLike) -> dict[str, Path]:
+    """Where each input file of ``workspace`` can be read, by layer: the bundled sample's own
+    file when it holds the same bytes, else a copy written once under
+    ``folder/<sha256>/<name>``."""
+    return {item.layer: _file_for(item, Path(folder)) for item in workspace.inputs}
 
 
 def _file_for(item: InputFile, folder: Path) -> Path:

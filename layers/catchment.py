@@ -102,5 +102,5 @@ def catchment_legend(*, lang: str) -> LegendSection:
     return LegendSection(t("layer_catchments", lang), (
         LegendItem(style.CATCHMENT_COLOURS[0], t("layer_catchments", lang)),
         LegendItem(style.ASSIGNMENT_LINE_COLOUR, t("layer_assignments", lang), "dashed"),
-        LegendItem(style.UNSERVED_COLOUR, t("legend_unserved", lang), "circle"),
+        LegendItem(style.UNSERVED_COLOUR, t("legend_unserved", lang), "ring"),
     ))

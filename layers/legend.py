@@ -79,7 +79,9 @@ def legend_html(sections: list[LegendSection]) -> str:
 
 
 class Legend(MacroElement):
-    """A Leaflet control at the bottom right holding :func:`legend_html`."""
+    """A Leaflet control at the bottom right holding :func:`legend_html`, shown whole (sections
+    side by side, wrapping; never scrolling inside itself), with a link that hides it and shows
+    it again (texts in ``lang``)."""
 
     _template = Template(
         """
@@ -89,7 +91,21 @@ class Legend(MacroElement):
                 legend.onAdd = function () {
                     var div = L.DomUtil.create("div", "crecida-legend");
                     div.style.cssText = {{ this.css|tojson }};
-                    div.innerHTML = {{ this.content|tojson }};
+                    var toggle = L.DomUtil.create("a", "crecida-legend-toggle", div);
+                    toggle.href = "#";
+                    toggle.style.cssText = "display:block;text-align:right;font-size:10.5px;"
+                        + "color:#333;margin-bottom:2px";
+                    toggle.textContent = {{ this.hide|tojson }};
+                    var body = L.DomUtil.create("div", "crecida-legend-body", div);
+                    body.style.cssText = {{ this.body_css|tojson }};
+                    body.innerHTML = {{ this.content|tojson }};
+                    L.DomEvent.on(toggle, "click", function (e) {
+                        L.DomEvent.preventDefault(e);
+                        var shown = body.style.display !== "none";
+                        body.style.display = shown ? "none" : "flex";
+                        toggle.textContent = shown ? {{ this.show|tojson }}
+                                                   : {{ this.hide|tojson }};
+                    });
                     L.DomEvent.disableScrollPropagation(div);
                     L.DomEvent.disableClickPropagation(div);
                     return div;
@@ -100,16 +116,16 @@ class Legend(MacroElement):
         """
     )
 
-    def __init__(self, sections: list[LegendSection]):
+    def __init__(self, sections: list[LegendSection], *, lang: str = "es"):
         super().__init__()
         self._name = "Legend"
         self.content = legend_html(sections)
-        # Sections side by side, wrapping onto a second row on a narrow map: the legend shows
-        # whole, never scrolling inside itself.
-        self.css = ("background:rgba(255,255,255,0.94);padding:5px 8px;border-radius:4px;"
+        self.hide = t("legend_hide", lang)
+        self.show = t("legend_show", lang)
+        self.css = ("background:rgba(255,255,255,0.94);padding:3px 8px 5px;border-radius:4px;"
                     "box-shadow:0 1px 4px rgba(0,0,0,0.3);font:11px/1.3 sans-serif;"
-                    "display:flex;flex-wrap:wrap;align-items:flex-start;gap:4px 14px;"
                     "max-width:calc(100vw - 70px);margin:0 6px 6px 0")
+        self.body_css = "display:flex;flex-wrap:wrap;align-items:flex-start;gap:4px 14px"
 
 
 def _number(value: float) -> str:

@@ -306,6 +306,6 @@ def build_map(
     if lines is not None:
         sections.append(lines)
     if sections:
-        Legend(sections).add_to(fmap)
+        Legend(sections, lang=lang).add_to(fmap)
     folium.LayerControl(collapsed=True, position="topright").add_to(fmap)
     return localise(fmap)
