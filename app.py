@@ -21,7 +21,7 @@ import re
 import tempfile
 import unicodedata
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -199,6 +199,14 @@ def _md(text: object) -> str:
 def _fmt(value: object, lang: str, decimals: int = 0) -> str:
     """A figure written the ``lang`` way; a dash when unknown."""
     return format_number(value, lang, decimals=decimals, missing="–")
+
+
+def _note_text(note: Problem | str, lang: str) -> str:
+    """A note or problem in ``lang``, a scenario it names by its name in ``lang``."""
+    if isinstance(note, Problem) and any(k == "scenario" for k, _ in note.params):
+        note = replace(note, params=tuple((k, scenario_label(str(v), lang) if k == "scenario"
+                                           else v) for k, v in note.params))
+    return localise(note, lang)
 
 
 def _error_text(exc: Exception, lang: str) -> str:
@@ -742,7 +750,7 @@ def _plan_results(plan: dict | None, params: dict, lang: str) -> None:
                             service_distance_m=params["service_distance_m"]))
     with st.expander(t("plan_notes", lang)):
         for note in result.notes:
-            st.markdown(f"- {_md(localise(note, lang))}")
+            st.markdown(f"- {_md(_note_text(note, lang))}")
 
 
 def _drawn_area_results(run: PlanningRun, name: str, lang: str) -> None:

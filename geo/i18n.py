@@ -563,7 +563,8 @@ STRINGS.update({
     "fix.siting_weight_count": {"es": "indique un peso por fila", "en": "give one weight per row"},
     "msg.siting_weight_invalid": {"es": "los pesos deben ser finitos y 0 o más",
                                   "en": "weights must be finite and 0 or more"},
-    "msg.siting_cost_invalid": {"es": "los costos deben ser 0 o más (sin NaN)",
+    "msg.siting_cost_invalid": {"es": "los costos deben ser números de 0 o más (sin valores "
+                                      "vacíos)",
                                 "en": "costs must be 0 or more (no NaN)"},
     "msg.siting_median_needs_finite": {
         "es": "el modelo de p-mediana necesita un costo finito para cada par",

@@ -321,23 +321,22 @@ class SiteOptimiser:
         weight = np.asarray(weights, dtype="float64")
         problems: list[Problem] = []
         if cost.ndim != 2:
-            raise InputError(Problem.keyed("siting_cost_not_2d", source="cost matrix",
-                                           ndim=cost.ndim))
+            raise InputError(Problem.keyed("siting_cost_not_2d", ndim=cost.ndim))
         n_d, n_f = cost.shape
         fixed = (np.zeros(n_f, dtype=bool) if existing is None
                  else np.asarray(existing, dtype=bool).ravel())
         if weight.shape != (n_d,):
-            problems.append(Problem.keyed("siting_weight_count", source="weights",
-                                          n_weights=weight.size, n_rows=n_d))
+            problems.append(Problem.keyed("siting_weight_count", n_weights=weight.size,
+                                          n_rows=n_d))
         elif not (np.isfinite(weight) & (weight >= 0)).all():
-            problems.append(Problem.keyed("siting_weight_invalid", source="weights"))
+            problems.append(Problem.keyed("siting_weight_invalid"))
         if np.isnan(cost).any() or (cost < 0).any():
-            problems.append(Problem.keyed("siting_cost_invalid", source="cost matrix"))
+            problems.append(Problem.keyed("siting_cost_invalid"))
         elif objective == "median" and not np.isfinite(cost).all():
-            problems.append(Problem.keyed("siting_median_needs_finite", source="cost matrix"))
+            problems.append(Problem.keyed("siting_median_needs_finite"))
         if fixed.shape != (n_f,):
-            problems.append(Problem.keyed("siting_existing_count", source="existing",
-                                          n_flags=fixed.size, n_columns=n_f))
+            problems.append(Problem.keyed("siting_existing_count", n_flags=fixed.size,
+                                          n_columns=n_f))
             fixed = np.zeros(n_f, dtype=bool)
         if not (np.isfinite(service_distance_m) and service_distance_m > 0):
             problems.append(Problem.keyed("siting_service_distance",
@@ -349,7 +348,7 @@ class SiteOptimiser:
         if not isinstance(k, int | np.integer) or isinstance(k, bool) or not 1 <= k <= n_free:
             problems.append(Problem.keyed(
                 "siting_k_out_of_range" if n_free else "siting_k_no_candidates",
-                source="candidates", k=str(k), n_free=n_free))
+                k=str(k), n_free=n_free))
         if problems:
             raise InputError(problems)
         n_active = int((weight > 0).sum())
@@ -749,18 +748,18 @@ def _capacities(capacity, zone, zone_capacity, n_f: int, problems: list[Problem]
         cap = np.asarray(capacity, dtype="float64").ravel()
         cap = np.where(np.isnan(cap), np.inf, cap)
         if cap.shape != (n_f,):
-            problems.append(Problem.keyed("siting_capacity_count", source="capacity",
-                                          n_values=cap.size, n_columns=n_f))
+            problems.append(Problem.keyed("siting_capacity_count", n_values=cap.size,
+                                          n_columns=n_f))
             cap = None
         elif (cap < 0).any():
-            problems.append(Problem.keyed("siting_capacity_invalid", source="capacity"))
+            problems.append(Problem.keyed("siting_capacity_invalid"))
     if zone is not None:
         zones = np.asarray(zone, dtype=int).ravel()
         zone_cap = np.asarray([] if zone_capacity is None else zone_capacity,
                               dtype="float64").ravel()
         zone_cap = np.where(np.isnan(zone_cap), np.inf, zone_cap)
         if zones.shape != (n_f,) or (zones >= len(zone_cap)).any() or (zone_cap < 0).any():
-            problems.append(Problem.keyed("siting_zone_invalid", source="zones"))
+            problems.append(Problem.keyed("siting_zone_invalid"))
             zones = zone_cap = None
         elif cap is None:
             cap = np.full(n_f, np.inf)
