@@ -569,11 +569,12 @@ def catchment_view(run: PlanningRun, params: dict, lang: str) -> None:
 
     inputs = run.inputs
     name = params["scenario"]
-    c1, c2, c3, c4, c5 = st.columns([2.7, 1.9, 1, 1, 1], vertical_alignment="bottom")
-    c1.radio(t("catchment_mode", lang), ["straight", "flood-aware"], horizontal=True,
-             format_func=lambda m: t("mode_" + m.replace("-", "_"), lang),
-             key="catchment_mode")
-    c2.checkbox(t("capacity_mode", lang), key="respect_capacity")
+    c1, c2, c3, c4, c5 = st.columns([2.2, 1.6, 1, 1, 1], vertical_alignment="bottom")
+    c1.selectbox(t("catchment_mode", lang), ["straight", "flood-aware"],
+                 format_func=lambda m: t("mode_" + m.replace("-", "_"), lang),
+                 key="catchment_mode")
+    c2.checkbox(t("capacity_mode", lang), key="respect_capacity",
+                help=t("capacity_mode_help", lang))
     with st.spinner(t("catchment_running", lang)):
         try:
             assignment = run.catchment(name)

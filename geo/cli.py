@@ -237,6 +237,15 @@ def _add_siting_options(p: argparse.ArgumentParser, *, required: bool) -> None:
         default="coverage",
         help="maximise displaced covered, or minimise total weighted distance",
     )
+    p.add_argument(
+        "--site-area",
+        type=_positive,
+        metavar="M2",
+        dest="site_area_m2",
+        default=settings.NEW_SITE_AREA_M2,
+        help=f"area of each new site in m² (default {settings.NEW_SITE_AREA_M2:g}); a site "
+        "takes area ÷ 45 m² per person (Sphere), demand above it goes to the next site",
+    )
 
 
 def _add_area_options(p: argparse.ArgumentParser, *, required: bool) -> None:
@@ -481,7 +490,8 @@ def _sites(run, args: argparse.Namespace, name: str, *, candidates=None, demand=
 
     try:
         return run.optimise(args.count, scenario=name, objective=args.objective,
-                            candidates=candidates, demand=demand, weight_col=weight)
+                            candidates=candidates, demand=demand, weight_col=weight,
+                            site_area_m2=args.site_area_m2)
     except SolverError as exc:
         if exc.best is None:
             raise

@@ -18,6 +18,8 @@ from __future__ import annotations
 import math
 import numbers
 
+import numpy as np
+
 __all__ = ["GROUP_SEPARATOR", "format_number", "format_percent", "format_quantity"]
 
 GROUP_SEPARATOR: dict[str, str] = {"es": "\u00a0", "en": ","}
@@ -28,8 +30,11 @@ _MIN_GROUPED_DIGITS: dict[str, int] = {"es": 5, "en": 4}
 
 
 def _number(value: object) -> float | None:
-    """``value`` as a finite float, or ``None`` when it is missing or not a number."""
-    if value is None or isinstance(value, bool) or not isinstance(value, numbers.Real):
+    """``value`` as a finite float, or ``None`` when it is missing or not a number (a yes/no
+    is not a number)."""
+    if value is None or isinstance(value, bool | np.bool_):
+        return None
+    if not isinstance(value, numbers.Real):
         try:
             value = float(value)  # type: ignore[arg-type]  (NumPy scalars, decimal strings)
         except (TypeError, ValueError):

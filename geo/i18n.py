@@ -244,15 +244,18 @@ STRINGS: dict[str, dict[str, str]] = {
     },
 
     # --- Catchment view ----------------------------------------------------------------
-    "catchment_mode": {"es": "Distancia", "en": "Distance"},
+    "catchment_mode": {"es": "Distancia medida", "en": "Distance measured"},
     "mode_straight": {"es": "En línea recta", "en": "Straight line"},
     "mode_flood_aware": {
         "es": "Evitando el agua (a pie y en bote)",
         "en": "Around the water (on foot and by boat)",
     },
-    "capacity_mode": {
-        "es": "Enviar el exceso al siguiente albergue con espacio",
-        "en": "Send overflow to the next centre with room",
+    "capacity_mode": {"es": "Respetar la capacidad", "en": "Respect capacity"},
+    "capacity_mode_help": {
+        "es": "Un albergue lleno no recibe a más: el exceso va al siguiente albergue con "
+              "espacio a menos de la distancia de servicio, o queda sin lugar.",
+        "en": "A full centre takes no more: the overflow goes to the next centre with room "
+              "within the service distance, or stays without a place.",
     },
     "m_overcrowded": {"es": "Albergues sobrepoblados", "en": "Centres over capacity"},
     "m_unserved": {"es": "Desplazados sin lugar", "en": "Displaced without a place"},

@@ -200,7 +200,7 @@ def base_map(
                           "rectangle": {"shapeOptions": shape}},
             edit_options={"edit": False},
         ).add_to(fmap)
-    fmap.fit_bounds(bounds, padding=(12, 12))
+    fmap.fit_bounds(bounds)
     return fmap
 
 
