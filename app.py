@@ -476,13 +476,27 @@ def show_map(*, key: str, lang: str, returned_objects: list[str],
     try:
         fmap = build_map(lang=lang, basemaps=st.session_state.get("_crecida_basemaps", ()),
                          **layers)
-        groups = [localise_assets(g) for g in dynamic or []]
+        groups = [_stable_ids(localise_assets(g), f"crecida{i}")
+                  for i, g in enumerate(dynamic or [])]
     except CrecidaError as exc:
         st.error(t("map_cannot_draw", lang, reason=_md(exc)))
         return None
     return st_folium(fmap, key=key, height=MAP_HEIGHT_PX, use_container_width=True,
                      returned_objects=returned_objects,
                      feature_group_to_add=groups or None)
+
+
+def _stable_ids(element, prefix: str):
+    """Give ``element`` and everything in it ids that are the same on every run: the map then
+    sees the same feature group again and keeps it (an open popup stays open) instead of
+    replacing it with a copy."""
+    stack, n = [element], 0
+    while stack:
+        el = stack.pop()
+        el._id = f"{prefix}x{n}"
+        n += 1
+        stack.extend(reversed(list(getattr(el, "_children", {}).values())))
+    return element
 
 
 # --------------------------------------------------------------------------- views
@@ -606,7 +620,7 @@ def catchment_view(run: PlanningRun, params: dict, lang: str) -> None:
 # --- new centres: drawn areas and the optimiser's plan ----------------------------------------
 def _sync_drawings() -> None:
     """Add the polygons the planner drew (streamlit-folium's answer, in ``map_sites``) to the
-    session's drawn areas, each once; a drawing that is not a polygon is flagged."""
+    session's drawn areas, each once."""
     state = st.session_state
     answer = state.get("map_sites")
     areas = state.setdefault("drawn_areas", [])
@@ -624,10 +638,7 @@ def _sync_drawings() -> None:
             continue
         seen.add(geom.wkb_hex)
         if geom.geom_type in ("Polygon", "MultiPolygon") and not geom.is_empty:
-            areas.append(geom)
-            state.pop("_not_polygon", None)
-        else:
-            state["_not_polygon"] = True
+            areas.append(geom)  # the draw tool offers polygons and rectangles only
 
 
 def _plan_key(run: PlanningRun, params: dict) -> tuple:
@@ -716,7 +727,8 @@ def sites_view(run: PlanningRun, params: dict, lang: str) -> None:
     if areas:
         dynamic.append(drawn_areas_layer(areas, lang=lang))
     overlay = _overlay(_inputs_key(inputs), name, inputs, params["threshold_m"])
-    show_map(key="map_sites", lang=lang, returned_objects=["last_active_drawing", "all_drawings"],
+    # Only the drawings come back: a click on a marker (a site's popup) does not rerun the page.
+    show_map(key="map_sites", lang=lang, returned_objects=["all_drawings"],
              centres=centres, flood=overlay, flood_name=scenario_label(name, lang),
              flood_depth_known=inputs.scenarios[name].has_depth,
              districts=inputs.districts, rivers=inputs.rivers, extra_layers=extra,
@@ -760,8 +772,6 @@ def _drawn_area_results(run: PlanningRun, name: str, lang: str) -> None:
     st.subheader(t("h_draw", lang))
     state = st.session_state
     areas = state.get("drawn_areas", [])
-    if state.get("_not_polygon"):
-        st.warning(t("draw_not_polygon", lang))
     if not areas:
         st.caption(t("draw_hint", lang))
         st.info(t("draw_none", lang))
@@ -848,6 +858,9 @@ def export_view(run: PlanningRun, params: dict, lang: str) -> None:
             return
         st.session_state["export_file"] = (export_key, files)
         ready = st.session_state["export_file"]
+    else:  # prepared on an earlier run: say so, as the progress bar did
+        st.caption(t("export_progress_done", lang, name=ready[1][0][0],
+                     size=_size(len(ready[1][0][1]), lang)))
     files = ready[1]
     main_name, main_data = files[0]
     st.download_button(t("export_download", lang, format=t(label_key, lang),

@@ -335,7 +335,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "col_rank": {"es": "Orden", "en": "Rank"},
     "col_mean_distance_m": {"es": "Distancia media (m)", "en": "Mean distance (m)"},
     "col_nearest_existing_m": {
-        "es": "Albergue existente más cercano (m)", "en": "Nearest existing centre (m)",
+        "es": "Distancia al albergue operativo más cercano (m)",
+        "en": "Distance to the nearest operational centre (m)",
     },
     "col_flooded_share": {"es": "Parte inundada", "en": "Share flooded"},
     "area_dry": {"es": "Seco", "en": "Dry"},
