@@ -1,10 +1,17 @@
 """Crecida's planner app: ``streamlit run app.py``.
 
 A thin page: widgets in, one :class:`geo.analysis.PlanningRun` asked for every result (the
-object the command line uses too), ``layers/`` for the map. Runs are cached here, at the UI
-edge, keyed on file contents (SHA-256 of every file a layer comes from); a run shares what it
-computed with the same inputs under other parameters. The map is drawn by streamlit-folium with
-only the drawings returned, so panning or zooming never reruns the script.
+object the command line uses too), :mod:`geo.tables` for readable tables, ``layers/`` for the
+map. Runs are cached here, at the UI edge, keyed on file contents (SHA-256 of every file a
+layer comes from); a run shares what it computed with the same inputs under other parameters.
+The map is drawn by streamlit-folium with only the drawings returned, so panning or zooming
+never reruns the script; what changes on a map without redrawing it (proposed sites, drawn
+areas) is handed over as feature groups, so the view stays where the planner left it.
+
+Every word on the page comes from :mod:`geo.i18n` in the chosen language, numbers from
+:mod:`geo.format`; the page is laid out so that the map starts on the first screen of a
+1366 × 768 laptop. A session is saved to, and reopened from, one GeoPackage
+(:mod:`geo.workspace`).
 """
 
 from __future__ import annotations
@@ -13,8 +20,9 @@ import contextlib
 import hashlib
 import re
 import tempfile
+import unicodedata
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -27,11 +35,35 @@ from geo import settings
 from geo.analysis import LAYER_ORDER, PlanningRun
 from geo.basemap import BASEMAP_SUFFIXES, BasemapImage, read_basemap
 from geo.crashlog import unexpected_problem
-from geo.errors import CrecidaError, CrecidaWarning, InputError, Problem, localise
+from geo.errors import CrecidaError, CrecidaWarning, InputError, Problem, SolverError, localise
+from geo.export.table import excel_csv_writers
+from geo.format import format_number
 from geo.i18n import LANGUAGES, t
 from geo.inputs import Inputs, load_inputs
 from geo.io.files import atomic_path, sha256_file
+from geo.tables import (
+    Table,
+    area_nearest_table,
+    area_scenarios_table,
+    assignments_table,
+    capacity_table,
+    centres_table,
+    communities_table,
+    compare_table,
+    needs_table,
+    scenario_label,
+    sites_table,
+)
+from geo.workspace import (
+    SitingOptions,
+    Workspace,
+    read_workspace,
+    workspace_files,
+    workspace_of,
+    write_workspace,
+)
 from layers.assets import check_installed
+from layers.assets import localise as localise_assets
 from layers.flood import FloodOverlay, flood_overlay
 from layers.html import WRITERS as HTML_WRITERS
 from layers.map import MAP_HEIGHT_PX, build_map, layer_bounds
@@ -50,22 +82,41 @@ UPLOADS: dict[str, tuple[str, list[str], bool]] = {
     "dem": ("upload_dem", ["tif", "tiff"], False),
     "population": ("upload_population", ["tif", "tiff"], False),
 }
+#: Export formats by what people do with them: (label key, extension, description key).
+EXPORT_CHOICES: dict[str, tuple[str, str]] = {
+    "excel": ("fmt_excel", ".csv"),
+    "kmz": ("fmt_kmz", ".kmz"),
+    "gpkg": ("fmt_gpkg", ".gpkg"),
+    "pdf": ("fmt_pdf", ".pdf"),
+    "png": ("fmt_png", ".png"),
+    "html": ("fmt_html", ".html"),
+    "shp": ("fmt_shp", ".shp.zip"),
+    "geojson": ("fmt_geojson", ".geojson"),
+    "tif": ("fmt_tif", ".tif"),
+}
+HA_M2 = 10_000.0
 
 
 # --------------------------------------------------------------------------- files and caching
 @dataclass(frozen=True)
 class Upload:
-    """An uploaded file saved under a folder named by its SHA-256 (the cache key)."""
+    """A file of the session's inputs: an upload saved under a folder named by its SHA-256
+    (the cache key), or a file of an opened workspace. ``scenario`` and ``kind`` name a flood
+    scenario (default: the file name, kind guessed)."""
 
     layer: str
     name: str
     path: str
     sha256: str
+    scenario: str | None = None
+    kind: str | None = None
 
 
 def _safe_name(name: str) -> str:
-    """A file name with no folders and only plain characters (keeps the extension)."""
+    """A file name with no folders and only plain characters (keeps the extension; accents
+    dropped, not the letters: ``récord`` → ``record``)."""
     base = Path(name.replace("\\", "/")).name or "upload"
+    base = unicodedata.normalize("NFKD", base).encode("ascii", "ignore").decode("ascii")
     return re.sub(r"[^A-Za-z0-9._-]+", "_", base)[-120:]
 
 
@@ -102,17 +153,20 @@ def _load_inputs(spec: tuple[Upload, ...]) -> Inputs:
     """The session's layers: uploads over the sample (raises what the loaders raise)."""
     kwargs: dict[str, Any] = {}
     labels: dict[str, str] = {}
-    floods = []
+    floods, kinds = [], {}
     for up in spec:
         if up.layer == "floods":
-            name = Path(up.name).stem
+            name = up.scenario or Path(up.name).stem
             floods.append((name, up.path))
             labels[f"flood:{name}"] = up.name
+            if up.kind:
+                kinds[name] = up.kind
         else:
             kwargs[up.layer] = up.path
             labels[up.layer] = up.name
     if floods:
         kwargs["floods"] = floods
+        kwargs["flood_kinds"] = kinds or None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", CrecidaWarning)
         return load_inputs(labels=labels, with_sample=True, **kwargs)
@@ -164,35 +218,7 @@ def _overlay(key: str, scenario_name: str, _inputs: Inputs, threshold_m: float) 
     return flood_overlay(_inputs.scenarios[scenario_name], threshold_m=threshold_m)
 
 
-# --------------------------------------------------------------------------- tables
-def _label(prefix: str, value: object, lang: str) -> str:
-    try:
-        return t(f"{prefix}_{value}", lang)
-    except KeyError:
-        return str(value)
-
-
-def _table(frame: pd.DataFrame, columns: list[str], lang: str) -> pd.DataFrame:
-    """Selected columns with translated headers and translated codes (kind, status…)."""
-    out = pd.DataFrame(frame[[c for c in columns if c in frame.columns]]).copy()
-    for column, prefix in (("kind", "kind"), ("flood_status", "status"), ("status", "op")):
-        if column in out.columns:
-            out[column] = out[column].map(lambda v, p=prefix: _label(p, v, lang))
-    if "flooded_fraction" in out.columns:
-        out["flooded_fraction"] = (pd.to_numeric(out["flooded_fraction"]) * 100).round(1)
-    for column in out.columns:
-        if column.endswith(("_m", "_m2")) or column in ("pop_exposed", "displaced_est"):
-            out[column] = pd.to_numeric(out[column], errors="coerce").round(1)
-    out.columns = [_label("col", c, lang) for c in out.columns]
-    return out.reset_index(drop=True)
-
-
-def _fmt(value: float) -> str:
-    if value != value:
-        return "–"
-    return f"{round(value):,}"
-
-
+# --------------------------------------------------------------------------- words and numbers
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 
@@ -201,10 +227,33 @@ def _md(text: object) -> str:
     return _MARKDOWN_SPECIALS.sub(r"\\\1", str(text))
 
 
-def _show_problems(problems: list[Problem] | tuple[Problem, ...], header: str,
-                   lang: str = "en") -> None:
-    """One ``st.error`` listing each problem on its own line (never a traceback)."""
-    st.error(_md(header) + "\n\n" + "\n".join(f"- {_md(p.text(lang))}" for p in problems))
+def _fmt(value: object, lang: str, decimals: int = 0) -> str:
+    """A figure written the ``lang`` way; a dash when unknown."""
+    return format_number(value, lang, decimals=decimals, missing="–")
+
+
+def _note_text(note: Problem | str, lang: str) -> str:
+    """A note or problem in ``lang``, a scenario it names by its name in ``lang``."""
+    if isinstance(note, Problem) and any(k == "scenario" for k, _ in note.params):
+        note = replace(note, params=tuple((k, scenario_label(str(v), lang) if k == "scenario"
+                                           else v) for k, v in note.params))
+    return localise(note, lang)
+
+
+def _error_text(exc: Exception, lang: str) -> str:
+    """An error in the user's language (keyed problems are translated)."""
+    return exc.text(lang) if hasattr(exc, "text") else str(exc)
+
+
+def _show_problems(problems: list[Problem] | tuple[Problem, ...], header: str, lang: str
+                   ) -> None:
+    """One ``st.error`` listing each problem on its own line, in ``lang`` (never a traceback)."""
+    st.error(_md(header) + "\n\n" + "\n".join(f"- {_md(localise(p, lang))}" for p in problems))
+
+
+def _show_table(table: Table, **kwargs: Any) -> None:
+    """A readable table: its numbers shown the user's way, still sorting by value."""
+    st.dataframe(table.styler(), hide_index=True, **kwargs)
 
 
 def _belongs(problem: Problem, upload: Upload) -> bool:
@@ -212,13 +261,122 @@ def _belongs(problem: Problem, upload: Upload) -> bool:
     return bool(problem.source) and upload.name in str(problem.source)
 
 
-def _not_available(what: str, lang: str) -> None:
-    st.info(t("not_available", lang, what=what))
+def _page_style(lang: str) -> None:
+    """A compact page (the map starts on the first screen of a 1366 × 768 laptop), compact
+    headline figures, and Streamlit's own uploader texts in ``lang`` (they cannot be set)."""
+    button = t("uploader_button", lang).replace('"', "")
+    hint = t("uploader_instructions", lang,
+             limit_mb=round(settings.MAX_UPLOAD_BYTES / 2**20)).replace('"', "")
+    st.html(f"""<style>
+      .block-container {{padding-top: 2.6rem; padding-bottom: 2rem;}}
+      .block-container h1 {{font-size: 1.3rem; padding: 0; margin: 0; line-height: 1.25;}}
+      [data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] {{gap: 0.55rem;}}
+      [data-testid="stMetricValue"] {{font-size: 1.3rem;}}
+      [data-testid="stMetricLabel"] p {{font-size: 0.78rem; white-space: normal;}}
+      [data-testid="stMetricLabel"] {{min-height: 0;}}
+      .block-container [data-testid="stAlert"] > div {{padding: 0.45rem 0.75rem;}}
+      [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"]
+        {{display: none;}}
+      [data-testid="stFileUploaderDropzone"] button > div::after {{content: "{button}";}}
+      [data-testid="stFileUploaderDropzoneInstructions"] > div > span {{display: none;}}
+      [data-testid="stFileUploaderDropzoneInstructions"] > div::after
+        {{content: "{hint}"; font-size: 0.8rem; opacity: 0.75;}}
+      [data-testid="InputInstructions"] {{display: none;}}
+    </style>""")
+
+
+def _metrics(items: list[tuple[str, object]], lang: str, *, columns: int | None = None) -> None:
+    """Headline figures side by side, written the ``lang`` way."""
+    cols = st.columns(columns or len(items))
+    for col, (key, value) in zip(cols, items, strict=False):
+        col.metric(t(key, lang), _fmt(value, lang))
 
 
 # --------------------------------------------------------------------------- sidebar
+def sidebar_workspace(lang: str, saving: dict) -> Workspace | None:
+    """Open a saved workspace (it restores the inputs, parameters, drawn areas, proposed sites
+    and notes once, when opened; removing the file closes it), take notes, and save the work
+    with one click. ``saving`` is filled by :func:`main` once the run is known: the file is
+    written only when the button is clicked."""
+    state = st.session_state
+    with st.sidebar.expander(t("ws_header", lang), expanded=False):
+        st.caption(t("ws_help", lang))
+        file = st.file_uploader(t("ws_open", lang), type=["gpkg"], key="workspace_open")
+        if file is None:
+            state.pop("_workspace", None)
+        else:
+            data = file.getvalue()
+            digest = hashlib.sha256(data).hexdigest()
+            opened = state.get("_workspace")
+            if opened is None or opened[0] != digest:
+                up = _save_upload("workspace", file.name, data)
+                try:
+                    workspace = read_workspace(up.path)
+                except CrecidaError as exc:
+                    problems = getattr(exc, "problems", None) or [Problem(str(exc))]
+                    _show_problems(problems, t("ws_open_failed", lang, name=file.name), lang)
+                    workspace = None
+                if workspace is not None:
+                    _apply_workspace(workspace)
+                    state["_workspace"] = (digest, workspace, file.name)
+            if state.get("_workspace"):
+                st.success(t("ws_opened", lang, name=_md(file.name)))
+        st.text_area(t("ws_notes", lang), key="ws_notes", height=90,
+                     placeholder=t("ws_notes_placeholder", lang))
+        st.download_button(t("ws_save", lang), data=lambda: _workspace_bytes(**saving),
+                           file_name=t("ws_file_name", lang),
+                           mime="application/geopackage+sqlite3", key="workspace_save",
+                           on_click="ignore", icon=":material/save:", width="stretch")
+    opened = state.get("_workspace")
+    return opened[1] if opened else None
+
+
+def _apply_workspace(workspace: Workspace) -> None:
+    """Set the widgets and the page's state from a workspace (before the widgets are drawn)."""
+    p = workspace.parameters
+    state = st.session_state
+    state["threshold"] = float(p.threshold_m)
+    state["ring"] = float(p.ring_radius_m)
+    state["service"] = float(p.service_distance_m)
+    state["catchment_mode"] = p.catchment_mode
+    state["respect_capacity"] = bool(p.respect_capacity)
+    if workspace.scenario:
+        state["scenario"] = workspace.scenario
+    state["k_sites"] = int(workspace.siting.k)
+    state["objective"] = workspace.siting.objective
+    state["site_area_ha"] = float(workspace.siting.site_area_m2) / HA_M2
+    state["ws_notes"] = workspace.notes
+    state["drawn_areas"] = list(workspace.areas)
+    state["_seen_drawings"] = {a.wkb_hex for a in workspace.areas}
+    state["map_sites"] = None
+    state.pop("plan", None)
+    if workspace.sites is not None:
+        state["_restore_plan"] = (workspace.sites, (int(workspace.siting.k),
+                                                    workspace.siting.objective,
+                                                    float(workspace.siting.site_area_m2)),
+                                  workspace.scenario)
+
+
+def _workspace_uploads() -> tuple[Upload, ...]:
+    """The input files of the open workspace, as uploads (read from where they are on disk)."""
+    opened = st.session_state.get("_workspace")
+    if not opened:
+        return ()
+    workspace: Workspace = opened[1]
+    paths = workspace_files(workspace, UPLOAD_DIR / "workspace")
+    out = []
+    for item in workspace.inputs:
+        path = str(paths[item.layer])
+        if item.scenario is not None:
+            out.append(Upload("floods", item.name, path, item.sha256, item.scenario, item.kind))
+        else:
+            out.append(Upload(item.layer, item.name, path, item.sha256))
+    return tuple(out)
+
+
 def sidebar_inputs(lang: str) -> Inputs:
-    """Upload widgets; returns the session's inputs (the sample where nothing is uploaded)."""
+    """Upload widgets; returns the session's inputs (an opened workspace's, the uploads over
+    them, and the sample where nothing is given)."""
     sb = st.sidebar
     with sb.expander(t("data_header", lang), expanded=False):
         st.caption(t("data_help", lang))
@@ -237,7 +395,10 @@ def sidebar_inputs(lang: str) -> Inputs:
                                          limit_mb=round(settings.MAX_UPLOAD_BYTES / 2**20)))
                     continue
                 uploads.append(_save_upload(layer, file.name, file.getvalue()))
-    inputs, problems = _load(tuple(uploads))
+    base = _workspace_uploads()
+    given = {up.layer for up in uploads}
+    base = tuple(b for b in base if b.layer not in given)
+    inputs, problems = _load(base + tuple(uploads))
     kept = tuple(uploads)
     if problems:
         # Show each problem next to the upload it belongs to, then retry without those files.
@@ -252,15 +413,18 @@ def sidebar_inputs(lang: str) -> Inputs:
                 _show_problems(others, t("inputs_failed", lang), lang)
         bad = {up.layer for up in uploads if any(_belongs(p, up) for p in problems)}
         kept = tuple(u for u in uploads if u.layer not in bad) if not others else ()
-        inputs, problems = _load(kept)
+        inputs, problems = _load(base + kept)
         if inputs is None:
             kept = ()
-            inputs, problems = _load(kept)
+            inputs, problems = _load(())
     for up in kept:
         slots[up.layer].success(t("upload_loaded", lang, name=_md(up.name)))
     if inputs is None:  # the sample itself failed: nothing to show
         _show_problems(problems, t("inputs_failed", lang), lang)
         st.stop()
+    st.session_state["_labels"] = {**{("flood:" + (u.scenario or Path(u.name).stem)
+                                        if u.layer == "floods" else u.layer): u.name
+                                       for u in base + kept}}
     if inputs.warnings:
         with sb.expander(t("warnings_header", lang)):
             for note in inputs.warnings:
@@ -269,23 +433,30 @@ def sidebar_inputs(lang: str) -> Inputs:
 
 
 def sidebar_parameters(inputs: Inputs, lang: str) -> dict[str, Any]:
+    """Scenario, threshold, access ring and service distance (defaults from settings)."""
     sb = st.sidebar
     sb.subheader(t("params_header", lang))
     names = list(inputs.scenarios)
     if not names:
         st.error(t("no_scenarios", lang))
         st.stop()
-    scenario = sb.selectbox(t("scenario", lang), names, index=len(names) - 1, key="scenario")
+    state = st.session_state
+    if state.get("scenario") not in names:
+        state["scenario"] = names[-1]
+    state.setdefault("threshold", float(settings.FLOOD_THRESHOLD_M))
+    state.setdefault("ring", float(settings.ACCESS_RING_RADIUS_M))
+    state.setdefault("service", float(settings.SERVICE_DISTANCE_M))
+    scenario = sb.selectbox(t("scenario", lang), names, key="scenario",
+                            format_func=lambda n: scenario_label(n, lang))
     threshold = sb.number_input(t("threshold_m", lang), min_value=0.01, max_value=10.0,
-                                value=float(settings.FLOOD_THRESHOLD_M), step=0.05,
-                                format="%.2f", help=t("threshold_help", lang), key="threshold")
+                                step=0.05, format="%.2f", help=t("threshold_help", lang),
+                                key="threshold")
     ring = sb.number_input(t("access_radius_m", lang), min_value=30.0, max_value=5000.0,
-                           value=float(settings.ACCESS_RING_RADIUS_M), step=50.0,
-                           format="%.0f", help=t("access_radius_help", lang), key="ring")
+                           step=50.0, format="%.0f", help=t("access_radius_help", lang),
+                           key="ring")
     service = sb.number_input(t("service_distance_m", lang), min_value=100.0,
-                              max_value=100_000.0, value=float(settings.SERVICE_DISTANCE_M),
-                              step=500.0, format="%.0f", help=t("service_distance_help", lang),
-                              key="service")
+                              max_value=100_000.0, step=500.0, format="%.0f",
+                              help=t("service_distance_help", lang), key="service")
     return {"scenario": scenario, "threshold_m": float(threshold), "ring_radius_m": float(ring),
             "service_distance_m": float(service)}
 
@@ -315,15 +486,19 @@ def sidebar_basemap(inputs: Inputs, lang: str) -> None:
                 st.success(t("basemap_loaded", lang, name=_md(file.name)))
             except CrecidaError as exc:
                 problems = getattr(exc, "problems", None) or [Problem(str(exc))]
-                _show_problems(problems, t("basemap_failed", lang, name=file.name))
+                _show_problems(problems, t("basemap_failed", lang, name=file.name), lang)
         st.session_state["_crecida_basemaps"] = images
     st.sidebar.caption(t("map_offline_caption", lang))
 
 
-def show_map(*, key: str, lang: str, returned_objects: list[str], **layers: Any
-             ) -> dict | None:
+def show_map(*, key: str, lang: str, returned_objects: list[str],
+             dynamic: list | None = None, **layers: Any) -> dict | None:
     """Build the map (with the user's basemap) and draw it; if it cannot be drawn, say why in
-    the user's language instead of leaving an empty space."""
+    the user's language instead of leaving an empty space.
+
+    ``dynamic`` feature groups are added to the map already on screen without redrawing it
+    (streamlit-folium's ``feature_group_to_add``): the view stays where the planner left it.
+    """
     try:
         check_installed()
     except CrecidaError:
@@ -332,22 +507,39 @@ def show_map(*, key: str, lang: str, returned_objects: list[str], **layers: Any
     try:
         fmap = build_map(lang=lang, basemaps=st.session_state.get("_crecida_basemaps", ()),
                          **layers)
+        groups = [_stable_ids(localise_assets(g), f"crecida{i}")
+                  for i, g in enumerate(dynamic or [])]
     except CrecidaError as exc:
         st.error(t("map_cannot_draw", lang, reason=_md(exc)))
         return None
     return st_folium(fmap, key=key, height=MAP_HEIGHT_PX, use_container_width=True,
-                     returned_objects=returned_objects)
+                     returned_objects=returned_objects,
+                     feature_group_to_add=groups or None)
+
+
+def _stable_ids(element, prefix: str):
+    """Give ``element`` and everything in it ids that are the same on every run: the map then
+    sees the same feature group again and keeps it (an open popup stays open) instead of
+    replacing it with a copy."""
+    stack, n = [element], 0
+    while stack:
+        el = stack.pop()
+        el._id = f"{prefix}x{n}"
+        n += 1
+        stack.extend(reversed(list(getattr(el, "_children", {}).values())))
+    return element
 
 
 # --------------------------------------------------------------------------- views
 def exposure_view(run: PlanningRun, params: dict, lang: str) -> None:
+    """Which centres and communities are flooded: headline figures, the map, tables, a chart
+    per district, every scenario compared, and the needs of the displaced."""
     name = params["scenario"]
     inputs = run.inputs
     centres = run.centres(name)
     communities = run.communities(name)
     statuses = centres["flood_status"].value_counts()
-    cols = [*st.columns(4), *st.columns(3)]
-    for col, (key, value) in zip(cols, [
+    _metrics([
         ("m_centres_flooded", statuses.get("flooded", 0)),
         ("m_centres_isolated", statuses.get("isolated", 0)),
         ("m_centres_at_risk", statuses.get("at_risk", 0)),
@@ -355,12 +547,10 @@ def exposure_view(run: PlanningRun, params: dict, lang: str) -> None:
         ("m_families_flooded", run.summary_value("families_in_flooded_centres", name)),
         ("m_pop_exposed", run.summary_value("pop_exposed", name)),
         ("m_displaced", run.summary_value("displaced_est", name)),
-    ], strict=True):
-        col.metric(t(key, lang), _fmt(float(value)))
-
+    ], lang)
     overlay = _overlay(_inputs_key(inputs), name, inputs, params["threshold_m"])
     show_map(key="map_exposure", lang=lang, returned_objects=[], centres=centres,
-             communities=communities, flood=overlay, flood_name=name,
+             communities=communities, flood=overlay, flood_name=scenario_label(name, lang),
              flood_depth_known=inputs.scenarios[name].has_depth, districts=inputs.districts,
              rivers=inputs.rivers)
     st.caption(t("map_hint", lang))
@@ -368,254 +558,424 @@ def exposure_view(run: PlanningRun, params: dict, lang: str) -> None:
     left, right = st.columns(2)
     with left:
         st.subheader(t("h_centres", lang))
-        st.dataframe(_table(centres, ["centre_id", "name", "kind", "district", "families",
-                                      "persons", "capacity_persons", "depth_m",
-                                      "dist_to_flood_m", "flood_status", "status"], lang),
-                     hide_index=True)
+        _show_table(centres_table(centres, lang))
     with right:
         st.subheader(t("h_communities", lang))
-        st.dataframe(_table(communities, ["community_id", "name", "district", "population",
-                                          "flooded_fraction", "max_depth_m", "pop_exposed",
-                                          "displaced_est"], lang),
-                     hide_index=True)
+        _show_table(communities_table(communities, lang))
 
     result = run.exposure
     left, right = st.columns(2)
     with left:
         st.subheader(t("h_by_district", lang))
         districts = result.districts[result.districts["scenario"] == name]
-        chart = districts.set_index("district")[["pop_exposed", "displaced_est"]]
-        chart.columns = [t("col_pop_exposed", lang), t("col_displaced_est", lang)]
-        chart.index.name = t("col_district", lang)
-        st.bar_chart(chart, stack=False)
-        st.caption(t("chart_district_caption", lang, scenario=_md(name)))
+        _district_chart(districts, lang)
+        st.caption(t("chart_district_caption", lang, scenario=_md(scenario_label(name, lang))))
     with right:
         st.subheader(t("h_compare", lang))
-        wanted = ["centres_flooded", "centres_isolated", "centres_at_risk",
-                  "persons_in_flooded_centres", "communities_flooded", "pop_exposed",
-                  "displaced_est"]
-        summary = result.summary[result.summary["metric"].isin(wanted)]
-        pivot = summary.pivot(index="metric", columns="scenario", values="value")
-        pivot = pivot.reindex(index=wanted, columns=list(inputs.scenarios)).round(0)
-        pivot.index = [_label("metric", m, lang) for m in pivot.index]
-        pivot.index.name = t("col_metric", lang)
-        st.dataframe(pivot)
-        st.caption(t("compare_caption", lang, threshold_m=params["threshold_m"]))
+        _show_table(compare_table(result.summary, list(inputs.scenarios), lang))
+        st.caption(t("compare_caption", lang, threshold_m=_fmt(params["threshold_m"], lang, 2)))
 
     st.subheader(t("h_needs", lang))
     needs = result.needs[(result.needs["scenario"] == name) & (result.needs["level"] == "overall")]
-    table = pd.DataFrame({
-        t("col_need", lang): [_label("need", i, lang) for i in needs["item"]],
-        t("col_quantity", lang): needs["quantity"].round(0).to_numpy(),
-        t("col_unit", lang): needs["unit"].to_numpy(),
-        t("col_source", lang): needs["source"].to_numpy(),
-    })
-    st.dataframe(table, hide_index=True)
+    _show_table(needs_table(needs, lang))
+
+
+def _district_chart(districts: pd.DataFrame, lang: str) -> None:
+    """People exposed and displaced per district, numbers written the ``lang`` way."""
+    import altair as alt
+
+    rows = []
+    for _, row in districts.iterrows():
+        for column, key in (("pop_exposed", "col_pop_exposed"),
+                            ("displaced_est", "col_displaced_est")):
+            value = float(row.get(column) or 0.0)
+            rows.append({"district": str(row["district"]), "what": t(key, lang),
+                         "persons": round(value), "shown": _fmt(value, lang)})
+    data = pd.DataFrame(rows)
+    separator = "\u00a0" if lang != "en" else ","
+    chart = alt.Chart(data).mark_bar().encode(
+        y=alt.Y("district:N", title=t("col_district", lang)),
+        x=alt.X("persons:Q", title=t("col_persons", lang)),
+        yOffset="what:N",
+        color=alt.Color("what:N", title=None, legend=alt.Legend(orient="bottom")),
+        tooltip=[alt.Tooltip("district:N", title=t("col_district", lang)),
+                 alt.Tooltip("what:N", title=" "),
+                 alt.Tooltip("shown:N", title=t("col_persons", lang))],
+    ).properties(height=max(160, 48 * len(districts))).configure(
+        locale={"number": {"decimal": "," if lang != "en" else ".",
+                           "thousands": separator, "grouping": [3], "currency": ["", ""]}})
+    st.altair_chart(chart, width="stretch")
 
 
 def catchment_view(run: PlanningRun, params: dict, lang: str) -> None:
+    """Which centre serves which community, capacity against demand, displaced left without
+    a place."""
     from layers.catchment import assignment_layers, catchment_legend
 
     inputs = run.inputs
     name = params["scenario"]
-    c1, c2 = st.columns(2)
-    c1.radio(t("catchment_mode", lang), ["straight", "flood-aware"], horizontal=True,
-             format_func=lambda m: t("mode_" + m.replace("-", "_"), lang),
-             key="catchment_mode")
-    c2.checkbox(t("capacity_mode", lang), key="respect_capacity")
-    with st.spinner("…"):
+    c1, c2, c3, c4, c5 = st.columns([2.2, 1.6, 1, 1, 1], vertical_alignment="bottom")
+    c1.selectbox(t("catchment_mode", lang), ["straight", "flood-aware"],
+                 format_func=lambda m: t("mode_" + m.replace("-", "_"), lang),
+                 key="catchment_mode")
+    c2.checkbox(t("capacity_mode", lang), key="respect_capacity",
+                help=t("capacity_mode_help", lang))
+    with st.spinner(t("catchment_running", lang)):
         try:
             assignment = run.catchment(name)
         except CrecidaError as exc:
-            st.error(str(exc))
+            st.error(_error_text(exc, lang))
             return
     cap = assignment.centres_capacity
-    cols = st.columns(3)
-    cols[0].metric(t("m_operational", lang), _fmt(float(cap["operational"].sum())))
-    cols[1].metric(t("m_overcrowded", lang), _fmt(float(cap["overcrowded"].fillna(False).sum())))
-    cols[2].metric(t("m_unserved", lang), _fmt(assignment.unserved_persons))
+    operational = cap["operational"].fillna(False).astype(bool)
+    c3.metric(t("m_operational", lang), _fmt(operational.sum(), lang))
+    c4.metric(t("m_overcrowded", lang),
+              _fmt((cap["overcrowded"].fillna(False).astype(bool) & operational).sum(), lang))
+    c5.metric(t("m_unserved", lang), _fmt(assignment.unserved_persons, lang))
 
     centres = run.centres(name)
     overlay = _overlay(_inputs_key(inputs), name, inputs, params["threshold_m"])
     layers = assignment_layers(assignment, centres, lang=lang)
     show_map(key="map_catchment", lang=lang, returned_objects=[], centres=centres,
-             flood=overlay, flood_name=name,
+             flood=overlay, flood_name=scenario_label(name, lang),
              flood_depth_known=inputs.scenarios[name].has_depth, districts=inputs.districts,
              rivers=inputs.rivers, extra_layers=layers,
              extra_legend=[catchment_legend(lang=lang)], place_names=run.communities(name))
     st.subheader(t("h_capacity", lang))
-    st.dataframe(_table(cap.rename(columns={"spare": "spare_capacity"}),
-                        ["centre_id", "name", "flood_status", "capacity_persons", "persons",
-                         "incoming", "spare_capacity", "overcrowded"], lang),
-                 hide_index=True)
+    st.caption(t("capacity_caption", lang))
+    _show_table(capacity_table(cap, lang))
     st.subheader(t("h_assignments", lang))
-    st.dataframe(_table(assignment.assignments.rename(columns={
-        "demand_persons": "displaced_est", "centre_name": "assigned_centre",
-        "unserved_persons": "unserved"}),
-        ["name", "displaced_est", "assigned_centre", "distance_m", "travel_min", "unserved",
-         "unserved_reason"], lang), hide_index=True)
+    _show_table(assignments_table(assignment.assignments, lang))
 
 
-def _drawn_polygon(state: dict | None):
-    """The latest drawn polygon (lon/lat shapely geometry) from st_folium's answer, or None."""
-    if not state:
-        return None
-    feature = state.get("last_active_drawing") or None
-    drawings = state.get("all_drawings") or []
-    if feature is None and drawings:
-        feature = drawings[-1]
-    if not feature or not feature.get("geometry"):
-        return None
-    return shape(feature["geometry"])
+# --- new centres: drawn areas and the optimiser's plan ----------------------------------------
+def _sync_drawings() -> None:
+    """Add the polygons the planner drew (streamlit-folium's answer, in ``map_sites``) to the
+    session's drawn areas, each once."""
+    state = st.session_state
+    answer = state.get("map_sites")
+    areas = state.setdefault("drawn_areas", [])
+    seen = state.setdefault("_seen_drawings", set())
+    if not isinstance(answer, dict):
+        return
+    features = list(answer.get("all_drawings") or [])
+    if answer.get("last_active_drawing"):
+        features.append(answer["last_active_drawing"])
+    for feature in features:
+        if not feature or not feature.get("geometry"):
+            continue
+        geom = shape(feature["geometry"])
+        if geom.wkb_hex in seen:
+            continue
+        seen.add(geom.wkb_hex)
+        if geom.geom_type in ("Polygon", "MultiPolygon") and not geom.is_empty:
+            areas.append(geom)  # the draw tool offers polygons and rectangles only
 
 
 def _plan_key(run: PlanningRun, params: dict) -> tuple:
+    """What a proposed plan depends on besides the optimiser's own options: when it changes the
+    plan no longer fits the page and is dropped."""
     return (_inputs_key(run.inputs), params["scenario"], params["threshold_m"],
-            params["ring_radius_m"], params["service_distance_m"],
-            st.session_state.get("k_sites"), st.session_state.get("objective"))
+            params["ring_radius_m"], params["service_distance_m"])
+
+
+def _siting_options() -> tuple[int, str, float]:
+    state = st.session_state
+    return (int(state.get("k_sites", 3)), str(state.get("objective", "coverage")),
+            float(state.get("site_area_ha", settings.NEW_SITE_AREA_M2 / HA_M2)) * HA_M2)
 
 
 def _current_plan(run: PlanningRun, params: dict):
-    """The optimiser's result for the current inputs and parameters, or ``None``."""
-    stored = st.session_state.get("plan")
-    return stored[1] if stored and stored[0] == _plan_key(run, params) else None
-
-
-def _current_area(run: PlanningRun, params: dict):
-    """The evaluation of the drawn area under the current parameters, or ``None``."""
-    saved = st.session_state.get("map_sites")
-    polygon = _drawn_polygon(saved if isinstance(saved, dict) else None)
-    if polygon is None or polygon.geom_type not in ("Polygon", "MultiPolygon"):
+    """The stored plan when it fits the inputs and parameters (else dropped, with a note);
+    a workspace's plan is adopted here the first time."""
+    state = st.session_state
+    restore = state.pop("_restore_plan", None)
+    if restore is not None:
+        result, options, scenario = restore
+        if scenario in (None, params["scenario"]):
+            state["plan"] = {"key": _plan_key(run, params), "options": options,
+                             "result": result}
+    plan = state.get("plan")
+    if plan is None:
         return None
-    try:
-        return run.evaluate(polygon, scenario=params["scenario"], label="drawn")
-    except CrecidaError:
+    if plan["key"] != _plan_key(run, params):
+        state.pop("plan")
+        state["_plan_dropped"] = True
         return None
+    return plan
 
 
 def sites_view(run: PlanningRun, params: dict, lang: str) -> None:
-    from layers.sites import drawn_area_layer, sites_layer, sites_legend, suitability_layer
+    """Where new centres should go: the optimiser's k sites and areas the planner draws, on a
+    map that keeps its view while they change."""
+    from layers.sites import drawn_areas_layer, sites_layer, sites_legend, suitability_layer
 
     inputs = run.inputs
     name = params["scenario"]
     centres = run.centres(name)
-    extra, legend = [], []
+    state = st.session_state
+    state.setdefault("k_sites", 3)
+    state.setdefault("objective", "coverage")
+    state.setdefault("site_area_ha", settings.NEW_SITE_AREA_M2 / HA_M2)
+    c1, c2, c3, c4 = st.columns([1, 1.1, 2.2, 1.2], vertical_alignment="bottom")
+    c1.number_input(t("k_sites", lang), min_value=1, max_value=20, step=1, key="k_sites")
+    c2.number_input(t("site_area_ha", lang), min_value=0.1, max_value=500.0, step=0.5,
+                    format="%.1f", help=t("site_area_help", lang), key="site_area_ha")
+    c3.selectbox(t("objective", lang), ["coverage", "median"],
+                 format_func=lambda o: t("objective_" + o, lang), key="objective")
+    if c4.button(t("optimise_button", lang), key="optimise", type="primary"):
+        k, objective, area_m2 = _siting_options()
+        with st.spinner(t("optimise_running", lang)):
+            try:
+                result = run.optimise(k, scenario=name, objective=objective,
+                                      site_area_m2=area_m2)
+            except SolverError as exc:
+                result = exc.best
+                if result is not None:
+                    st.warning(t("optimise_not_proven", lang,
+                                 limit_s=_fmt(settings.SOLVER_TIME_LIMIT_S, lang)))
+                else:
+                    st.error(str(exc))
+            except CrecidaError as exc:
+                result = None
+                st.error(_error_text(exc, lang))
+        if result is not None:
+            state["plan"] = {"key": _plan_key(run, params), "options": (k, objective, area_m2),
+                             "result": result}
+            state.pop("_plan_dropped", None)
+    plan = _current_plan(run, params)
+
+    extra, dynamic = [], []
     try:
         extra.append(suitability_layer(run.suitability(name).polygons, lang=lang))
     except CrecidaError as exc:
-        st.error(str(exc))
-
-    st.subheader(t("h_optimise", lang))
-    c1, c2, c3 = st.columns([1, 2, 1])
-    k = int(c1.number_input(t("k_sites", lang), min_value=1, max_value=20, value=3, step=1,
-                            key="k_sites"))
-    objective = c2.radio(t("objective", lang), ["coverage", "median"], horizontal=True,
-                         format_func=lambda o: t("objective_" + o, lang), key="objective")
-    if c3.button(t("optimise_button", lang), key="optimise"):
-        with st.spinner(t("optimise_running", lang)):
-            try:
-                plan = run.optimise(k, scenario=name, objective=objective)
-                st.session_state["plan"] = (_plan_key(run, params), plan)
-            except CrecidaError as exc:
-                st.error(str(exc))
-    plan = _current_plan(run, params)
-    legend.append(sites_legend(lang=lang))
+        st.error(_error_text(exc, lang))
     if plan is not None:
-        extra.append(sites_layer(plan.new_sites, lang=lang))
-        st.dataframe(_table(plan.new_sites, ["site_id", "rank", "covered_weight",
-                                             "mean_distance_m", "nearest_existing_m",
-                                             "reason"], lang),
-                     hide_index=True)
-
-    st.subheader(t("h_draw", lang))
-    st.caption(t("draw_hint", lang))
+        k, objective, _area = plan["options"]
+        dynamic.append(sites_layer(plan["result"].new_sites, lang=lang, objective=objective,
+                                   service_distance_m=params["service_distance_m"]))
+    areas = state.get("drawn_areas", [])
+    if areas:
+        dynamic.append(drawn_areas_layer(areas, lang=lang))
     overlay = _overlay(_inputs_key(inputs), name, inputs, params["threshold_m"])
-    drawn_state = st.session_state.get("map_sites")
-    polygon = _drawn_polygon(drawn_state if isinstance(drawn_state, dict) else None)
-    if polygon is not None and polygon.geom_type in ("Polygon", "MultiPolygon"):
-        extra.append(drawn_area_layer(polygon, lang=lang))
-    state = show_map(key="map_sites", lang=lang,
-                     returned_objects=["last_active_drawing", "all_drawings"],
-                     centres=centres, flood=overlay, flood_name=name,
-                     flood_depth_known=inputs.scenarios[name].has_depth,
-                     districts=inputs.districts, rivers=inputs.rivers, extra_layers=extra,
-                     extra_legend=legend, draw=True, place_names=run.communities(name))
-    saved = st.session_state.get("map_sites")
-    polygon = _drawn_polygon(state) or _drawn_polygon(saved if isinstance(saved, dict) else None)
-    if polygon is None:
+    # Only the drawings come back: a click on a marker (a site's popup) does not rerun the page.
+    show_map(key="map_sites", lang=lang, returned_objects=["all_drawings"],
+             centres=centres, flood=overlay, flood_name=scenario_label(name, lang),
+             flood_depth_known=inputs.scenarios[name].has_depth,
+             districts=inputs.districts, rivers=inputs.rivers, extra_layers=extra,
+             extra_legend=[sites_legend(lang=lang)], draw=True,
+             place_names=run.communities(name), dynamic=dynamic)
+    _plan_results(plan, params, lang)
+    _drawn_area_results(run, name, lang)
+
+
+def _plan_results(plan: dict | None, params: dict, lang: str) -> None:
+    """The proposed sites: what they add, a note when the options changed since, the table and
+    how they were chosen."""
+    st.subheader(t("h_optimise", lang))
+    if st.session_state.get("_plan_dropped"):
+        st.info(t("plan_dropped", lang))
+    if plan is None:
+        st.caption(t("optimise_hint", lang))
+        return
+    result = plan["result"]
+    k, objective, area_m2 = plan["options"]
+    if plan["options"] != _siting_options():
+        st.warning(t("plan_stale", lang, k=k, objective=t("objective_" + objective, lang),
+                     area_ha=_fmt(area_m2 / HA_M2, lang, 1)))
+    sites = result.new_sites
+    _metrics([
+        ("m_new_placed", result.covered_weight - result.covered_by_existing_weight),
+        ("m_sites_capacity", pd.to_numeric(sites["capacity_persons"], errors="coerce").sum()
+         if result.capacitated else float("nan")),
+        ("m_still_unplaced", result.unserved_weight),
+    ], lang)
+    _show_table(sites_table(sites, lang, objective=objective,
+                            service_distance_m=params["service_distance_m"]))
+    with st.expander(t("plan_notes", lang)):
+        for note in result.notes:
+            st.markdown(f"- {_md(_note_text(note, lang))}")
+
+
+def _drawn_area_results(run: PlanningRun, name: str, lang: str) -> None:
+    """The latest drawn area: size, Sphere capacity, flood status per scenario, nearest
+    centres."""
+    st.subheader(t("h_draw", lang))
+    state = st.session_state
+    areas = state.get("drawn_areas", [])
+    if not areas:
+        st.caption(t("draw_hint", lang))
         st.info(t("draw_none", lang))
         return
-    if polygon.geom_type not in ("Polygon", "MultiPolygon"):
-        st.warning(t("draw_not_polygon", lang))
-        return
+    if len(areas) > 1:
+        st.caption(t("draw_count", lang, total=len(areas)))
+    if st.button(t("draw_clear", lang), key="draw_clear"):
+        state["drawn_areas"] = []
+        st.rerun()
     try:
-        report = run.evaluate(polygon, scenario=name, label="drawn")
+        report = run.evaluate(areas[-1], scenario=name, label="drawn")
     except CrecidaError as exc:
-        st.error(str(exc))
+        st.error(_error_text(exc, lang))
         return
-    cols = st.columns(4)
-    cols[0].metric(t("e_area_m2", lang), _fmt(report.figure("area_m2")))
-    cols[1].metric(t("e_capacity_site", lang), _fmt(report.figure("capacity_site_persons")))
-    cols[2].metric(t("e_capacity_covered", lang),
-                   _fmt(report.figure("capacity_if_all_covered_persons")))
-    cols[3].metric(t("e_served", lang), _fmt(report.figure("displaced_within_m")))
-    st.write(t("e_flood_by_scenario", lang))
-    by_scenario = report.scenarios.rename(columns={"status": "flood_status"})
-    by_scenario["flood_status"] = [_label("area", v, lang) for v in by_scenario["flood_status"]]
-    st.dataframe(by_scenario.rename(columns=lambda c: _label("col", c, lang)), hide_index=True)
-    st.write(t("e_nearest", lang))
-    st.dataframe(report.nearest.rename(columns=lambda c: _label("col", c, lang)),
-                 hide_index=True)
+    _metrics([
+        ("e_area_m2", report.figure("area_m2")),
+        ("e_capacity_site", report.figure("capacity_site_persons")),
+        ("e_capacity_covered", report.figure("capacity_if_all_covered_persons")),
+        ("e_served", report.figure("displaced_within_m")),
+    ], lang)
+    left, right = st.columns(2)
+    with left:
+        st.write(t("e_flood_by_scenario", lang))
+        _show_table(area_scenarios_table(report.scenarios, lang))
+    with right:
+        st.write(t("e_nearest", lang))
+        _show_table(area_nearest_table(report.nearest, lang))
+
+
+def _areas_evaluated(run: PlanningRun, name: str) -> list:
+    """Every drawn area evaluated under the scenario (for exports and workspaces)."""
+    out = []
+    for i, area in enumerate(st.session_state.get("drawn_areas", []), 1):
+        try:
+            out.append(run.evaluate(area, scenario=name, label=f"area {i}"))
+        except CrecidaError:
+            continue
+    return out
+
+
+# --- export --------------------------------------------------------------------------------
+def _size(n_bytes: int, lang: str) -> str:
+    if n_bytes >= 2**20:
+        return f"{_fmt(n_bytes / 2**20, lang, 1)}\u00a0MB"
+    return f"{_fmt(max(1, n_bytes / 2**10), lang)}\u00a0KB"
 
 
 def export_view(run: PlanningRun, params: dict, lang: str) -> None:
+    """Every layer in the format people will use it in, prepared with progress text and
+    downloaded with one click."""
     st.caption(t("export_intro", lang))
     name = params["scenario"]
     plan = _current_plan(run, params)
-    area = _current_area(run, params)
-    areas = [area] if area is not None else []
+    sites = plan["result"] if plan is not None else None
+    areas = _areas_evaluated(run, name)
     have = {"districts": run.inputs.districts is not None,
             "rivers": run.inputs.rivers is not None,
-            "new_sites": plan is not None, "coverage": plan is not None,
+            "new_sites": sites is not None, "coverage": sites is not None,
             "evaluated_areas": bool(areas)}
     offered = [k for k in LAYER_ORDER if have.get(k, True)]
-    chosen = st.multiselect(t("export_layers", lang), offered, default=offered,
-                            format_func=lambda k: _label("export_layer", k, lang),
-                            key="export_layers")
-    if not chosen:
+    left, right = st.columns([1, 2])
+    choice = left.radio(t("export_format", lang), list(EXPORT_CHOICES), key="export_choice",
+                        format_func=lambda c: t(EXPORT_CHOICES[c][0], lang))
+    label_key, suffix = EXPORT_CHOICES[choice]
+    right.info(t(f"{label_key}_help", lang))
+    hxl = right.checkbox(t("export_hxl", lang), key="export_hxl") if choice == "excel" else False
+    st.session_state.setdefault("export_layers", offered)
+    st.session_state["export_layers"] = [c for c in st.session_state["export_layers"]
+                                         if c in offered] or offered
+    chosen = right.multiselect(t("export_layers", lang), offered, key="export_layers",
+                               format_func=lambda k: t(f"export_layer_{k}", lang),
+                               placeholder=t("export_layers_placeholder", lang))
+    if not chosen and suffix not in (".tif",):
         st.info(t("export_empty", lang))
         return
-    formats = [".gpkg", ".geojson", ".geojson.zip", ".shp.zip", ".kml", ".kmz", ".csv",
-               ".tif", ".html", ".png", ".pdf"]
-    fmt = st.selectbox(t("export_format", lang), formats, key="export_format")
-    export_key = (_inputs_key(run.inputs), tuple(chosen), fmt, lang,
-                  tuple(sorted(params.items())), run.parameters, plan is not None,
-                  area.layer.geometry.iloc[0].wkb if area is not None else None)
-    if st.button(t("export_button", lang, fmt=fmt), key="export_prepare"):
-        with st.spinner("…"), tempfile.TemporaryDirectory() as tmp:
-            out = Path(tmp) / f"crecida_{_safe_name(name)}{fmt}"
-            try:
-                with warnings.catch_warnings(record=True) as caught:
-                    warnings.simplefilter("always", CrecidaWarning)
-                    run.export(out, scenario=name, include=chosen, sites=plan, areas=areas,
-                               lang=lang, producer="Crecida app", writers=HTML_WRITERS)
-            except CrecidaError as exc:
-                st.error(_md(exc.text(lang) if hasattr(exc, "text") else str(exc)))
-                return
-            notes = [w.message.args[0] if w.message.args else str(w.message)
-                     for w in caught if issubclass(w.category, CrecidaWarning)]
-            if notes:
-                st.warning(_md(t("app.export_notes", lang)) + "\n\n" + "\n".join(
-                    f"- {_md(localise(n, lang))}" for n in notes))
-            # A GeoPackage comes with its classified-depth GeoTIFF: offer every file written.
-            files = [(p.name, p.read_bytes()) for p in sorted(Path(tmp).iterdir())
-                     if p.is_file()]
-            st.session_state["export_file"] = (export_key, files)
+    export_key = (_inputs_key(run.inputs), choice, tuple(chosen), hxl, lang, name,
+                  run.parameters, id(sites),
+                  tuple(a.layer.geometry.iloc[0].wkb for a in areas))
     ready = st.session_state.get("export_file")
-    if ready and ready[0] == export_key:
-        for i, (file_name, data) in enumerate(ready[1]):
-            st.download_button(file_name, data=data, file_name=file_name,
-                               key=f"export_download_{i}")
+    if not ready or ready[0] != export_key:
+        files = _prepare_export(run, name, choice, chosen, hxl=hxl, sites=sites, areas=areas,
+                                lang=lang)
+        if files is None:
+            return
+        st.session_state["export_file"] = (export_key, files)
+        ready = st.session_state["export_file"]
+    else:  # prepared on an earlier run: say so, as the progress bar did
+        st.caption(t("export_progress_done", lang, name=ready[1][0][0],
+                     size=_size(len(ready[1][0][1]), lang)))
+    files = ready[1]
+    main_name, main_data = files[0]
+    st.download_button(t("export_download", lang, format=t(label_key, lang),
+                         size=_size(len(main_data), lang)),
+                       data=main_data, file_name=main_name, key="export_download_0",
+                       type="primary", on_click="ignore", icon=":material/download:")
+    for i, (file_name, data) in enumerate(files[1:], 1):
+        st.download_button(t("export_companion", lang, size=_size(len(data), lang)),
+                           data=data, file_name=file_name, key=f"export_download_{i}",
+                           on_click="ignore")
+
+
+def _prepare_export(run: PlanningRun, name: str, choice: str, chosen: list[str], *, hxl: bool,
+                    sites, areas: list, lang: str) -> list[tuple[str, bytes]] | None:
+    """Compute each chosen layer, then write the file, saying at each step what is being done;
+    the files written (a GeoPackage comes with its classified-depth GeoTIFF)."""
+    label_key, suffix = EXPORT_CHOICES[choice]
+    progress = st.progress(0.0, text=t("export_progress_start", lang))
+    steps = len(chosen) + 1
+    for i, layer in enumerate(chosen, 1):
+        progress.progress((i - 1) / steps, text=t("export_progress_layer", lang, i=i,
+                                                   n=len(chosen),
+                                                   layer=t(f"export_layer_{layer}", lang)))
+        try:
+            run.layers(name, include=[layer], sites=sites, areas=areas)
+        except CrecidaError as exc:
+            progress.empty()
+            st.error(_error_text(exc, lang))
+            return None
+    progress.progress(len(chosen) / steps,
+                      text=t("export_progress_write", lang, format=t(label_key, lang)))
+    writers = dict(HTML_WRITERS)
+    if choice == "excel":
+        writers |= excel_csv_writers(lang, hxl=hxl)
+    stem = f"crecida_{_safe_name(scenario_label(name, lang))}"
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / f"{stem}{suffix}"
+        try:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", CrecidaWarning)
+                run.export(out, scenario=name, include=chosen or None, sites=sites,
+                           areas=areas, lang=lang, producer="Crecida app", writers=writers)
+        except CrecidaError as exc:
+            progress.empty()
+            st.error(_error_text(exc, lang))
+            return None
+        notes = [w.message.args[0] if w.message.args else str(w.message)
+                 for w in caught if issubclass(w.category, CrecidaWarning)]
+        if notes:
+            st.warning(_md(t("app.export_notes", lang)) + "\n\n" + "\n".join(
+                f"- {_md(localise(n, lang))}" for n in notes))
+        files = [(p.name, p.read_bytes()) for p in sorted(Path(tmp).iterdir(),
+                                                          key=lambda p: (p.suffix == ".tif"
+                                                                         and suffix != ".tif",
+                                                                         p.name))
+                 if p.is_file()]
+    progress.progress(1.0, text=t("export_progress_done", lang, name=files[0][0],
+                                  size=_size(len(files[0][1]), lang)))
+    return files
+
+
+# --- saving the work -------------------------------------------------------------------------
+def _saving(run: PlanningRun, params: dict, lang: str) -> dict:
+    """What "Save work" writes, taken from the page now (the button writes it later, on
+    click, outside the page's run)."""
+    state = st.session_state
+    plan = _current_plan(run, params)
+    return {"run": run, "scenario": params["scenario"],
+            "siting": plan["options"] if plan is not None else _siting_options(),
+            "areas": list(state.get("drawn_areas", [])),
+            "sites": plan["result"] if plan is not None else None,
+            "notes": str(state.get("ws_notes") or ""), "lang": lang,
+            "labels": dict(state.get("_labels", {}))}
+
+
+def _workspace_bytes(*, run: PlanningRun, scenario: str, siting: tuple, areas: list, sites,
+                     notes: str, lang: str, labels: dict) -> bytes:
+    """The session as one workspace GeoPackage (:mod:`geo.workspace`)."""
+    k, objective, area_m2 = siting
+    workspace = workspace_of(run, scenario=scenario,
+                             siting=SitingOptions(k=k, objective=objective, site_area_m2=area_m2),
+                             areas=areas, sites=sites, notes=notes, lang=lang, labels=labels)
+    with tempfile.TemporaryDirectory() as tmp:
+        return write_workspace(Path(tmp) / "crecida.gpkg", workspace).read_bytes()
 
 
 # --------------------------------------------------------------------------- season
@@ -657,14 +1017,14 @@ def season_view(run: PlanningRun, params: dict, lang: str) -> None:
             result = run.season(extents, scheduler=os.environ.get(SCHEDULER_ENV)
                                 or "synchronous")
     except CrecidaError as exc:
-        st.error(str(exc))
+        st.error(_md(_error_text(exc, lang)))
         return
     peak = result.timeline.groupby("date")["population_exposed"].sum()
     c1, c2, c3 = st.columns(3)
     c1.metric(t("season_metric_days", lang), len(result.dates))
     c2.metric(t("season_metric_flooded", lang),
-              _fmt(float((result.communities["days_flooded"] > 0).sum())))
-    c3.metric(t("season_metric_peak", lang), _fmt(float(peak.max()) if len(peak) else 0.0))
+              _fmt(float((result.communities["days_flooded"] > 0).sum()), lang))
+    c3.metric(t("season_metric_peak", lang), _fmt(float(peak.max()) if len(peak) else 0.0, lang))
     dates = [d.isoformat() for d in result.dates]
     left, right = st.columns([1, 2])
     mode = left.radio(t("season_map", lang), ["days", "day"], horizontal=True,
@@ -675,11 +1035,9 @@ def season_view(run: PlanningRun, params: dict, lang: str) -> None:
     day = dt.date.fromisoformat(chosen)
     layer = (season_days_layer(result, lang=lang) if mode == "days"
              else season_day_layer(result, day, lang=lang))
-    fmap = build_map(lang=lang, districts=run.inputs.districts, rivers=run.inputs.rivers,
-                     extra_layers=[layer],
-                     extra_legend=[season_legend(lang=lang, day=mode == "day")])
-    st_folium(fmap, key="map_season", height=MAP_HEIGHT_PX, use_container_width=True,
-              returned_objects=[])
+    show_map(key="map_season", lang=lang, returned_objects=[],
+             districts=run.inputs.districts, rivers=run.inputs.rivers, extra_layers=[layer],
+             extra_legend=[season_legend(lang=lang, day=mode == "day")])
     st.subheader(t("season_chart_title", lang))
     chart = result.timeline.pivot_table(index="date", columns="district",
                                         values="population_exposed", aggfunc="sum")
@@ -691,17 +1049,29 @@ def season_view(run: PlanningRun, params: dict, lang: str) -> None:
 
 
 # --------------------------------------------------------------------------- page
+def header(inputs: Inputs, lang: str) -> None:
+    """Title and, for sample data, the synthetic-data warning, on one line."""
+    if inputs.is_sample or inputs.sample_layers:
+        left, right = st.columns([4, 5], vertical_alignment="center")
+        left.title(t("app_title", lang))
+        right.warning(t("sample_banner", lang))
+    else:
+        st.title(t("app_title", lang))
+
+
 def main() -> None:
-    st.set_page_config(page_title="Crecida", page_icon="🌊", layout="wide")
+    st.set_page_config(page_title="Crecida", page_icon="🌊", layout="wide",
+                       initial_sidebar_state="expanded")
     lang = st.sidebar.radio("Idioma / Language", list(LANGUAGES), format_func=LANGUAGES.get,
                             horizontal=True, key="lang")
-    st.title(t("app_title", lang))
-    st.caption(t("app_caption", lang))
+    _page_style(lang)
+    _sync_drawings()
+    saving: dict = {}
+    sidebar_workspace(lang, saving)
     inputs = sidebar_inputs(lang)
     params = sidebar_parameters(inputs, lang)
     sidebar_basemap(inputs, lang)
-    if inputs.is_sample or inputs.sample_layers:
-        st.warning(t("sample_banner", lang))
+    header(inputs, lang)
     # One radio per language: Streamlit's frontend drops the selection of a keyed radio whose
     # option labels change, so the chosen view is carried across in session state instead.
     current = st.session_state.get("current_view", VIEWS[0])
@@ -716,19 +1086,21 @@ def main() -> None:
         _restore_choice(key, options, prefix)
     st.session_state.setdefault("respect_capacity", settings.RESPECT_CAPACITY)
     run = None
-    with _edge(view, lang), st.spinner("…"):
+    with _edge(view, lang), st.spinner(t("exposure_running", lang)):
         ready = _base_run(_inputs_key(inputs), inputs).with_parameters(
             threshold_m=params["threshold_m"], ring_radius_m=params["ring_radius_m"],
             service_distance_m=params["service_distance_m"],
             catchment_mode=st.session_state["catchment_mode"],
             respect_capacity=bool(st.session_state["respect_capacity"]))
-        ready.exposure  # noqa: B018 - computed once here, under the spinner
+        _ = ready.exposure  # computed once here, under the spinner
         run = ready
     if run is None:
         st.stop()
     with _edge(view, lang):
+        saving.update(_saving(run, params, lang))  # also adopts an opened workspace's sites
         {"exposure": exposure_view, "catchment": catchment_view, "sites": sites_view,
          "season": season_view, "export": export_view}[view](run, params, lang)
+        saving.update(_saving(run, params, lang))  # what the view changed (sites, areas)
 
 
 def _restore_choice(key: str, options: tuple[str, ...], prefix: str) -> None:
@@ -757,8 +1129,7 @@ def _edge(view: str, lang: str):
     try:
         yield
     except CrecidaError as exc:
-        text = exc.text(lang) if hasattr(exc, "text") else str(exc)
-        st.error(_md(text))
+        st.error(_md(_error_text(exc, lang)))
     except Exception as exc:
         problem = unexpected_problem(exc, context=f"app view {view}")
         st.error(_md(t("app.unexpected", lang, **dict(problem.params))))

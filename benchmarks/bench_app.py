@@ -40,6 +40,7 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 from geo.exposure import assess  # noqa: E402
 from geo.i18n import t  # noqa: E402
 from geo.inputs import load_sample  # noqa: E402
+from geo.tables import scenario_label  # noqa: E402
 from layers.assets import inline_assets  # noqa: E402
 from layers.flood import flood_overlay  # noqa: E402
 from layers.map import build_map  # noqa: E402
@@ -120,7 +121,7 @@ def _export_screenshot(browser, export: Path, path: Path) -> None:
 
 def run(repeat: int, screenshot: Path | None = None,
         export_screenshot: Path | None = None) -> dict[str, object]:
-    names = list(load_sample().scenarios)
+    names = [scenario_label(n, "es") for n in load_sample().scenarios]  # as the app shows them
     export = app.ARTIFACTS / "bench_sample_map.html"
     sizes, standalone = map_html_sizes(export)
     out: dict[str, object] = {"map_html_bytes": sizes, "standalone_bytes": standalone}

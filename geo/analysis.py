@@ -123,6 +123,7 @@ PARAMETER_RANGES: dict[str, ParameterRange] = {
     "datum_offset_m": ParameterRange(-1_000.0, 1_000.0),
     "slope_cm_per_km": ParameterRange(-1_000.0, 1_000.0),
     "stage_m": ParameterRange(-500.0, 9_000.0),
+    "site_area_m2": ParameterRange(45.0, 100_000_000.0),
 }
 
 #: Most new sites one optimisation may propose (each is a candidate point on suitable ground).
@@ -282,11 +283,10 @@ def area_from_bbox(west: float, south: float, east: float, north: float) -> gpd.
     if problems:
         raise InputError(problems)
     if not (-180 <= west < east <= 180):
-        problems.append(Problem(f"west {west:g} must be less than east {east:g}, both within "
-                                "-180..180", fix="--bbox WEST,SOUTH,EAST,NORTH in degrees"))
+        problems.append(Problem.keyed("bbox_west_east", west=f"{west:g}", east=f"{east:g}"))
     if not (-90 <= south < north <= 90):
-        problems.append(Problem(f"south {south:g} must be less than north {north:g}, both "
-                                "within -90..90", fix="--bbox WEST,SOUTH,EAST,NORTH in degrees"))
+        problems.append(Problem.keyed("bbox_south_north", south=f"{south:g}",
+                                      north=f"{north:g}"))
     if problems:
         raise InputError(problems)
     return gpd.GeoDataFrame(geometry=[box(west, south, east, north)], crs=settings.DISPLAY_CRS)
@@ -494,11 +494,13 @@ class PlanningRun:
                  objective: Literal["coverage", "median"] = "coverage",
                  candidates: gpd.GeoDataFrame | None = None,
                  demand: gpd.GeoDataFrame | None = None, weight_col: str | None = None,
-                 time_limit_s: float | None = None):
+                 site_area_m2: float | None = None, time_limit_s: float | None = None):
         """Propose ``k`` new centres (:class:`geo.siting.SitingResult`).
 
         Demand defaults to the scenario's displaced estimate per community; candidates to
-        points on suitable ground.
+        points on suitable ground. Each site takes what its area holds at Sphere's 45 m² per
+        person: ``site_area_m2`` (default :data:`settings.NEW_SITE_AREA_M2`), at most the
+        suitable zone it lies in; demand above it goes to the next site within reach.
 
         Raises
         ------
@@ -520,8 +522,7 @@ class PlanningRun:
         if problems:
             raise InputError(problems)
         if (demand is None) != (weight_col is None):
-            raise InputError(Problem("a demand layer and its weight column go together",
-                                     fix="give both, e.g. --demand puntos.csv --weight personas"))
+            raise InputError(Problem.keyed("demand_and_weight_together"))
         name = self.scenario_name(scenario)
         if demand is None:
             demand, weight_col = self.communities(name), "displaced_est"
@@ -529,7 +530,7 @@ class PlanningRun:
             demand, self.centres(name), k=k, scenario_worst=self.inputs.scenarios[name],
             service_distance_m=self.parameters.service_distance_m, objective=objective,
             candidates=candidates, weight_col=weight_col, dem=self.inputs.dem,
-            rivers=self.inputs.rivers, time_limit_s=time_limit_s,
+            rivers=self.inputs.rivers, site_area_m2=site_area_m2, time_limit_s=time_limit_s,
         )
         return result
 
@@ -638,8 +639,8 @@ class PlanningRun:
         wanted = set(LAYER_ORDER if include is None else include)
         unknown = wanted - set(LAYER_ORDER)
         if unknown:
-            raise InputError(Problem(f"unknown layer(s): {', '.join(sorted(unknown))}",
-                                     fix="choose from: " + ", ".join(LAYER_ORDER)))
+            raise InputError(Problem.keyed("unknown_layers", layers=", ".join(sorted(unknown)),
+                                           choices=", ".join(LAYER_ORDER)))
         build: dict[str, Callable[[], gpd.GeoDataFrame | None]] = {
             "centres_exposure": lambda: self.centres(name),
             "communities_exposure": lambda: self.communities(name),

@@ -133,20 +133,17 @@ def demand_points(
     """
     crs = crs or settings.WORK_CRS
     if demand.crs is None:
-        raise CRSError(Problem("the demand layer has no CRS", source="demand",
-                               fix="set one, e.g. gdf.set_crs('EPSG:4326')"))
+        raise CRSError(Problem.keyed("layer_no_crs", source="demand"))
     if weight_col not in demand:
-        raise InputError(Problem(
-            f"no weight column '{weight_col}'", source="demand", column=weight_col,
-            fix=f"choose one of: {', '.join(map(str, demand.columns.drop('geometry')))}",
-        ))
+        raise InputError(Problem.keyed(
+            "no_weight_column", source="demand", column=weight_col, weight_col=weight_col,
+            choices=", ".join(map(str, demand.columns.drop("geometry")))))
     weight = pd.to_numeric(demand[weight_col], errors="coerce")
     bad = demand[weight_col].notna() & weight.isna()
-    problems = [Problem("the weight is not a number", source="demand", row=i + 1,
-                        column=weight_col, fix="give persons as a number")
+    problems = [Problem.keyed("weight_not_a_number", source="demand", row=i + 1,
+                              column=weight_col)
                 for i in np.flatnonzero(bad.to_numpy())]
-    problems += [Problem("the weight is negative", source="demand", row=i + 1,
-                         column=weight_col, fix="give persons as 0 or more")
+    problems += [Problem.keyed("weight_negative", source="demand", row=i + 1, column=weight_col)
                  for i in np.flatnonzero((weight < 0).fillna(False).to_numpy())]
     if problems:
         raise InputError(problems)
@@ -177,13 +174,11 @@ def _xy(gdf: gpd.GeoDataFrame) -> np.ndarray:
 def _check_centres(centres: gpd.GeoDataFrame) -> None:
     problems = []
     if centres.crs is None:
-        raise CRSError(Problem("the centres layer has no CRS", source="centres",
-                               fix="set one, e.g. gdf.set_crs('EPSG:4326')"))
+        raise CRSError(Problem.keyed("layer_no_crs", source="centres"))
     if "centre_id" not in centres:
-        problems.append(Problem("no 'centre_id' column", source="centres", column="centre_id",
-                                fix="load centres with geo.inputs so ids are set"))
+        problems.append(Problem.keyed("no_centre_id", source="centres", column="centre_id"))
     if len(centres) and not centres.geometry.geom_type.isin(["Point"]).all():
-        problems.append(Problem("centres must be points", source="centres"))
+        problems.append(Problem.keyed("centres_not_points", source="centres"))
     if problems:
         raise InputError(problems)
 
@@ -281,11 +276,9 @@ def assign(
         Unknown mode, flood-aware mode without a scenario, or bad weights or centres.
     """
     if mode not in ("straight", "flood-aware"):
-        raise InputError(Problem(f"unknown distance mode '{mode}'",
-                                 fix="use 'straight' or 'flood-aware'"))
+        raise InputError(Problem.keyed("unknown_distance_mode", mode=str(mode)))
     if mode == "flood-aware" and scenario is None:
-        raise InputError(Problem("flood-aware distances need a flood scenario",
-                                 fix="give a scenario, or use mode='straight'"))
+        raise InputError(Problem.keyed("flood_aware_needs_scenario"))
     _check_centres(centres)
     service_distance_m = (settings.SERVICE_DISTANCE_M if service_distance_m is None
                           else float(service_distance_m))

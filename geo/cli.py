@@ -22,6 +22,7 @@ import logging
 import os
 import re
 import sys
+import tempfile
 import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -54,6 +55,7 @@ OPTION_NAMES: dict[str, str] = {
     "datum_offset_m": "--datum-offset",
     "slope_cm_per_km": "--slope",
     "stage_m": "--stage",
+    "site_area_m2": "--site-area",
 }
 
 #: Commands that write a GeoPackage of results (``--out`` must end in ``.gpkg``).
@@ -162,7 +164,8 @@ def check_options(args: argparse.Namespace) -> None:
     values = {key: getattr(args, attr) for key, attr in (
         ("threshold_m", "threshold"), ("ring_radius_m", "access_radius"),
         ("service_distance_m", "service_distance_m"), ("catchment_mode", "mode"),
-        ("datum_offset_m", "datum_offset"), ("slope_cm_per_km", "slope"))
+        ("datum_offset_m", "datum_offset"), ("slope_cm_per_km", "slope"),
+        ("site_area_m2", "site_area_m2"))
         if getattr(args, attr, None) is not None}
     problems = parameter_problems(values, names=OPTION_NAMES)
     for stage in getattr(args, "stage", None) or []:
@@ -275,10 +278,12 @@ def _parser(lang: str) -> argparse.ArgumentParser:
 
     p = sub.add_parser("validate", help="load and check the inputs; print a report")
     _add_inputs(p)
+    _add_workspace(p)
     p.set_defaults(handler=_cmd_validate)
 
     p = sub.add_parser("exposure", help="centres and communities under every scenario")
     _add_inputs(p)
+    _add_workspace(p)
     _add_exposure_options(p, types)
     p.add_argument(
         "--exact",
@@ -290,6 +295,7 @@ def _parser(lang: str) -> argparse.ArgumentParser:
 
     p = sub.add_parser("catchment", help="assign displaced people to operational centres")
     _add_inputs(p)
+    _add_workspace(p)
     _add_exposure_options(p, types)
     _add_scenario(p)
     _add_catchment_options(p)
@@ -298,6 +304,7 @@ def _parser(lang: str) -> argparse.ArgumentParser:
 
     p = sub.add_parser("siting", help="propose new collective centres")
     _add_inputs(p)
+    _add_workspace(p)
     _add_exposure_options(p, types)
     _add_scenario(p)
     _add_siting_options(p, types, required=True)
@@ -319,6 +326,7 @@ def _parser(lang: str) -> argparse.ArgumentParser:
 
     p = sub.add_parser("evaluate", help="evaluate an area as a possible new centre")
     _add_inputs(p)
+    _add_workspace(p)
     _add_exposure_options(p, types)
     _add_scenario(p)
     _add_area_options(p, types, required=True)
@@ -329,6 +337,7 @@ def _parser(lang: str) -> argparse.ArgumentParser:
     p = sub.add_parser("stage", help="river stages: when each centre and community floods, "
                        "centres flooded by stage, a forecast's timeline")
     _add_inputs(p)
+    _add_workspace(p)
     _add_exposure_options(p, types)
     p.add_argument("--forecast", type=Path, metavar="CSV",
                    help="dates and stages (gauge readings or a forecast): which centres go "
@@ -391,6 +400,7 @@ def _parser(lang: str) -> argparse.ArgumentParser:
 
     p = sub.add_parser("export", help="export layers and briefing maps (format by extension)")
     _add_inputs(p)
+    _add_workspace(p)
     _add_exposure_options(p, types)
     _add_scenario(p)
     _add_catchment_options(p)
@@ -469,6 +479,17 @@ def _add_inputs(p: argparse.ArgumentParser) -> None:
         "--with-sample",
         action="store_true",
         help="fill the layers you leave out from the SYNTHETIC sample (marked in every output)",
+    )
+
+
+def _add_workspace(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--workspace",
+        type=Path,
+        metavar="FILE.gpkg",
+        help="a planning workspace saved by the app (Guardar trabajo): its input files, "
+        "parameters, scenario, drawn areas and proposed sites; options given here override "
+        "its parameters, input options cannot be combined with it",
     )
 
 
@@ -562,6 +583,15 @@ def _add_siting_options(p: argparse.ArgumentParser, types: _Types, *, required: 
         choices=("coverage", "median"),
         default="coverage",
         help="maximise displaced covered, or minimise total weighted distance",
+    )
+    p.add_argument(
+        "--site-area",
+        type=types.number,
+        metavar="M2",
+        dest="site_area_m2",
+        default=settings.NEW_SITE_AREA_M2,
+        help=f"area of each new site in m² (default {settings.NEW_SITE_AREA_M2:g}); a site "
+        "takes area ÷ 45 m² per person (Sphere), demand above it goes to the next site",
     )
 
 
@@ -673,6 +703,14 @@ def load_from_args(args: argparse.Namespace, say: _Speaker | None = None):
     from geo.flood import FloodSpec
     from geo.inputs import load_inputs
 
+    workspace = _workspace(args)
+    if workspace is not None:
+        from geo.workspace import load_workspace_inputs
+
+        inputs = load_workspace_inputs(workspace, WORKSPACE_FILES)
+        if say is not None:
+            _report_inputs(inputs, say)
+        return inputs
     options = {key: _per_scenario(getattr(args, key, None), flag) for key, flag in (
         ("flood_kind", "--flood-kind"), ("nodata_means", "--nodata-means"),
         ("depth_unit", "--depth-unit"), ("flood_classes", "--flood-classes"),
@@ -737,25 +775,58 @@ def _report_inputs(inputs, say: _Speaker) -> None:
 
 def run_from_args(args: argparse.Namespace, say: _Speaker, *, desc: str):
     """The :class:`geo.analysis.PlanningRun` of the command's inputs and options (the inputs'
-    warnings printed)."""
+    warnings printed), or of ``--workspace FILE``: its inputs, its parameters unless an option
+    sets another value, and its scenario when ``--scenario`` is not given."""
     from geo.analysis import Parameters, PlanningRun
 
-    parameters = Parameters(
-        threshold_m=args.threshold,
-        ring_radius_m=args.access_radius,
-        service_distance_m=args.service_distance_m,
-        catchment_mode=getattr(args, "mode", "straight"),
-        respect_capacity=getattr(args, "respect_capacity", settings.RESPECT_CAPACITY),
-        exact=getattr(args, "exact", False),
-        gauge_lonlat=getattr(args, "gauge", None),
-        datum_offset_m=getattr(args, "datum_offset", settings.DATUM_OFFSET_M),
-        slope_cm_per_km=getattr(args, "slope", settings.SLOPE_CM_PER_KM),
-    )
-    run = PlanningRun(load_from_args(args, say), parameters, progress=progress_bar(desc))
+    given = {
+        "threshold_m": args.threshold,
+        "ring_radius_m": args.access_radius,
+        "service_distance_m": args.service_distance_m,
+        "catchment_mode": getattr(args, "mode", "straight"),
+        "respect_capacity": getattr(args, "respect_capacity", settings.RESPECT_CAPACITY),
+        "exact": getattr(args, "exact", False),
+        "gauge_lonlat": getattr(args, "gauge", None),
+        "datum_offset_m": getattr(args, "datum_offset", settings.DATUM_OFFSET_M),
+        "slope_cm_per_km": getattr(args, "slope", settings.SLOPE_CM_PER_KM),
+    }
+    workspace = _workspace(args)
+    if workspace is not None:
+        defaults = Parameters()
+        saved = workspace.parameters.as_dict()
+        # An option left at its default keeps the workspace's value; one set to another wins.
+        given = {k: (v if v != getattr(defaults, k) else saved.get(k, v))
+                 for k, v in given.items()}
+        if getattr(args, "scenario", None) is None and workspace.scenario:
+            args.scenario = workspace.scenario
+    run = PlanningRun(load_from_args(args, say), Parameters(**given),
+                      progress=progress_bar(desc))
     stages = _stages_from_args(args)
     if stages and getattr(args, "handler", None) is not _cmd_stage:
         run = run.with_stages(stages, keep_scenarios=bool(args.flood))
     return run
+
+
+WORKSPACE_FILES = Path(tempfile.gettempdir()) / "crecida_workspace"
+"""Where the input files of a ``--workspace`` are written to be read (one folder per file's
+SHA-256, so each is written once)."""
+
+
+def _workspace(args: argparse.Namespace):
+    """The :class:`geo.workspace.Workspace` of ``--workspace``, read once per command."""
+    path = getattr(args, "workspace", None)
+    if path is None:
+        return None
+    if getattr(args, "_workspace_read", None) is None:
+        from geo.workspace import read_workspace
+
+        inputs = [o for o in ("centres", "communities", "flood", "districts", "rivers", "dem",
+                              "population") if getattr(args, o, None)]
+        if inputs:
+            raise InputError(Problem.keyed("workspace_with_inputs", source=path.name,
+                                           options=", ".join(f"--{o}" for o in inputs)))
+        args._workspace_read = read_workspace(path)
+    return args._workspace_read
 
 
 def export_writers() -> dict[str, Callable]:
@@ -866,7 +937,8 @@ def _sites(run, args: argparse.Namespace, say: _Speaker, name: str, *, candidate
 
     try:
         return run.optimise(args.count, scenario=name, objective=args.objective,
-                            candidates=candidates, demand=demand, weight_col=weight)
+                            candidates=candidates, demand=demand, weight_col=weight,
+                            site_area_m2=args.site_area_m2)
     except SolverError as exc:
         if exc.best is None:
             raise
@@ -928,8 +1000,12 @@ def _cmd_export(args: argparse.Namespace, say: _Speaker) -> int:
     area, label = _area_from_args(args)  # before the analysis: a bad area costs nothing
     run = run_from_args(args, say, desc="export")
     name = run.scenario_name(args.scenario)
-    sites = _sites(run, args, say, name) if args.count is not None else None
-    areas = [run.evaluate(area, scenario=name, label=label)] if area is not None else []
+    workspace = _workspace(args)
+    sites = _sites(run, args, say, name) if args.count is not None else (
+        workspace.sites if workspace is not None else None)
+    areas = [run.evaluate(area, scenario=name, label=label)] if area is not None else (
+        [run.evaluate(a, scenario=name, label=f"area {i}")
+         for i, a in enumerate(workspace.areas, 1)] if workspace is not None else [])
     out = run.export(args.out, scenario=name, layer=args.layer, sites=sites, areas=areas,
                      lang=args.lang, writers=export_writers())
     say.out(f"wrote {out} ({export_format(out)}; scenario {name})")

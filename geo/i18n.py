@@ -24,11 +24,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Collective centres, communities and flooded areas for response planning.",
     },
     "sample_banner": {
-        "es": "Datos de muestra SINTÉTICOS de Iquitos (geometría aproximada, atributos "
-              "inventados) — no aptos para uso operativo. Cargue sus propios datos en la "
-              "barra lateral.",
-        "en": "SYNTHETIC Iquitos sample data (approximate geometry, invented attributes) — "
-              "not for operational use. Upload your own data in the sidebar.",
+        "es": "Datos de muestra SINTÉTICOS de Iquitos — no aptos para uso operativo. Cargue "
+              "sus datos en «Sus datos» (barra lateral).",
+        "en": "SYNTHETIC Iquitos sample data — not for operational use. Upload your own "
+              "data under “Your data” (sidebar).",
     },
     "language": {"es": "Idioma", "en": "Language"},
     "view": {"es": "Vista", "en": "View"},
@@ -194,8 +193,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "h_compare": {"es": "Comparación de escenarios", "en": "Scenarios compared"},
     "h_needs": {"es": "Necesidades de los desplazados", "en": "Needs of the displaced"},
     "map_hint": {
-        "es": "Active o apague capas con el control de capas (arriba a la derecha).",
-        "en": "Turn layers on and off with the layer control (top right).",
+        "es": "Capas: botón de arriba a la derecha del mapa. Pase el ratón sobre un albergue o "
+              "una comunidad para ver sus datos; haga clic en el mapa para acercar con la "
+              "rueda del ratón.",
+        "en": "Layers: the button at the top right of the map. Hover over a centre or a "
+              "community to see its figures; click the map to zoom with the mouse wheel.",
     },
     "chart_district_caption": {
         "es": "Personas expuestas y desplazados estimados por distrito — {scenario}",
@@ -225,10 +227,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "legend_water_unknown": {
         "es": "Agua (profundidad desconocida)", "en": "Water (depth unknown)",
     },
-    "legend_centres": {"es": "Albergues", "en": "Collective centres"},
+    "legend_centres": {"es": "Albergues: inundación", "en": "Centres: flood status"},
     "legend_centres_note": {
-        "es": "Tamaño según personas; borde punteado: cerrado.",
-        "en": "Size by persons; dashed outline: closed.",
+        "es": "Tamaño: personas alojadas.",
+        "en": "Size: persons housed.",
     },
     "legend_communities": {"es": "Comunidades: parte inundada", "en": "Communities: share flooded"},
     "legend_share_range": {"es": "{low}–{high} %", "en": "{low}–{high} %"},
@@ -242,15 +244,18 @@ STRINGS: dict[str, dict[str, str]] = {
     },
 
     # --- Catchment view ----------------------------------------------------------------
-    "catchment_mode": {"es": "Distancia", "en": "Distance"},
+    "catchment_mode": {"es": "Distancia medida", "en": "Distance measured"},
     "mode_straight": {"es": "En línea recta", "en": "Straight line"},
     "mode_flood_aware": {
-        "es": "Recorrido evitando el agua (a pie y en bote)",
-        "en": "Travel around the water (on foot and by boat)",
+        "es": "Evitando el agua (a pie y en bote)",
+        "en": "Around the water (on foot and by boat)",
     },
-    "capacity_mode": {
-        "es": "Enviar el exceso al siguiente albergue con espacio",
-        "en": "Send overflow to the next centre with room",
+    "capacity_mode": {"es": "Respetar la capacidad", "en": "Respect capacity"},
+    "capacity_mode_help": {
+        "es": "Un albergue lleno no recibe a más: el exceso va al siguiente albergue con "
+              "espacio a menos de la distancia de servicio, o queda sin lugar.",
+        "en": "A full centre takes no more: the overflow goes to the next centre with room "
+              "within the service distance, or stays without a place.",
     },
     "m_overcrowded": {"es": "Albergues sobrepoblados", "en": "Centres over capacity"},
     "m_unserved": {"es": "Desplazados sin lugar", "en": "Displaced without a place"},
@@ -330,7 +335,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "col_rank": {"es": "Orden", "en": "Rank"},
     "col_mean_distance_m": {"es": "Distancia media (m)", "en": "Mean distance (m)"},
     "col_nearest_existing_m": {
-        "es": "Albergue existente más cercano (m)", "en": "Nearest existing centre (m)",
+        "es": "Distancia al albergue operativo más cercano (m)",
+        "en": "Distance to the nearest operational centre (m)",
     },
     "col_flooded_share": {"es": "Parte inundada", "en": "Share flooded"},
     "area_dry": {"es": "Seco", "en": "Dry"},
@@ -1296,6 +1302,594 @@ STRINGS.update({
     },
     "log.unavailable": {"es": "(no se pudo escribir el registro)",
                         "en": "(the log file could not be written)"},
+})
+
+
+# --- Problems of the analysis: catchment, travel, siting, areas, scenarios (issue 12) -------
+STRINGS.update({
+    "msg.layer_no_crs": {"es": "la capa no tiene sistema de coordenadas (CRS)",
+                         "en": "the layer has no coordinate reference system (CRS)"},
+    "fix.layer_no_crs": {"es": "asígnele uno, p. ej. EPSG:4326",
+                         "en": "set one, e.g. EPSG:4326"},
+    "msg.no_weight_column": {"es": "no hay columna de peso '{weight_col}'",
+                             "en": "no weight column '{weight_col}'"},
+    "fix.no_weight_column": {"es": "elija una de: {choices}", "en": "choose one of: {choices}"},
+    "msg.weight_not_a_number": {"es": "el peso no es un número",
+                                "en": "the weight is not a number"},
+    "fix.weight_not_a_number": {"es": "indique las personas como número",
+                                "en": "give persons as a number"},
+    "msg.weight_negative": {"es": "el peso es negativo", "en": "the weight is negative"},
+    "fix.weight_negative": {"es": "indique 0 personas o más", "en": "give persons as 0 or more"},
+    "msg.no_centre_id": {"es": "no hay columna 'centre_id'", "en": "no 'centre_id' column"},
+    "fix.no_centre_id": {"es": "cargue los albergues con geo.inputs para que tengan código",
+                         "en": "load centres with geo.inputs so ids are set"},
+    "msg.centres_not_points": {"es": "los albergues deben ser puntos",
+                               "en": "centres must be points"},
+    "msg.unknown_distance_mode": {"es": "modo de distancia desconocido '{mode}'",
+                                  "en": "unknown distance mode '{mode}'"},
+    "fix.unknown_distance_mode": {"es": "use 'straight' o 'flood-aware'",
+                                  "en": "use 'straight' or 'flood-aware'"},
+    "msg.flood_aware_needs_scenario": {
+        "es": "las distancias evitando el agua necesitan un escenario de inundación",
+        "en": "flood-aware distances need a flood scenario"},
+    "fix.flood_aware_needs_scenario": {"es": "indique un escenario o use la línea recta",
+                                       "en": "give a scenario, or use mode='straight'"},
+    "msg.travel_geographic_raster": {
+        "es": "el recorrido evitando el agua necesita un ráster proyectado; {scenario} está en "
+              "{crs}",
+        "en": "flood-aware travel needs a projected raster; {scenario} is in {crs}"},
+    "fix.travel_geographic_raster": {
+        "es": "reproyecte antes el ráster de inundación a una zona UTM (p. ej. EPSG:32718)",
+        "en": "reproject the flood raster to a UTM zone (e.g. EPSG:32718) first"},
+    "msg.travel_no_overlap": {
+        "es": "el área de interés {area} no se superpone al ráster de inundación {raster} "
+              "(ambos en {crs})",
+        "en": "the area of interest {area} does not overlap the flood raster {raster} (both in "
+              "{crs})"},
+    "fix.travel_no_overlap": {"es": "compruebe que las capas cubren la misma zona",
+                              "en": "check that the layers cover the same area"},
+    "msg.no_scenario_column": {"es": "no hay columna 'scenario'", "en": "no 'scenario' column"},
+    "fix.no_scenario_column": {"es": "use la tabla por escenario del motor de exposición",
+                               "en": "pass the exposure engine's per-scenario table"},
+    "msg.no_rows_for_scenario": {"es": "no hay filas del escenario '{scenario}'",
+                                 "en": "no rows for scenario '{scenario}'"},
+    "fix.no_rows_for_scenario": {"es": "elija uno de: {choices}", "en": "choose one of: {choices}"},
+    "msg.bbox_west_east": {
+        "es": "el oeste {west} debe ser menor que el este {east}, ambos entre -180 y 180",
+        "en": "west {west} must be less than east {east}, both within -180..180"},
+    "fix.bbox_west_east": {"es": "--bbox OESTE,SUR,ESTE,NORTE en grados",
+                           "en": "--bbox WEST,SOUTH,EAST,NORTH in degrees"},
+    "msg.bbox_south_north": {
+        "es": "el sur {south} debe ser menor que el norte {north}, ambos entre -90 y 90",
+        "en": "south {south} must be less than north {north}, both within -90..90"},
+    "fix.bbox_south_north": {"es": "--bbox OESTE,SUR,ESTE,NORTE en grados",
+                             "en": "--bbox WEST,SOUTH,EAST,NORTH in degrees"},
+    "msg.sites_count_below_one": {
+        "es": "el número de sitios nuevos debe ser al menos 1; se pidió {k}",
+        "en": "the number of new sites must be at least 1, got {k}"},
+    "fix.sites_count_below_one": {"es": "pida 1 sitio o más", "en": "ask for 1 or more sites"},
+    "msg.demand_and_weight_together": {
+        "es": "una capa de demanda y su columna de peso van juntas",
+        "en": "a demand layer and its weight column go together"},
+    "fix.demand_and_weight_together": {
+        "es": "indique las dos, p. ej. --demand puntos.csv --weight personas",
+        "en": "give both, e.g. --demand puntos.csv --weight personas"},
+    "msg.unknown_layers": {"es": "capa(s) desconocida(s): {layers}",
+                           "en": "unknown layer(s): {layers}"},
+    "fix.unknown_layers": {"es": "elija entre: {choices}", "en": "choose from: {choices}"},
+    "msg.area_no_crs": {"es": "el área dibujada no tiene sistema de coordenadas",
+                        "en": "the drawn area has no CRS"},
+    "fix.area_no_crs": {"es": "asígnele uno (EPSG:4326)", "en": "set one (EPSG:4326)"},
+    "msg.area_not_polygon": {"es": "el área dibujada debe ser un polígono con superficie",
+                             "en": "the drawn area must be a polygon with some area"},
+    "fix.area_not_polygon": {"es": "dibuje un polígono (no una línea ni un punto)",
+                             "en": "draw a polygon (not a line or a point)"},
+    # siting: the optimiser's arrays and options
+    "msg.siting_cost_not_2d": {
+        "es": "la matriz de costos debe tener 2 dimensiones (demanda × sitio); tiene {ndim}",
+        "en": "the cost matrix must be 2-D (demand × facility), got {ndim}-D"},
+    "msg.siting_weight_count": {"es": "{n_weights} peso(s) para {n_rows} fila(s) de demanda",
+                                "en": "{n_weights} weight(s) for {n_rows} demand row(s)"},
+    "fix.siting_weight_count": {"es": "indique un peso por fila", "en": "give one weight per row"},
+    "msg.siting_weight_invalid": {"es": "los pesos deben ser finitos y 0 o más",
+                                  "en": "weights must be finite and 0 or more"},
+    "msg.siting_cost_invalid": {"es": "los costos deben ser números de 0 o más (sin valores "
+                                      "vacíos)",
+                                "en": "costs must be 0 or more (no NaN)"},
+    "msg.siting_median_needs_finite": {
+        "es": "el modelo de p-mediana necesita un costo finito para cada par",
+        "en": "the p-median model needs a finite cost for every pair"},
+    "fix.siting_median_needs_finite": {
+        "es": "use objective='coverage' o quite los pares inalcanzables",
+        "en": "use objective='coverage' or drop unreachable pairs"},
+    "msg.siting_existing_count": {
+        "es": "{n_flags} indicador(es) de albergue existente para {n_columns} columna(s)",
+        "en": "{n_flags} existing flag(s) for {n_columns} column(s)"},
+    "fix.siting_existing_count": {"es": "indique uno por columna",
+                                  "en": "give one flag per column"},
+    "msg.siting_service_distance": {
+        "es": "la distancia de servicio debe ser mayor que 0 m; se dio {value}",
+        "en": "the service distance must be above 0 m, got {value}"},
+    "fix.siting_service_distance": {"es": "indíquela en metros", "en": "give it in metres"},
+    "msg.siting_unknown_objective": {"es": "objetivo desconocido '{objective}'",
+                                     "en": "unknown objective '{objective}'"},
+    "fix.siting_unknown_objective": {
+        "es": "use 'coverage' (cobertura máxima) o 'median' (p-mediana)",
+        "en": "use 'coverage' (maximal covering) or 'median'"},
+    "msg.siting_capacity_count": {
+        "es": "{n_values} capacidad(es) para {n_columns} columna(s)",
+        "en": "{n_values} capacity value(s) for {n_columns} column(s)"},
+    "fix.siting_capacity_count": {"es": "indique una capacidad por columna",
+                                  "en": "give one capacity per column"},
+    "msg.siting_capacity_invalid": {"es": "las capacidades deben ser 0 personas o más",
+                                    "en": "capacities must be 0 persons or more"},
+    "msg.siting_zone_invalid": {
+        "es": "zonas mal indicadas: una por columna (-1: ninguna) y una capacidad de 0 o más "
+              "por zona",
+        "en": "zones given wrongly: one per column (-1: none) and a capacity of 0 or more per "
+              "zone"},
+    "msg.siting_k_out_of_range": {
+        "es": "no se pueden elegir {k} sitio(s) nuevo(s) entre {n_free} candidato(s)",
+        "en": "cannot choose {k} new site(s) from {n_free} candidate(s)"},
+    "fix.siting_k_out_of_range": {"es": "pida de 1 a {n_free} sitios, o dé más candidatos",
+                                  "en": "ask for 1 to {n_free} sites, or give more candidates"},
+    "msg.siting_k_no_candidates": {
+        "es": "no se pueden elegir {k} sitio(s) nuevo(s) entre {n_free} candidato(s)",
+        "en": "cannot choose {k} new site(s) from {n_free} candidate(s)"},
+    "fix.siting_k_no_candidates": {
+        "es": "dé puntos candidatos, o un escenario con celdas secas para generarlos",
+        "en": "give candidate points, or a scenario with dry cells to generate them"},
+    "msg.siting_median_too_large": {
+        "es": "el modelo de p-mediana tendría {n_active} × {n_columns} variables de asignación "
+              "(límite {limit})",
+        "en": "the p-median model would have {n_active} × {n_columns} assignment variables "
+              "(limit {limit})"},
+    "fix.siting_median_too_large": {
+        "es": "use objective='coverage', menos candidatos o demanda agregada",
+        "en": "use objective='coverage', fewer candidates, or aggregated demand"},
+    "msg.siting_crs_geographic": {
+        "es": "la ubicación de sitios necesita un CRS proyectado en metros; se dio {crs}",
+        "en": "siting needs a projected CRS in metres, got {crs}"},
+    "fix.siting_crs_geographic": {"es": "use una zona UTM, p. ej. EPSG:32718",
+                                  "en": "use a UTM zone, e.g. EPSG:32718"},
+    "msg.siting_no_crs": {"es": "la capa no tiene sistema de coordenadas (CRS)",
+                          "en": "the layer has no CRS"},
+    "fix.siting_no_crs": {"es": "asígnele uno, p. ej. EPSG:4326",
+                          "en": "set one, e.g. gdf.set_crs('EPSG:4326')"},
+    "msg.siting_unknown_basis": {"es": "base de demanda desconocida '{basis}'",
+                                 "en": "unknown demand basis '{basis}'"},
+    "fix.siting_unknown_basis": {"es": "use 'unserved' o 'all'", "en": "use 'unserved' or 'all'"},
+    "msg.siting_no_candidates_no_scenario": {
+        "es": "no hay sitios candidatos ni escenario de inundación para buscar celdas secas",
+        "en": "no candidate sites and no flood scenario to find dry cells"},
+    "fix.siting_no_candidates_no_scenario": {
+        "es": "dé puntos candidatos (--candidates) o un escenario",
+        "en": "give candidate points (--candidates) or a scenario"},
+    "msg.siting_site_area": {"es": "el área de cada sitio debe ser mayor que 0 m²; se dio {value}",
+                             "en": "the area of each site must be above 0 m², got {value}"},
+    "fix.siting_site_area": {"es": "indíquela en m² (1 ha = 10 000 m²)",
+                             "en": "give it in m² (1 ha = 10,000 m²)"},
+    "msg.siting_nothing_to_serve_unserved": {
+        "es": "no quedan desplazados por atender: los albergues operativos existentes reciben "
+              "a todos los que están a su alcance",
+        "en": "no displaced people left to serve: the existing operational centres take "
+              "everyone within reach"},
+    "fix.siting_nothing_to_serve_unserved": {
+        "es": "no hace falta ubicar sitios en este escenario",
+        "en": "nothing to site for this scenario; use basis='all' to site for all displaced"},
+    "msg.siting_nothing_to_serve_all": {
+        "es": "no quedan desplazados por atender: '{column}' vale 0 en todas partes",
+        "en": "no displaced people left to serve: '{column}' is 0 everywhere"},
+    "fix.siting_nothing_to_serve_all": {"es": "no hace falta ubicar sitios en este escenario",
+                                        "en": "nothing to site for this scenario"},
+    "msg.siting_time_limit": {
+        "es": "CBC se detuvo al límite de {limit_s} s sin probar la mejor respuesta; la mejor "
+              "encontrada da lugar a {covered} de {total} personas",
+        "en": "CBC stopped at the {limit_s} s time limit before proving the best answer; the "
+              "best found covers {covered} of {total} persons (see .best)"},
+    "msg.siting_greedy": {
+        "es": "CBC no encontró respuesta ({solver_status}) en {limit_s} s; una respuesta "
+              "voraz da lugar a {covered} de {total} personas",
+        "en": "CBC found no answer ({solver_status}) within {limit_s} s; a greedy answer is in "
+              ".best (covers {covered} of {total} persons)"},
+    # siting: notes on how the answer was found
+    "msg.siting_note_reprojected": {
+        "es": "capas reproyectadas a {crs} para medir distancias en metros",
+        "en": "layers reprojected to {crs} for distances in metres"},
+    "msg.siting_note_no_demand": {
+        "es": "ninguna demanda con peso mayor que 0: se devuelven los primeros k candidatos",
+        "en": "no demand with weight above 0: the first k candidates are returned"},
+    "msg.siting_note_cbc_failed": {"es": "CBC falló: {error}", "en": "CBC failed: {error}"},
+    "msg.siting_note_time_limit": {
+        "es": "CBC se detuvo al límite de {limit_s} s sin probar la mejor respuesta: se da la "
+              "mejor encontrada",
+        "en": "CBC stopped at the {limit_s} s time limit before proving the best answer: the "
+              "best found is given"},
+    "msg.siting_note_greedy": {
+        "es": "CBC no encontró respuesta ({solver_status}) en {limit_s} s: sitios añadidos de "
+              "uno en uno, cada uno el mejor dados los ya abiertos (voraz)",
+        "en": "CBC found no answer ({solver_status}) within {limit_s} s: sites added one at a "
+              "time, each the best given those already open (greedy)"},
+    "msg.siting_note_demand_unserved": {
+        "es": "demanda: personas que los albergues operativos existentes no pueden recibir "
+              "(demasiado lejos o llenos), respetando su capacidad",
+        "en": "demand: persons left unserved (too far or over capacity) by the existing "
+              "operational centres, capacity respected"},
+    "msg.siting_note_demand_all": {
+        "es": "demanda: todo '{column}'; los albergues operativos existentes siguen abiertos",
+        "en": "demand: all of '{column}'; existing operational centres kept open"},
+    "msg.siting_note_candidates": {"es": "{n} sitios candidatos generados en celdas aptas",
+                                   "en": "{n} candidate sites generated on suitable cells"},
+    "msg.siting_note_capacity": {
+        "es": "capacidad de cada sitio: su área ({area_m2} m², o menos si la zona apta es más "
+              "pequeña) a {m2_per_person} m² por persona (Esfera); los sitios de una misma zona "
+              "comparten su capacidad; la demanda que no cabe pasa al siguiente sitio a su "
+              "alcance",
+        "en": "capacity of each site: its area ({area_m2} m², or less where the suitable zone "
+              "is smaller) at {m2_per_person} m² per person (Sphere); sites in one zone share "
+              "its capacity; demand above it goes to the next site within reach"},
+    "msg.siting_note_capacity_given": {
+        "es": "capacidad de cada sitio: la columna capacity_persons de los candidatos",
+        "en": "capacity of each site: the candidates' capacity_persons column"},
+    "msg.siting_note_dry": {"es": "seco en {scenario} (profundidad menor que {threshold_m} m)",
+                            "en": "dry in {scenario} (depth below {threshold_m} m)"},
+    "msg.siting_note_margin": {"es": "sigue seco con el río {margin_m} m más alto",
+                               "en": "stays dry with the river stage {margin_m} m higher"},
+    "msg.siting_note_buffer": {"es": "al menos a {buffer_m} m de las celdas inundadas",
+                               "en": "at least {buffer_m} m from flooded cells"},
+    "msg.siting_note_channels": {
+        "es": "fuera de los cauces ({buffer_m} m a cada lado de las líneas de río)",
+        "en": "outside river channels ({buffer_m} m either side of the river lines)"},
+    "msg.siting_note_within": {"es": "a menos de {distance_m} m de desplazados",
+                               "en": "within {distance_m} m of displaced people"},
+    "msg.siting_note_dem_resampled": {
+        "es": "MDE {dem} remuestreado (bilineal) a la grilla de inundación de {cell_m} m para el "
+              "margen de crecida",
+        "en": "DEM {dem} resampled (bilinear) onto the {cell_m} m flood grid for the stage "
+              "margin"},
+    # why a site was chosen (geo.siting.site_reason)
+    "reason.site_adds": {
+        "es": "da lugar a {persons} personas sin albergue a menos de {km} km ({names})",
+        "en": "gives a place to {persons} persons without one within {km} km ({names})"},
+    "reason.site_adds_nothing": {
+        "es": "no añade cobertura (toda la demanda a su alcance ya tenía albergue)",
+        "en": "adds no new coverage (all demand in reach was already covered)"},
+    "reason.site_median": {
+        "es": "albergue abierto más cercano para {persons} personas: acorta su recorrido",
+        "en": "nearest open centre for {persons} persons, cutting their travel"},
+    "reason.site_full": {
+        "es": "; lleno ({capacity} personas): otras {rest} a su alcance van a otro sitio o "
+              "quedan sin lugar",
+        "en": "; full ({capacity} persons): {rest} more within reach go to another site or "
+              "stay without a place"},
+    "reason.site_nearest": {"es": "; albergue operativo más cercano: {name}, a {km} km",
+                            "en": "; nearest operational centre: {name}, {km} km away"},
+    "reason.and_more": {"es": "{names} y {n} más", "en": "{names} and {n} more"},
+})
+
+
+# --- The map's controls, legend and proposed sites (issue 12) --------------------------------
+STRINGS.update({
+    "map.zoom_in": {"es": "Acercar", "en": "Zoom in"},
+    "map.zoom_out": {"es": "Alejar", "en": "Zoom out"},
+    "map.fullscreen": {"es": "Pantalla completa", "en": "Full screen"},
+    "map.fullscreen_exit": {"es": "Salir de pantalla completa", "en": "Exit full screen"},
+    "legend_operating": {"es": "Albergues: estado", "en": "Centres: operating status"},
+    "legend_hide": {"es": "Ocultar leyenda ▾", "en": "Hide legend ▾"},
+    "legend_show": {"es": "Leyenda ▴", "en": "Legend ▴"},
+    "legend_op_open": {"es": "Abierto (círculo lleno)", "en": "Open (filled circle)"},
+    "legend_op_closed": {"es": "Cerrado (anillo, centro blanco)",
+                         "en": "Closed (ring, white centre)"},
+    "legend_op_proposed": {"es": "Propuesto (borde negro discontinuo)",
+                           "en": "Proposed (dashed black outline)"},
+    "site_title": {"es": "Sitio nuevo {rank}", "en": "New site {rank}"},
+    "col_served_persons": {"es": "Personas que recibe", "en": "Persons it takes"},
+    "col_in_reach_persons": {"es": "Personas sin albergue a su alcance",
+                             "en": "Persons without a place within reach"},
+    "col_site_area_m2": {"es": "Área del sitio (m²)", "en": "Site area (m²)"},
+    "col_site_area_needed_m2": {"es": "Área de sitio necesaria (m²)",
+                                "en": "Site area needed (m²)"},
+    "col_nearest_existing": {"es": "Albergue operativo más cercano",
+                             "en": "Nearest operational centre"},
+    # Leaflet.draw's own texts (L.drawLocal), used by layers.map.draw_locale
+    "drawlocal.draw.toolbar.actions.title": {"es": "Cancelar el dibujo",
+                                             "en": "Cancel drawing"},
+    "drawlocal.draw.toolbar.actions.text": {"es": "Cancelar", "en": "Cancel"},
+    "drawlocal.draw.toolbar.finish.title": {"es": "Terminar el dibujo", "en": "Finish drawing"},
+    "drawlocal.draw.toolbar.finish.text": {"es": "Terminar", "en": "Finish"},
+    "drawlocal.draw.toolbar.undo.title": {"es": "Borrar el último punto dibujado",
+                                          "en": "Delete last point drawn"},
+    "drawlocal.draw.toolbar.undo.text": {"es": "Borrar el último punto",
+                                         "en": "Delete last point"},
+    "drawlocal.draw.toolbar.buttons.polygon": {"es": "Dibujar un polígono",
+                                               "en": "Draw a polygon"},
+    "drawlocal.draw.toolbar.buttons.rectangle": {"es": "Dibujar un rectángulo",
+                                                 "en": "Draw a rectangle"},
+    "drawlocal.draw.handlers.polygon.tooltip.start": {
+        "es": "Haga clic para empezar a dibujar el área.",
+        "en": "Click to start drawing shape."},
+    "drawlocal.draw.handlers.polygon.tooltip.cont": {
+        "es": "Haga clic para seguir dibujando el área.",
+        "en": "Click to continue drawing shape."},
+    "drawlocal.draw.handlers.polygon.tooltip.end": {
+        "es": "Haga clic en el primer punto para cerrar el área.",
+        "en": "Click first point to close this shape."},
+    "drawlocal.draw.handlers.polyline.error": {
+        "es": "<strong>Error:</strong> ¡los bordes del área no pueden cruzarse!",
+        "en": "<strong>Error:</strong> shape edges cannot cross!"},
+    "drawlocal.draw.handlers.polyline.tooltip.start": {
+        "es": "Haga clic para empezar a dibujar la línea.",
+        "en": "Click to start drawing line."},
+    "drawlocal.draw.handlers.polyline.tooltip.cont": {
+        "es": "Haga clic para seguir dibujando la línea.",
+        "en": "Click to continue drawing line."},
+    "drawlocal.draw.handlers.polyline.tooltip.end": {
+        "es": "Haga clic en el último punto para terminar la línea.",
+        "en": "Click last point to finish line."},
+    "drawlocal.draw.handlers.rectangle.tooltip.start": {
+        "es": "Haga clic y arrastre para dibujar un rectángulo.",
+        "en": "Click and drag to draw rectangle."},
+    "drawlocal.draw.handlers.simpleshape.tooltip.end": {
+        "es": "Suelte el ratón para terminar el dibujo.",
+        "en": "Release mouse to finish drawing."},
+    "drawlocal.edit.toolbar.actions.save.title": {"es": "Guardar los cambios",
+                                                  "en": "Save changes"},
+    "drawlocal.edit.toolbar.actions.save.text": {"es": "Guardar", "en": "Save"},
+    "drawlocal.edit.toolbar.actions.cancel.title": {
+        "es": "Cancelar la edición y descartar los cambios",
+        "en": "Cancel editing, discards all changes"},
+    "drawlocal.edit.toolbar.actions.cancel.text": {"es": "Cancelar", "en": "Cancel"},
+    "drawlocal.edit.toolbar.actions.clearAll.title": {"es": "Borrar todas las áreas",
+                                                      "en": "Clear all layers"},
+    "drawlocal.edit.toolbar.actions.clearAll.text": {"es": "Borrar todo", "en": "Clear all"},
+    "drawlocal.edit.toolbar.buttons.edit": {"es": "Editar las áreas", "en": "Edit layers"},
+    "drawlocal.edit.toolbar.buttons.editDisabled": {"es": "No hay áreas que editar",
+                                                    "en": "No layers to edit"},
+    "drawlocal.edit.toolbar.buttons.remove": {"es": "Borrar áreas", "en": "Delete layers"},
+    "drawlocal.edit.toolbar.buttons.removeDisabled": {"es": "No hay áreas que borrar",
+                                                      "en": "No layers to delete"},
+    "drawlocal.edit.handlers.edit.tooltip.text": {
+        "es": "Arrastre los vértices o el marcador para editar.",
+        "en": "Drag handles or markers to edit features."},
+    "drawlocal.edit.handlers.edit.tooltip.subtext": {
+        "es": "Haga clic en Cancelar para deshacer los cambios.",
+        "en": "Click cancel to undo changes."},
+    "drawlocal.edit.handlers.remove.tooltip.text": {
+        "es": "Haga clic en un área para borrarla.",
+        "en": "Click on a feature to remove."},
+})
+
+
+# --- Readable tables (geo.tables) -------------------------------------------------------------
+STRINGS.update({
+    "col_assigned_persons": {"es": "Personas asignadas", "en": "Persons assigned"},
+    "col_distance_nearest_m": {"es": "Distancia al albergue más cercano (m)",
+                               "en": "Distance to the nearest centre (m)"},
+    "need_unit.water_l_per_day": {"es": "litros por día", "en": "litres per day"},
+    "need_unit.covered_space_m2": {"es": "m² techados", "en": "m² covered"},
+    "need_unit.latrines": {"es": "letrinas", "en": "latrines"},
+    "need_unit.showers": {"es": "duchas", "en": "showers"},
+    "need_unit.hygiene_kits": {"es": "kits", "en": "kits"},
+    "need_unit.kitchen_kits": {"es": "kits", "en": "kits"},
+    "need_source.water_l_per_day": {
+        "es": "Esfera, agua: al menos 15 l por persona y día",
+        "en": "Sphere WASH: at least 15 l per person per day"},
+    "need_source.covered_space_m2": {
+        "es": "Esfera, alojamiento (norma 3): 3,5 m² techados por persona",
+        "en": "Sphere shelter standard 3: 3.5 m² covered space per person"},
+    "need_source.latrines": {
+        "es": "Esfera, excretas: 1 letrina por 20 personas (1 por 50 al inicio)",
+        "en": "Sphere excreta standard: 1 toilet per 20 people (1 per 50 at first)"},
+    "need_source.showers": {
+        "es": "Lectura de la OIM de Esfera: 1 ducha por 20 personas",
+        "en": "IOM reading of Sphere: 1 shower per 20 people"},
+    "need_source.hygiene_kits": {
+        "es": "Un kit de higiene por familia (práctica de la OIM en artículos no alimentarios, "
+              "Loreto 2012)",
+        "en": "One hygiene kit per family (IOM NFI practice, Loreto 2012)"},
+    "need_source.kitchen_kits": {
+        "es": "Un kit de cocina por familia (práctica de la OIM en artículos no alimentarios, "
+              "Loreto 2012)",
+        "en": "One kitchen kit per family (IOM NFI practice, Loreto 2012)"},
+})
+
+
+# --- Planning workspace (geo.workspace) -------------------------------------------------------
+STRINGS.update({
+    "msg.workspace_input_unreadable": {
+        "es": "no se puede leer el archivo de la capa {layer} para guardarlo en el trabajo",
+        "en": "the file of layer {layer} cannot be read to save it in the workspace"},
+    "fix.workspace_input_unreadable": {
+        "es": "vuelva a cargar esa capa y guarde de nuevo",
+        "en": "load that layer again and save again"},
+    "msg.workspace_not_gpkg_name": {"es": "un trabajo se guarda como GeoPackage (.gpkg)",
+                                    "en": "a workspace is saved as a GeoPackage (.gpkg)"},
+    "fix.workspace_not_gpkg_name": {"es": "use un nombre que termine en .gpkg",
+                                    "en": "give a name ending in .gpkg"},
+    "msg.workspace_missing": {"es": "el archivo no existe", "en": "the file does not exist"},
+    "fix.workspace_missing": {"es": "compruebe el nombre y la carpeta",
+                              "en": "check the name and the folder"},
+    "msg.workspace_not_gpkg": {
+        "es": "no es un trabajo de Crecida: el archivo no es un GeoPackage legible",
+        "en": "not a Crecida workspace: the file is not a readable GeoPackage"},
+    "fix.workspace_not_gpkg": {
+        "es": "abra el archivo .gpkg guardado con «Guardar trabajo»",
+        "en": "open the .gpkg file saved with “Save work”"},
+    "msg.workspace_not_crecida": {
+        "es": "este GeoPackage no es un trabajo de Crecida (no tiene la tabla crecida_workspace)",
+        "en": "this GeoPackage is not a Crecida workspace (it has no crecida_workspace table)"},
+    "fix.workspace_not_crecida": {
+        "es": "para usar sus capas, cárguelas en «Sus datos»; para abrir un trabajo, elija el "
+              "archivo guardado con «Guardar trabajo»",
+        "en": "to use its layers, upload them under “Your data”; to open a workspace, choose "
+              "the file saved with “Save work”"},
+    "msg.workspace_newer": {
+        "es": "el trabajo tiene el formato {version}, de una versión más nueva de Crecida "
+              "({made_by}); esta versión lee hasta el formato {supported}",
+        "en": "the workspace is in format {version}, from a newer Crecida ({made_by}); this "
+              "version reads up to format {supported}"},
+    "fix.workspace_newer": {
+        "es": "actualice Crecida, o pida a quien lo guardó las capas por separado",
+        "en": "update Crecida, or ask whoever saved it for the layers separately"},
+    "msg.workspace_retired": {
+        "es": "el trabajo tiene el formato {version} (Crecida {made_by}), que esta versión ya "
+              "no lee",
+        "en": "the workspace is in format {version} (Crecida {made_by}), which this version no "
+              "longer reads"},
+    "fix.workspace_retired": {
+        "es": "ábralo con la versión de Crecida que lo guardó y expórtelo, o cargue sus capas "
+              "de nuevo",
+        "en": "open it with the Crecida version that saved it and export it, or load its "
+              "layers again"},
+    "msg.workspace_damaged": {
+        "es": "el archivo de la capa {layer} está dañado (no coincide con su suma de control)",
+        "en": "the file of layer {layer} is damaged (it does not match its checksum)"},
+    "msg.workspace_with_inputs": {
+        "es": "--workspace ya trae sus capas: no se puede combinar con {options}",
+        "en": "--workspace brings its own layers: it cannot be combined with {options}"},
+    "fix.workspace_with_inputs": {
+        "es": "use solo --workspace, o solo las opciones de capas",
+        "en": "give --workspace alone, or the layer options alone"},
+    "fix.workspace_damaged": {
+        "es": "pida una nueva copia del trabajo", "en": "ask for a new copy of the workspace"},
+})
+
+
+# --- The app's page, views, export and workspace (issue 12) -----------------------------------
+STRINGS.update({
+    "uploader_button": {"es": "Elegir archivo", "en": "Browse files"},
+    "uploader_instructions": {"es": "o arrástrelo aquí · hasta {limit_mb} MB",
+                              "en": "or drag and drop it here · up to {limit_mb} MB"},
+    "exposure_running": {"es": "Calculando la exposición…",
+                         "en": "Computing the exposure…"},
+    "catchment_running": {"es": "Calculando la cobertura de los albergues…",
+                          "en": "Computing the centres' catchment…"},
+    "capacity_caption": {
+        "es": "Solo los albergues operativos reciben desplazados: para los inundados, "
+              "aislados o cerrados no se muestran desplazados asignados ni capacidad libre.",
+        "en": "Only operational centres take displaced people: flooded, isolated or closed "
+              "centres show no incoming displaced and no spare capacity."},
+    # new centres
+    "site_area_ha": {"es": "Área de cada sitio (ha)", "en": "Area of each site (ha)"},
+    "site_area_help": {
+        "es": "Terreno disponible para cada sitio nuevo. Cada sitio recibe su área ÷ 45 m² por "
+              "persona (Esfera: sitio con servicios); nunca más que la zona apta donde está. "
+              "La demanda que no cabe pasa al siguiente sitio a su alcance.",
+        "en": "Land available for each new site. Each site takes its area ÷ 45 m² per person "
+              "(Sphere: a site with services); never more than the suitable zone it lies in. "
+              "Demand above it goes to the next site within reach."},
+    "optimise_hint": {
+        "es": "Elija cuántos sitios, su área y el objetivo, y pulse «Proponer sitios». Los "
+              "sitios aparecen en el mapa como rombos numerados.",
+        "en": "Choose how many sites, their area and the objective, and press “Propose "
+              "sites”. The sites show on the map as numbered diamonds."},
+    "optimise_not_proven": {
+        "es": "El optimizador no probó la mejor respuesta en {limit_s} s: se muestra la mejor "
+              "que encontró.",
+        "en": "The optimiser did not prove the best answer within {limit_s} s: the best it "
+              "found is shown."},
+    "plan_stale": {
+        "es": "Estos sitios se calcularon con {k} sitios, objetivo «{objective}» y {area_ha} ha "
+              "por sitio. Pulse «Proponer sitios» para calcularlos con los valores de arriba.",
+        "en": "These sites were computed for {k} sites, objective “{objective}” and {area_ha} "
+              "ha per site. Press “Propose sites” to compute them with the values above."},
+    "plan_dropped": {
+        "es": "Se quitaron los sitios propuestos porque cambió el escenario, los datos o un "
+              "parámetro. Vuelva a pulsar «Proponer sitios».",
+        "en": "The proposed sites were removed because the scenario, the data or a parameter "
+              "changed. Press “Propose sites” again."},
+    "plan_notes": {"es": "Cómo se eligieron los sitios", "en": "How the sites were chosen"},
+    "m_new_placed": {"es": "Personas con lugar en los sitios nuevos",
+                     "en": "Persons given a place by the new sites"},
+    "m_sites_capacity": {"es": "Capacidad de los sitios nuevos",
+                         "en": "Capacity of the new sites"},
+    "m_still_unplaced": {"es": "Siguen sin lugar", "en": "Still without a place"},
+    "draw_count": {"es": "Se evalúa la última de las {total} áreas dibujadas.",
+                   "en": "The latest of the {total} areas drawn is evaluated."},
+    "draw_clear": {"es": "Borrar las áreas dibujadas", "en": "Clear the drawn areas"},
+    # export
+    "fmt_excel": {"es": "Excel (CSV)", "en": "Excel (CSV)"},
+    "fmt_excel_help": {
+        "es": "Tablas para Excel: se abren con doble clic en un Excel en español (separador «;», "
+              "coma decimal, acentos correctos). Varias capas: un .zip con un archivo por capa.",
+        "en": "Tables for Excel: they open with a double click in English-language Excel "
+              "(comma separator, decimal point, accents kept). Several layers: a .zip with one "
+              "file per layer."},
+    "fmt_kmz": {"es": "Google Earth (KMZ)", "en": "Google Earth (KMZ)"},
+    "fmt_kmz_help": {"es": "Para abrir en Google Earth o Google My Maps, con los colores del mapa.",
+                     "en": "To open in Google Earth or Google My Maps, coloured like the map."},
+    "fmt_gpkg": {"es": "QGIS (GeoPackage)", "en": "QGIS (GeoPackage)"},
+    "fmt_gpkg_help": {
+        "es": "Todas las capas en un archivo para QGIS, con sus estilos; la profundidad del "
+              "agua va aparte como GeoTIFF.",
+        "en": "Every layer in one file for QGIS, with its styles; the water depth comes "
+              "separately as a GeoTIFF."},
+    "fmt_pdf": {"es": "Imprimir (PDF)", "en": "Print (PDF)"},
+    "fmt_pdf_help": {
+        "es": "Mapa de una página para la reunión de coordinación: leyenda, escala, norte, "
+              "resumen y fuentes.",
+        "en": "A one-page map for the coordination meeting: legend, scale, north arrow, "
+              "summary and sources."},
+    "fmt_png": {"es": "Presentación (imagen PNG)", "en": "Slides (PNG picture)"},
+    "fmt_png_help": {"es": "El mismo mapa como imagen, para una presentación o un mensaje.",
+                     "en": "The same map as a picture, for slides or a message."},
+    "fmt_html": {"es": "Mapa interactivo sin conexión (HTML)",
+                 "en": "Offline interactive map (HTML)"},
+    "fmt_html_help": {
+        "es": "Un solo archivo que se abre en el navegador sin internet (por ejemplo desde una "
+              "memoria USB).",
+        "en": "One file that opens in a browser without internet (for instance from a USB "
+              "stick)."},
+    "fmt_shp": {"es": "SIG: Shapefile (.zip)", "en": "GIS: Shapefile (.zip)"},
+    "fmt_shp_help": {"es": "Para programas SIG que solo leen Shapefile.",
+                     "en": "For GIS programs that only read shapefiles."},
+    "fmt_geojson": {"es": "Web: GeoJSON", "en": "Web: GeoJSON"},
+    "fmt_geojson_help": {"es": "Para mapas web y programadores.",
+                         "en": "For web maps and programmers."},
+    "fmt_tif": {"es": "Profundidad del agua (GeoTIFF)", "en": "Water depth (GeoTIFF)"},
+    "fmt_tif_help": {"es": "La profundidad del agua por clases, como imagen georreferenciada.",
+                     "en": "The water depth by class, as a georeferenced picture."},
+    "export_hxl": {"es": "Añadir la fila de etiquetas HXL (para HDX)",
+                   "en": "Add the HXL tag row (for HDX)"},
+    "export_layers_placeholder": {"es": "Elija las capas", "en": "Choose the layers"},
+    "export_progress_start": {"es": "Preparando la descarga…", "en": "Preparing the download…"},
+    "export_progress_layer": {"es": "Preparando la capa {i} de {n}: {layer}…",
+                              "en": "Preparing layer {i} of {n}: {layer}…"},
+    "export_progress_write": {"es": "Escribiendo el archivo para {format}…",
+                              "en": "Writing the file for {format}…"},
+    "export_progress_done": {"es": "Listo: {name} ({size})", "en": "Ready: {name} ({size})"},
+    "export_download": {"es": "Descargar — {format} ({size})",
+                        "en": "Download — {format} ({size})"},
+    "export_companion": {"es": "Descargar la profundidad del agua para QGIS — GeoTIFF ({size})",
+                         "en": "Download the water depth for QGIS — GeoTIFF ({size})"},
+    "export_layer_centres_capacity": {"es": "Albergues con capacidad",
+                                      "en": "Centres with capacity"},
+    "export_layer_new_sites": {"es": "Sitios propuestos", "en": "Proposed sites"},
+    "export_layer_evaluated_areas": {"es": "Áreas dibujadas y evaluadas",
+                                     "en": "Drawn and evaluated areas"},
+    "export_layer_assignments": {"es": "Comunidades asignadas a albergues",
+                                 "en": "Communities assigned to centres"},
+    "export_layer_coverage": {"es": "Cobertura de los sitios propuestos",
+                              "en": "Coverage of the proposed sites"},
+    "export_layer_catchments": {"es": "Zonas de cobertura", "en": "Catchment zones"},
+    "export_layer_flood_extent": {"es": "Zona inundada", "en": "Flooded area"},
+    # workspace
+    "ws_header": {"es": "Trabajo: guardar y abrir", "en": "Work: save and open"},
+    "ws_help": {
+        "es": "«Guardar trabajo» descarga un archivo .gpkg con las capas usadas, los "
+              "parámetros, las áreas dibujadas, los sitios propuestos y sus notas. Ábralo aquí "
+              "más tarde, o envíelo a un colega: verá los mismos resultados.",
+        "en": "“Save work” downloads a .gpkg file with the layers used, the parameters, the "
+              "drawn areas, the proposed sites and your notes. Open it here later, or send it "
+              "to a colleague: they will see the same results."},
+    "ws_open": {"es": "Abrir trabajo (.gpkg)", "en": "Open work (.gpkg)"},
+    "ws_open_failed": {"es": "No se pudo abrir {name}:", "en": "{name} could not be opened:"},
+    "ws_opened": {"es": "Trabajo abierto: {name}", "en": "Work opened: {name}"},
+    "ws_notes": {"es": "Notas", "en": "Notes"},
+    "ws_notes_placeholder": {"es": "Acuerdos, pendientes, fuentes…",
+                             "en": "Agreements, pending items, sources…"},
+    "ws_save": {"es": "Guardar trabajo", "en": "Save work"},
+    "ws_file_name": {"es": "crecida_trabajo.gpkg", "en": "crecida_work.gpkg"},
 })
 
 

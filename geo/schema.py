@@ -388,6 +388,13 @@ def capacity_from_area(covered_area_m2: pd.Series | np.ndarray | float):
     return np.floor(covered_area_m2 / settings.COVERED_AREA_M2_PER_PERSON)
 
 
+def site_capacity_from_area(site_area_m2: pd.Series | np.ndarray | float):
+    """Persons a whole site takes, services included: ``floor(area / SITE_AREA_M2_PER_PERSON)``
+    (Sphere: 45 m² per person in a camp-type site). NaN stays NaN (unknown area)."""
+    return np.floor(np.asarray(site_area_m2, dtype="float64")
+                    / settings.SITE_AREA_M2_PER_PERSON)
+
+
 def capacity_persons(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     """Capacity in persons of each centre, and where it comes from.
 
@@ -446,11 +453,10 @@ def scenario_rows(frame: pd.DataFrame, scenario: str) -> pd.DataFrame:
         No ``scenario`` column, or no row carries that scenario name.
     """
     if "scenario" not in frame:
-        raise InputError(Problem("no 'scenario' column", column="scenario",
-                                 fix="pass the exposure engine's per-scenario table"))
+        raise InputError(Problem.keyed("no_scenario_column", column="scenario"))
     rows = frame[frame["scenario"].astype(str) == str(scenario)]
     if rows.empty and len(frame):
         names = ", ".join(dict.fromkeys(frame["scenario"].astype(str)))
-        raise InputError(Problem(f"no rows for scenario '{scenario}'", column="scenario",
-                                 fix=f"choose one of: {names}"))
+        raise InputError(Problem.keyed("no_rows_for_scenario", column="scenario",
+                                       scenario=str(scenario), choices=names))
     return rows

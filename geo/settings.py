@@ -142,6 +142,13 @@ SITING_WATER_BUFFER_M: float = 100.0
 SOLVER_TIME_LIMIT_S: float = 60.0
 """Time limit for the CBC solver behind siting."""
 
+NEW_SITE_AREA_M2: float = 50_000.0
+"""Area of each new site the optimiser proposes (5 ha), unless the planner says otherwise: at
+Sphere's 45 m² per person (``SITE_AREA_M2_PER_PERSON``) a site takes 1,111 persons, about one
+"block" of UNHCR's camp planning modules (≈ 1,250 persons). Planning assumption, not a
+standard: set it to the plots actually available. A generated candidate never gets more than
+the suitable zone it lies in, and sites in one zone share it."""
+
 # --- Reading rasters ---------------------------------------------------------------------
 GDAL_CACHEMAX_BYTES: int = 64 * 2**20
 """GDAL block cache. rasterio reads GDAL_CACHEMAX in bytes: 64 MiB, not 64."""

@@ -128,11 +128,8 @@ def depth_grid(
         ``bounds`` do not overlap the raster.
     """
     if scenario.crs.is_geographic:
-        raise CRSError(Problem(
-            f"flood-aware travel needs a projected raster; {scenario.name} is in {scenario.crs}",
-            source=scenario.raster.label,
-            fix="reproject the flood raster to a UTM zone (e.g. EPSG:32718) first",
-        ))
+        raise CRSError(Problem.keyed("travel_geographic_raster", source=scenario.raster.label,
+                                     scenario=scenario.name, crs=str(scenario.crs)))
     max_cells = max_cells or settings.TRAVEL_MAX_CELLS
     rb = scenario.bounds
     if bounds is None:
@@ -140,11 +137,10 @@ def depth_grid(
     left, bottom = max(bounds[0], rb[0]), max(bounds[1], rb[1])
     right, top = min(bounds[2], rb[2]), min(bounds[3], rb[3])
     if right <= left or top <= bottom:
-        raise OverlapError(Problem(
-            f"the area of interest {tuple(round(v) for v in bounds)} does not overlap the "
-            f"flood raster {tuple(round(v) for v in rb)} (both in {scenario.crs})",
-            source=scenario.raster.label, fix="check that the layers cover the same area",
-        ))
+        raise OverlapError(Problem.keyed(
+            "travel_no_overlap", source=scenario.raster.label,
+            area=str(tuple(round(v) for v in bounds)), raster=str(tuple(round(v) for v in rb)),
+            crs=str(scenario.crs)))
     win = from_bounds(left, bottom, right, top, scenario.transform)
     win = win.round_offsets(op="floor").round_lengths(op="ceil")
     row0, col0 = max(0, int(win.row_off)), max(0, int(win.col_off))

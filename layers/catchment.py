@@ -8,6 +8,7 @@ import pandas as pd
 import shapely
 
 from geo import settings
+from geo.format import format_number
 from geo.i18n import t
 from layers import style
 from layers.geojson import geojson_layer, light_geojson
@@ -65,7 +66,7 @@ def assignment_layers(assignment, centres: gpd.GeoDataFrame, *, lang: str) -> li
         out.append(catchments_layer(assignment.catchments, lang=lang))
     lines = assignment_lines(assignment.assignments, centres)
     if not lines.empty:
-        tips = [f"{escape_text(n)} → {escape_text(c)} ({round(p):,})"
+        tips = [f"{escape_text(n)} → {escape_text(c)} ({escape_text(format_number(p, lang))})"
                 for n, c, p in zip(lines["name"], lines["centre_name"],
                                    lines["assigned_persons"], strict=True)]
         data = light_geojson(lines, properties={"tip": tips}, simplify_m=0)
@@ -84,7 +85,8 @@ def assignment_layers(assignment, centres: gpd.GeoDataFrame, *, lang: str) -> li
             except KeyError:
                 reason_text = str(reason)
             popup = html_table([(t("col_unserved", lang), round(float(row["unserved_persons"]))),
-                                (t("col_reason", lang), reason_text)], title=row.get("name"))
+                                (t("col_reason", lang), reason_text)], title=row.get("name"),
+                               lang=lang)
             folium.CircleMarker(
                 location=(row.geometry.y, row.geometry.x), radius=6, color=style.UNSERVED_COLOUR,
                 weight=2, fill=True, fill_color="#ffffff", fill_opacity=0.9,
@@ -100,5 +102,5 @@ def catchment_legend(*, lang: str) -> LegendSection:
     return LegendSection(t("layer_catchments", lang), (
         LegendItem(style.CATCHMENT_COLOURS[0], t("layer_catchments", lang)),
         LegendItem(style.ASSIGNMENT_LINE_COLOUR, t("layer_assignments", lang), "dashed"),
-        LegendItem(style.UNSERVED_COLOUR, t("legend_unserved", lang), "circle"),
+        LegendItem(style.UNSERVED_COLOUR, t("legend_unserved", lang), "ring"),
     ))

@@ -15,11 +15,22 @@ import geopandas as gpd
 import pandas as pd
 
 from geo import settings
+from geo.format import format_number
 from geo.i18n import t
 from geo.schema import flood_status, operating_status
 from layers import style
 from layers.geojson import light_geojson
 from layers.markup import escape_text, html_table
+
+#: How a centre's operating status shows on its marker (and in the legend): the outline colour
+#: (``None``: the flood status colour), its width in pixels and dash pattern, and the fill
+#: (``None``: the flood status colour). Never transparency, which would mix the status colour
+#: with the flood image under it.
+OPERATING_MARKERS: dict[str, dict] = {
+    "open": {"stroke": "#222222", "weight": 1.5, "dash": None, "fill": None},
+    "closed": {"stroke": None, "weight": 4.0, "dash": None, "fill": "#ffffff"},
+    "proposed": {"stroke": "#111111", "weight": 3.0, "dash": "4 3", "fill": None},
+}
 
 
 def marker_radius_px(persons: object) -> float:
@@ -42,23 +53,57 @@ def _label(prefix: str, value: object, lang: str) -> str:
 
 
 def centre_popup_html(row: pd.Series, *, status: str, op_status: str, lang: str) -> str:
-    """Popup table for one centre: name, kind, district, families, persons, capacity, depth,
-    flood status and operating status (all escaped)."""
+    """Popup table for one centre: kind, district, families, persons, capacity, depth (when
+    flooded), flood status and operating status, numbers written the ``lang`` way (all
+    escaped)."""
     rows: list[tuple[str, object]] = [
         (t("col_kind", lang), _label("kind", row.get("kind"), lang)),
         (t("col_district", lang), row.get("district")),
-        (t("col_families", lang), row.get("families")),
-        (t("col_persons", lang), row.get("persons")),
-        (t("col_capacity_persons", lang), row.get("capacity_persons")),
+        (t("col_families", lang), _whole(row.get("families"))),
+        (t("col_persons", lang), _whole(row.get("persons"))),
+        (t("col_capacity_persons", lang), _whole(row.get("capacity_persons"))),
     ]
     if "depth_m" in row.index:
-        depth = row.get("depth_m")
-        rows.append((t("col_depth_m", lang), round(float(depth), 2)
-                     if depth is not None and pd.notna(depth) and math.isfinite(float(depth))
-                     else depth))
+        depth = pd.to_numeric(pd.Series([row.get("depth_m")]), errors="coerce").iloc[0]
+        if pd.notna(depth) and math.isfinite(float(depth)) and float(depth) > 0:
+            rows.append((t("col_depth_m", lang), format_number(depth, lang, decimals=2)))
     rows.append((t("col_flood_status", lang), _label("status", status, lang)))
     rows.append((t("col_status", lang), _label("op", op_status, lang)))
-    return html_table(rows, title=row.get("name"))
+    return html_table(rows, title=row.get("name"), lang=lang)
+
+
+def centre_tooltip(name: object, status: str, op_status: str, *, lang: str) -> str:
+    """``Name — Flood status`` and, unless the centre is open, its operating status
+    (unescaped: the caller escapes)."""
+    text = f"{'' if name is None else name} — {_label('status', status, lang)}"
+    if op_status != "open":
+        text += f" ({_label('op', op_status, lang).lower()})"
+    return text
+
+
+def _whole(value: object) -> object:
+    """A count rounded to a whole number (missing stays missing)."""
+    number = pd.to_numeric(pd.Series([value]), errors="coerce").iloc[0]
+    return None if pd.isna(number) else round(float(number))
+
+
+def centre_style(status: str, op_status: str, persons: object) -> dict:
+    """Leaflet path style of a centre's marker: filled with its flood status colour, always
+    opaque (a marker over deep water keeps its colour); the operating status is the outline:
+    open — a thin dark outline; closed — a ring of the status colour around a white centre;
+    proposed — a thick dashed dark outline (:data:`OPERATING_MARKERS`)."""
+    colour = style.STATUS_COLOURS.get(status, style.STATUS_COLOURS["unknown"])
+    marker = OPERATING_MARKERS.get(op_status, OPERATING_MARKERS["open"])
+    return {
+        "radius": marker_radius_px(persons),
+        "color": colour if marker["stroke"] is None else marker["stroke"],
+        "weight": marker["weight"],
+        "dashArray": marker["dash"],
+        "fillColor": marker["fill"] or colour,
+        "fillOpacity": 1.0,
+        "opacity": 1.0,
+        "className": f"crecida-centre crecida-status-{status} crecida-op-{op_status}",
+    }
 
 
 def centres_layer(
@@ -94,21 +139,10 @@ def centres_layer(
     if statuses is None:
         statuses = pd.Series("unknown", index=points.index)
     op_statuses = operating_status(points)
-    styles = []
-    for idx, row in points.iterrows():
-        status, op_status = statuses.loc[idx], op_statuses.loc[idx]
-        colour = style.STATUS_COLOURS.get(status, style.STATUS_COLOURS["unknown"])
-        styles.append({
-            "radius": marker_radius_px(row.get("persons")),
-            "color": colour if op_status == "closed" else "#222222",
-            "weight": 1.5,
-            "dashArray": "4 3" if op_status == "closed" else None,
-            "fillColor": colour,
-            "fillOpacity": 0.9 if op_status == "open" else 0.45,
-            "className": f"crecida-centre crecida-status-{status}",
-        })
-    tips = [f"{escape_text(row.get('name'))} — {escape_text(_label('status', s, lang))}"
-            for (_, row), s in zip(points.iterrows(), statuses, strict=True)]
+    styles = [centre_style(statuses.loc[idx], op_statuses.loc[idx], row.get("persons"))
+              for idx, row in points.iterrows()]
+    tips = [escape_text(centre_tooltip(row.get("name"), statuses.loc[i], op_statuses.loc[i],
+                                       lang=lang)) for i, row in points.iterrows()]
     popups = [centre_popup_html(row, status=statuses.loc[i], op_status=op_statuses.loc[i],
                                 lang=lang) for i, row in points.iterrows()]
     data = light_geojson(points, properties={"style": styles, "tip": tips, "popup": popups},

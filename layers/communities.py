@@ -25,7 +25,7 @@ def community_tooltip_html(row: pd.Series, *, lang: str) -> str:
     exposed and displaced (the last three only when known); everything escaped."""
     rows: list[tuple[str, object]] = [
         (t("col_district", lang), row.get("district")),
-        (t("col_population", lang), row.get("population")),
+        (t("col_population", lang), _whole(row.get("population"))),
     ]
     if "flooded_fraction" in row.index:
         share = row.get("flooded_fraction")
@@ -39,7 +39,13 @@ def community_tooltip_html(row: pd.Series, *, lang: str) -> str:
             elif pd.notna(value):
                 value = round(float(value), 2)
             rows.append((t(f"col_{column}", lang), value))
-    return html_table(rows, title=row.get("name"))
+    return html_table(rows, title=row.get("name"), lang=lang)
+
+
+def _whole(value: object) -> object:
+    """A count rounded to a whole number (missing stays missing)."""
+    number = pd.to_numeric(pd.Series([value]), errors="coerce").iloc[0]
+    return None if pd.isna(number) else round(float(number))
 
 
 def communities_layer(

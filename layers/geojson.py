@@ -105,13 +105,18 @@ def geojson_layer(
     stroke
         Outline colour.
     fill_property
-        Property holding each feature's fill colour (``None`` for no fill).
+        Property holding each feature's fill colour (``None``: outlines only, which take no
+        mouse events inside).
     tooltip_property
         Property holding each feature's tooltip HTML (already escaped).
     """
     def _style(feature: dict) -> dict:
         fill = feature["properties"].get(fill_property) if fill_property else None
-        out = {"color": stroke, "weight": weight, "fillOpacity": fill_opacity if fill else 0.0,
+        # Without a fill the shape is drawn as lines only (``fill: false``): its inside then
+        # takes no mouse events, so the layers under it (communities, centres) keep their
+        # tooltips — a district boundary is a line, not a lid.
+        out = {"color": stroke, "weight": weight, "fill": bool(fill),
+               "fillOpacity": fill_opacity if fill else 0.0,
                "fillColor": fill or stroke, "dashArray": dash_array}
         if class_name:
             out["className"] = class_name

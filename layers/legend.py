@@ -19,7 +19,7 @@ from geo.schema import FLOOD_STATUSES
 from layers import style
 from layers.markup import escape_text
 
-Swatch = Literal["box", "circle", "line", "dashed"]
+Swatch = Literal["box", "circle", "ring", "dashed_circle", "diamond", "line", "dashed"]
 
 
 @dataclass(frozen=True)
@@ -45,30 +45,43 @@ _SWATCH_CSS: dict[str, str] = {
            "margin-right:6px;vertical-align:middle;background:{c};opacity:0.85",
     "circle": "display:inline-block;width:12px;height:12px;border:1px solid #222;"
               "border-radius:50%;margin-right:6px;vertical-align:middle;background:{c}",
+    "ring": "display:inline-block;width:8px;height:8px;border:3px solid {c};"
+            "border-radius:50%;margin-right:6px;vertical-align:middle;background:#fff",
+    "dashed_circle": "display:inline-block;width:10px;height:10px;border:2px dashed #111;"
+                     "border-radius:50%;margin-right:6px;vertical-align:middle;background:{c}",
+    "diamond": "display:inline-block;width:10px;height:10px;border:2px solid #fff;"
+               "outline:1px solid #222;transform:rotate(45deg);margin:0 8px 0 3px;"
+               "vertical-align:middle;background:{c}",
     "line": "display:inline-block;width:16px;height:0;border-top:3px solid {c};"
             "margin-right:6px;vertical-align:middle",
     "dashed": "display:inline-block;width:16px;height:0;border-top:2px dashed {c};"
               "margin-right:6px;vertical-align:middle",
 }
 
+#: Neutral colour of the operating-status swatches (the shape tells the status, not the colour).
+_NEUTRAL = "#8c8c8c"
+
 
 def legend_html(sections: list[LegendSection]) -> str:
     """The legend's inner HTML; titles, labels and notes are escaped."""
     parts = []
     for section in sections:
-        parts.append(f'<div class="crecida-legend-section"><b>{escape_text(section.title)}</b>')
+        parts.append('<div class="crecida-legend-section" style="flex:0 1 auto;min-width:0">'
+                     f"<b>{escape_text(section.title)}</b>")
         for item in section.items:
             css = _SWATCH_CSS[item.swatch].format(c=escape_text(item.colour))
             parts.append(f'<div><span style="{css}"></span>{escape_text(item.label)}</div>')
         if section.note:
-            parts.append(f'<div style="color:#555;font-size:11px">{escape_text(section.note)}'
-                         "</div>")
+            parts.append('<div style="color:#555;font-size:10.5px;max-width:170px">'
+                         f"{escape_text(section.note)}</div>")
         parts.append("</div>")
     return "".join(parts)
 
 
 class Legend(MacroElement):
-    """A Leaflet control at the bottom right holding :func:`legend_html`."""
+    """A Leaflet control at the bottom right holding :func:`legend_html`, shown whole (sections
+    side by side, wrapping; never scrolling inside itself), with a link that hides it and shows
+    it again (texts in ``lang``)."""
 
     _template = Template(
         """
@@ -78,7 +91,21 @@ class Legend(MacroElement):
                 legend.onAdd = function () {
                     var div = L.DomUtil.create("div", "crecida-legend");
                     div.style.cssText = {{ this.css|tojson }};
-                    div.innerHTML = {{ this.content|tojson }};
+                    var toggle = L.DomUtil.create("a", "crecida-legend-toggle", div);
+                    toggle.href = "#";
+                    toggle.style.cssText = "display:block;text-align:right;font-size:10.5px;"
+                        + "color:#333;margin-bottom:2px";
+                    toggle.textContent = {{ this.hide|tojson }};
+                    var body = L.DomUtil.create("div", "crecida-legend-body", div);
+                    body.style.cssText = {{ this.body_css|tojson }};
+                    body.innerHTML = {{ this.content|tojson }};
+                    L.DomEvent.on(toggle, "click", function (e) {
+                        L.DomEvent.preventDefault(e);
+                        var shown = body.style.display !== "none";
+                        body.style.display = shown ? "none" : "flex";
+                        toggle.textContent = shown ? {{ this.show|tojson }}
+                                                   : {{ this.hide|tojson }};
+                    });
                     L.DomEvent.disableScrollPropagation(div);
                     L.DomEvent.disableClickPropagation(div);
                     return div;
@@ -89,13 +116,16 @@ class Legend(MacroElement):
         """
     )
 
-    def __init__(self, sections: list[LegendSection]):
+    def __init__(self, sections: list[LegendSection], *, lang: str = "es"):
         super().__init__()
         self._name = "Legend"
         self.content = legend_html(sections)
-        self.css = ("background:rgba(255,255,255,0.92);padding:6px 8px;border-radius:4px;"
-                    "box-shadow:0 1px 4px rgba(0,0,0,0.3);font:12px/1.35 sans-serif;"
-                    "max-height:45vh;overflow-y:auto;max-width:230px")
+        self.hide = t("legend_hide", lang)
+        self.show = t("legend_show", lang)
+        self.css = ("background:rgba(255,255,255,0.94);padding:3px 8px 5px;border-radius:4px;"
+                    "box-shadow:0 1px 4px rgba(0,0,0,0.3);font:11px/1.3 sans-serif;"
+                    "max-width:calc(100vw - 70px);margin:0 6px 6px 0")
+        self.body_css = "display:flex;flex-wrap:wrap;align-items:flex-start;gap:4px 14px"
 
 
 def _number(value: float) -> str:
@@ -117,6 +147,16 @@ def centres_section(*, lang: str, statuses: tuple[str, ...] = FLOOD_STATUSES[:4]
     items = tuple(LegendItem(style.STATUS_COLOURS[s], t(f"status_{s}", lang), "circle")
                   for s in statuses)
     return LegendSection(t("legend_centres", lang), items, note=t("legend_centres_note", lang))
+
+
+def operating_section(*, lang: str, statuses: tuple[str, ...] = ("open", "closed", "proposed")
+                      ) -> LegendSection:
+    """How the centres' operating status shows: filled (open), a ring around a white centre
+    (closed), a dashed dark outline (proposed) — the colour stays the flood status's."""
+    swatches = {"open": "circle", "closed": "ring", "proposed": "dashed_circle"}
+    items = tuple(LegendItem(_NEUTRAL, t(f"legend_op_{s}", lang), swatches[s])
+                  for s in statuses if s in swatches)
+    return LegendSection(t("legend_operating", lang), items)
 
 
 def communities_section(*, lang: str) -> LegendSection:

@@ -14,6 +14,9 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from geo.format import format_number
+from geo.i18n import t
+
 _TEMPLATE_LITERAL = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;"})
 
 
@@ -42,27 +45,28 @@ def _is_missing(value: object) -> bool:
         return True
 
 
-def format_value(value: object, *, digits: int = 1) -> str:
-    """A number or text as people read it: integers with thousands separators, floats rounded.
+def format_value(value: object, *, digits: int = 1, lang: str = "en") -> str:
+    """A number or text as people read it in ``lang`` (:mod:`geo.format`): whole numbers with
+    the language's thousands separator, other numbers rounded to ``digits``, yes/no for
+    booleans. Missing values (None, NaN, pandas NA) give an en dash.
 
-    Missing values (None, NaN, pandas NA) give an en dash.
-
-    >>> format_value(1100), format_value(2.345), format_value(None)
-    ('1,100', '2.3', '–')
+    >>> format_value(1100), format_value(2.345), format_value(None), format_value(49732, lang="es")
+    ('1,100', '2.3', '–', '49\xa0732')
     """
     if _is_missing(value):
         return "–"
     if isinstance(value, bool | np.bool_):
-        return str(bool(value))
+        return t("yes" if value else "no", lang)
     if isinstance(value, numbers.Integral):
-        return f"{int(value):,}"
+        return format_number(int(value), lang)
     if isinstance(value, numbers.Real):
         number = float(value)
-        return f"{int(number):,}" if number.is_integer() else f"{number:,.{digits}f}"
+        return format_number(number, lang, decimals=0 if number.is_integer() else digits)
     return str(value)
 
 
-def html_table(rows: Iterable[tuple[str, object]], *, title: object = None) -> str:
+def html_table(rows: Iterable[tuple[str, object]], *, title: object = None, lang: str = "en"
+               ) -> str:
     """A two-column HTML table (label, value) with every label and value escaped.
 
     Parameters
@@ -71,6 +75,8 @@ def html_table(rows: Iterable[tuple[str, object]], *, title: object = None) -> s
         (label, value) pairs; values are formatted with :func:`format_value`.
     title
         Optional heading shown in bold above the table.
+    lang
+        Language of the numbers (``es``: ``49 732``, ``0,7``; ``en``: ``49,732``, ``0.7``).
     """
     parts = ['<div class="crecida-popup">']
     if title is not None and str(title):
@@ -79,7 +85,7 @@ def html_table(rows: Iterable[tuple[str, object]], *, title: object = None) -> s
     for label, value in rows:
         parts.append(
             '<tr><th style="text-align:left;padding-right:8px;font-weight:600">'
-            f"{escape_text(label)}</th><td>{escape_text(format_value(value))}</td></tr>"
+            f"{escape_text(label)}</th><td>{escape_text(format_value(value, lang=lang))}</td></tr>"
         )
     parts.append("</table></div>")
     return "".join(parts)

@@ -62,6 +62,14 @@ STAGES: tuple[tuple[float, str], ...] = (
 )
 """River stages (m a.s.l.) of the three depth scenarios and the names people read."""
 
+STAGE_LABELS: dict[str, dict[str, str]] = {
+    "116.0 m – high water": {"es": "116,0 m – aguas altas", "en": "116.0 m – high water"},
+    "117.0 m – red alert": {"es": "117,0 m – alerta roja", "en": "117.0 m – red alert"},
+    "118.6 m – 2012 record": {"es": "118,6 m – récord de 2012", "en": "118.6 m – 2012 record"},
+}
+"""The scenario names as the app shows them in Spanish and English (the ``name`` stays the
+scenario's identity: in files, on the command line and in exports)."""
+
 # Targets the sample is built to meet. They are the sample's own design values (frozen with the
 # data it produces), deliberately not read from geo.settings: changing a runtime default must
 # not silently change the bundled data.
@@ -877,7 +885,8 @@ def build(out_dir: Path) -> dict[str, object]:
                                f"river stage of {stage:.1f} m a.s.l. over the synthetic DEM."}
         _write_raster(out_dir / file, depths[stage], terrain.transform, tags=tags,
                       resampling=Resampling.average)
-        scenarios.append({"name": name, "kind": "depth", "file": file, "river_stage_m": stage})
+        scenarios.append({"name": name, "labels": STAGE_LABELS[name], "kind": "depth",
+                          "file": file, "river_stage_m": stage})
 
     _write_centres(out_dir / "centres.csv", centres)
     (out_dir / "communities.gpkg").unlink(missing_ok=True)

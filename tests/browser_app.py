@@ -32,7 +32,10 @@ CHROMIUM_ARGS: list[str] = [
     "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
 ]
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+SCREEN: dict[str, int] = {"width": 1366, "height": 768}
+"""The planners' laptop screen the page is laid out for."""
 CENTRE_MARKERS = "path.crecida-centre"
+SITE_MARKERS = ".crecida-site"
 FLOOD_IMAGE = "img.crecida-flood"
 BACKGROUND = "path.crecida-land"
 LEGEND = ".crecida-legend"
@@ -149,8 +152,80 @@ def wait_for_markers(page, count: int, *, timeout_ms: int = 30_000) -> None:
 
 
 def wait_for_map_text(page, text: str, *, timeout_ms: int = 30_000) -> None:
-    """Wait until the map (its layer control or legend) shows ``text``: the map re-rendered."""
-    map_frame(page).get_by_text(text, exact=True).first.wait_for(timeout=timeout_ms)
+    """Wait until the map holds ``text`` in its legend or its layer control (collapsed: the
+    names are there, not shown): the map re-rendered."""
+    map_frame(page).get_by_text(text, exact=True).first.wait_for(state="attached",
+                                                                 timeout=timeout_ms)
+
+
+def figure(text: str, lang: str = "es") -> float:
+    """A figure as the app writes it (es ``49 732`` / ``0,7``; en ``49,732`` / ``0.7``)."""
+    if lang == "es":
+        return float(text.replace("\u00a0", "").replace(" ", "").replace(",", "."))
+    return float(text.replace(",", ""))
+
+
+_MAP_VIEW = """() => {
+    for (const key of Object.keys(window)) {
+        try {
+            if (window[key] instanceof L.Map) {
+                const c = window[key].getCenter();
+                return [window[key].getZoom(), c.lat, c.lng];
+            }
+        } catch (e) { }
+    }
+    return null;
+}"""
+
+
+def map_view(page) -> tuple[float, float, float] | None:
+    """(zoom, latitude, longitude) of the map's view."""
+    frame = page.locator(MAP_FRAME).first.element_handle().content_frame()
+    view = frame.evaluate(_MAP_VIEW)
+    return None if view is None else tuple(view)
+
+
+_POINT_ON_TOP = """(selector) => {
+    // A point of the first element matching `selector` that the mouse reaches: the topmost
+    // element there is it (nothing drawn over it), inside the window.
+    for (const el of document.querySelectorAll(selector)) {
+        const r = el.getBoundingClientRect();
+        for (let i = 1; i < 12; i++) {
+            for (let j = 1; j < 12; j++) {
+                const x = r.left + r.width * i / 12, y = r.top + r.height * j / 12;
+                if (x < 0 || y < 0 || x > innerWidth || y > innerHeight) continue;
+                if (document.elementFromPoint(x, y) === el) return [x, y];
+            }
+        }
+    }
+    return null;
+}"""
+
+
+def point_on_top(page, selector: str) -> tuple[float, float] | None:
+    """Page coordinates of a point where the map element ``selector`` is on top (what the mouse
+    touches there), or ``None`` when every one is covered."""
+    handle = page.locator(MAP_FRAME).first.element_handle()
+    box = handle.bounding_box()
+    point = handle.content_frame().evaluate(_POINT_ON_TOP, selector)
+    return None if point is None else (box["x"] + point[0], box["y"] + point[1])
+
+
+def visible_text(page) -> str:
+    """The text people see: the page (main area and sidebar) and the map."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    text = page.locator("body").inner_text()
+    for frame in page.frames:
+        if frame == page.main_frame:
+            continue
+        try:
+            if not frame.frame_element().is_visible():  # a map on its way out: not seen
+                continue
+            text += "\n" + frame.locator("body").inner_text(timeout=5_000)
+        except PlaywrightError:  # a frame that went away while being read
+            continue
+    return text
 
 
 def flooded_markers(page) -> int:
@@ -172,10 +247,12 @@ def choose_option(page, label: str, option: str) -> None:
 
 
 def wait_until_idle(page, *, timeout_ms: int = 60_000) -> None:
-    """Wait until Streamlit has finished rerunning the script."""
+    """Wait until Streamlit has finished rerunning the script and no element of the previous
+    run is still shown (Streamlit marks those ``data-stale="true"``)."""
     page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        "() => (!document.querySelector('[data-testid=\"stStatusWidget\"]')"
         " || !/Running|Ejecutando/i.test("
-        "document.querySelector('[data-testid=\"stStatusWidget\"]').innerText)",
+        "document.querySelector('[data-testid=\"stStatusWidget\"]').innerText))"
+        " && !document.querySelector('[data-stale=\"true\"]')",
         timeout=timeout_ms,
     )

@@ -7,6 +7,11 @@ under ``artifacts/`` (git-ignored) for people to look at.
 
 CI needs: ``apt-get install -y chromium npm`` (Debian's Chromium; npm for ``make``), and the
 Python requirements (playwright). No ``playwright install`` is needed.
+
+Every page is opened at 1366 × 768, the planners' laptop screen: in both languages the map's
+top edge is on the first screen in every view, community and centre tooltips open on hover with
+the district boundaries on, a drawn area leaves the map's view where it was, and the
+optimiser's markers open their popups when clicked.
 """
 
 from __future__ import annotations
@@ -22,9 +27,11 @@ playwright_sync = pytest.importorskip("playwright.sync_api")
 
 import browser_app as app  # noqa: E402  (after the importorskip)
 from conftest import XSS_NAME  # noqa: E402
+from test_strings import _found  # noqa: E402
 
 import geo.inputs  # noqa: E402
 from geo.i18n import t  # noqa: E402
+from geo.tables import scenario_label  # noqa: E402
 
 N_CENTRES = 77
 
@@ -69,7 +76,7 @@ def app_url():
 def browser_page(app_url):
     with playwright_sync.sync_playwright() as pw:
         browser = app.launch(pw)
-        context = browser.new_context(viewport={"width": 1400, "height": 1100})
+        context = browser.new_context(viewport=app.SCREEN, accept_downloads=True)
         attempted = app.cut_network(context)
         page = context.new_page()
         dialogs: list[str] = []
@@ -94,22 +101,55 @@ def _flood_image_loaded(page) -> bool:
         "img => img.complete && img.naturalWidth > 0"))
 
 
+def _uploader(page, expander_label: str):
+    """The file input of the first uploader inside the sidebar expander ``expander_label``."""
+    expander = page.locator('[data-testid="stExpander"]').filter(has_text=expander_label).first
+    return expander.locator('[data-testid="stFileUploaderDropzoneInput"]').first
+
+
+def _open(page, url: str, lang: str) -> None:
+    """The app in ``lang``, its map drawn (in that language) and the page settled."""
+    page.goto(url)
+    app.wait_for_markers(page, N_CENTRES, timeout_ms=90_000)
+    if lang == "en":
+        page.get_by_text("English", exact=True).click()
+        page.get_by_text(t("m_centres_flooded", "en"), exact=True).wait_for(timeout=60_000)
+        app.wait_for_map_text(page, t("legend_flood", "en"), timeout_ms=60_000)
+        app.wait_for_markers(page, N_CENTRES)
+    app.wait_until_idle(page)
+    page.wait_for_timeout(1000)  # the map's first answer to Streamlit settles
+
+
+#: Something each view shows once it is drawn.
+_VIEW_READY = {"exposure": "m_centres_flooded", "catchment": "m_operational",
+               "sites": "k_sites", "export": "fmt_excel"}
+
+
+def _show(page, view: str, lang: str) -> None:
+    """Switch to ``view`` and wait until it is drawn and nothing of the last view is left."""
+    page.get_by_text(t(f"view_{view}", lang), exact=True).click()
+    page.get_by_text(t(_VIEW_READY[view], lang), exact=True).first.wait_for(timeout=90_000)
+    page.wait_for_timeout(300)
+    app.wait_until_idle(page)
+
+
 def test_map_renders_and_switching_scenario_changes_flooded_count(app_url, browser_page):
     page, attempted, dialogs, errors = browser_page
     page.goto(app_url)
     app.wait_for_markers(page, N_CENTRES, timeout_ms=90_000)
     assert _flood_image_loaded(page)
     flooded_label = t("m_centres_flooded", "es")
-    names = [s["name"] for s in geo.inputs.sample_manifest()["scenarios"]]
+    names = [scenario_label(s["name"], "es")
+             for s in geo.inputs.sample_manifest()["scenarios"]]
     app.wait_for_map_text(page, t("layer_flood", "es", scenario=names[-1]))
-    worst = int(app.metric_value(page, flooded_label).replace(",", ""))
+    worst = int(app.figure(app.metric_value(page, flooded_label)))
     assert worst > 0
     assert app.flooded_markers(page) == worst
 
     app.choose_option(page, t("scenario", "es"), names[0])
     app.wait_for_map_text(page, t("layer_flood", "es", scenario=names[0]))
     app.wait_for_markers(page, N_CENTRES)
-    mildest = int(app.metric_value(page, flooded_label).replace(",", ""))
+    mildest = int(app.figure(app.metric_value(page, flooded_label)))
     assert mildest < worst
     assert app.flooded_markers(page) == mildest
     assert _flood_image_loaded(page)
@@ -118,8 +158,9 @@ def test_map_renders_and_switching_scenario_changes_flooded_count(app_url, brows
     page.screenshot(path=str(app.ARTIFACTS / "app_exposure.png"))
     legend = app.map_frame(page).locator(app.LEGEND).first.inner_text()
     assert t("legend_flood", "es") in legend and t("legend_centres", "es") in legend
-    control = app.map_frame(page).locator(".leaflet-control-layers").first.inner_text()
-    assert t("basemap_study_area", "es") in control
+    control = app.map_frame(page).locator(".leaflet-control-layers").first
+    assert "leaflet-control-layers-expanded" not in control.get_attribute("class")  # collapsed
+    assert t("basemap_study_area", "es") in control.text_content()
     assert attempted == []
     assert not dialogs
     assert not errors, errors
@@ -157,8 +198,7 @@ def test_a_centre_named_like_a_script_shows_as_text_and_runs_nothing(
     page.goto(app_url)
     app.wait_for_markers(page, N_CENTRES, timeout_ms=90_000)
     page.get_by_text(t("data_header", "es"), exact=True).click()
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(
-        str(upload))
+    _uploader(page, t("data_header", "es")).set_input_files(str(upload))
     page.get_by_text(t("upload_loaded", "es", name=upload.name)).wait_for(timeout=60_000)
     app.wait_for_markers(page, N_CENTRES)
 
@@ -188,8 +228,7 @@ def test_a_bad_upload_shows_a_readable_message_and_keeps_the_sample(
     page.goto(app_url)
     app.wait_for_markers(page, N_CENTRES, timeout_ms=90_000)
     page.get_by_text(t("data_header", "es"), exact=True).click()
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(
-        str(upload))
+    _uploader(page, t("data_header", "es")).set_input_files(str(upload))
     message = page.locator('[data-testid="stAlertContentError"]').filter(
         has_text=t("upload_failed", "es", name=upload.name))
     message.first.wait_for(timeout=60_000)
@@ -219,7 +258,7 @@ def test_drawing_an_area_on_the_map_gets_it_evaluated(app_url, browser_page):
     app.wait_until_idle(page)
     area = page.locator('[data-testid="stMetric"]').filter(has_text=t("e_area_m2", "es"))
     area.first.wait_for(timeout=60_000)
-    value = float(app.metric_value(page, t("e_area_m2", "es")).replace(",", ""))
+    value = app.figure(app.metric_value(page, t("e_area_m2", "es")))
     assert value > 0
     app.wait_for_map_text(page, t("layer_drawn", "es"))
     assert not errors, errors
@@ -271,12 +310,187 @@ def test_new_centres_view_draw_tool_and_optimiser_markers_offline(app_url, brows
     page.get_by_text(t("view_sites", "es"), exact=True).click()
     app.map_frame(page).locator(".leaflet-draw-draw-rectangle").wait_for(timeout=60_000)
     page.get_by_role("button", name=t("optimise_button", "es")).click()
-    # The optimiser's proposed sites are leaflet-dvf markers, served by Crecida too.
-    sites = app.map_frame(page).locator("path.crecida-site")
+    # The optimiser's proposed sites: numbered HTML markers, above every other layer.
+    sites = app.map_frame(page).locator(app.SITE_MARKERS)
     sites.first.wait_for(state="attached", timeout=180_000)
     app.wait_for_markers(page, N_CENTRES)
     assert sites.count() == 3  # k = 3, the view's default
     app.ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(app.ARTIFACTS / "app_sites_offline.png"))
     assert attempted == []
+    assert not errors, errors
+
+
+# --------------------------------------------------------------------------- at 1366 × 768
+MAP_VIEWS = ("exposure", "catchment", "sites")
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_every_view_fits_the_laptop_screen_and_speaks_one_language(app_url, browser_page,
+                                                                   lang):
+    page, attempted, _dialogs, errors = browser_page
+    _open(page, app_url, lang)
+    texts = {}
+    for view in (*MAP_VIEWS, "export"):
+        _show(page, view, lang)
+        if view in MAP_VIEWS:
+            app.wait_for_markers(page, N_CENTRES, timeout_ms=60_000)
+            page.evaluate("() => window.scrollTo(0, 0)")
+            top = page.locator(app.MAP_FRAME).first.bounding_box()["y"]
+            assert 0 < top < app.SCREEN["height"], (view, top)
+            scale = app.map_frame(page).locator(".leaflet-control-scale-line")
+            assert scale.count() == 1 and scale.first.inner_text().endswith(("m", "km"))
+        else:
+            page.get_by_text(t("fmt_excel", lang), exact=True).first.wait_for(timeout=60_000)
+            page.get_by_text(t("data_header", lang), exact=True).click()  # the uploaders too
+            page.wait_for_timeout(500)
+        texts[view] = app.visible_text(page)
+        app.ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(app.ARTIFACTS / f"screen_{lang}_{view}.png"))
+    assert {v: _found(text.splitlines(), lang) for v, text in texts.items()} == {
+        v: [] for v in texts}
+    # Streamlit's own uploader texts, replaced in the page's style sheet
+    button = page.locator('[data-testid="stFileUploaderDropzone"] button > div').first
+    after = button.evaluate("el => getComputedStyle(el, '::after').content")
+    assert t("uploader_button", lang) in after
+    assert attempted == [] and not errors, errors
+
+
+def _hover_and_read_tooltip(page, selector: str) -> str:
+    """Move the mouse where a ``selector`` element is on top; the tooltip that opens."""
+    point = app.point_on_top(page, selector)
+    assert point is not None, f"no {selector} can be reached by the mouse"
+    page.mouse.move(*point)
+    tooltip = app.map_frame(page).locator(".leaflet-tooltip")
+    tooltip.first.wait_for(timeout=10_000)
+    text = tooltip.first.inner_text()
+    page.mouse.move(5, 5)
+    tooltip.first.wait_for(state="detached", timeout=10_000)
+    return text
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_community_and_centre_tooltips_open_on_hover_with_districts_on(app_url, browser_page,
+                                                                       lang):
+    page, _attempted, _dialogs, errors = browser_page
+    _open(page, app_url, lang)
+    assert app.map_frame(page).locator("path.crecida-district").count() > 0
+    page.evaluate("() => window.scrollTo(0, 0)")
+    community = _hover_and_read_tooltip(page, "path.crecida-community")
+    assert t("col_population", lang) in community and t("col_flooded_fraction", lang) in community
+    centre = _hover_and_read_tooltip(page, "path.crecida-centre")
+    assert " — " in centre and any(t(f"status_{s}", lang) in centre
+                                   for s in ("flooded", "isolated", "at_risk", "dry"))
+    assert not errors, errors
+
+
+def test_a_drawn_area_keeps_the_map_view(app_url, browser_page):
+    page, _attempted, _dialogs, errors = browser_page
+    _open(page, app_url, "es")
+    _show(page, "sites", "es")
+    tool = app.map_frame(page).locator(".leaflet-draw-draw-rectangle")
+    tool.wait_for(timeout=60_000)
+    app.wait_for_markers(page, N_CENTRES)
+    assert tool.get_attribute("title") == t("drawlocal.draw.toolbar.buttons.rectangle", "es")
+    app.map_frame(page).locator(".leaflet-control-zoom-in").click()
+    page.wait_for_timeout(800)
+    before = app.map_view(page)
+    tool.click()
+    box = page.locator(app.MAP_FRAME).first.bounding_box()
+    x0, y0 = box["x"] + box["width"] * 0.45, box["y"] + box["height"] * 0.3
+    page.mouse.move(x0, y0)
+    page.mouse.down()
+    page.mouse.move(x0 + 70, y0 + 50, steps=5)
+    page.mouse.up()
+    area = page.locator('[data-testid="stMetric"]').filter(has_text=t("e_area_m2", "es"))
+    area.first.wait_for(timeout=60_000)
+    app.wait_until_idle(page)
+    page.wait_for_timeout(1500)
+    assert app.map_view(page) == before
+    assert app.map_frame(page).locator("path.crecida-drawn").count() >= 1
+    page.mouse.move(5, 5)
+    assert app.map_frame(page).locator(".leaflet-draw-tooltip:visible").count() == 0
+    assert not errors, errors
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_the_optimisers_markers_are_on_top_and_open_their_popup(app_url, browser_page, lang):
+    page, attempted, _dialogs, errors = browser_page
+    _open(page, app_url, lang)
+    _show(page, "sites", lang)
+    app.map_frame(page).locator(".leaflet-draw-draw-rectangle").wait_for(timeout=60_000)
+    page.get_by_role("button", name=t("optimise_button", lang)).click()
+    sites = app.map_frame(page).locator(app.SITE_MARKERS)
+    sites.first.wait_for(state="attached", timeout=180_000)
+    app.wait_until_idle(page)
+    assert sites.count() == 3  # k = 3, the view's default
+    page.evaluate("() => window.scrollTo(0, 0)")
+    point = app.point_on_top(page, ".crecida-site")
+    assert point is not None, "every proposed site is covered by something"
+    page.mouse.click(*point)
+    popup = app.map_frame(page).locator(".leaflet-popup-content")
+    popup.wait_for(timeout=10_000)
+    text = popup.inner_text()
+    assert t("col_capacity_persons", lang) in text and t("col_nearest_existing", lang) in text
+    assert _found(text.splitlines(), lang) == []
+    legend = app.map_frame(page).locator(app.LEGEND).first.inner_html()
+    assert "rotate(45deg)" in legend  # the legend draws the same diamond
+    assert attempted == [] and not errors, errors
+
+
+def test_work_saved_and_reopened_in_a_fresh_session_gives_the_same_results(
+    app_url, browser_page, tmp_path
+):
+    page, _attempted, _dialogs, errors = browser_page
+    _open(page, app_url, "es")
+    _show(page, "sites", "es")
+    tool = app.map_frame(page).locator(".leaflet-draw-draw-rectangle")
+    tool.wait_for(timeout=60_000)
+    app.wait_for_markers(page, N_CENTRES)
+    page.get_by_role("button", name=t("optimise_button", "es")).click()
+    app.map_frame(page).locator(app.SITE_MARKERS).first.wait_for(state="attached",
+                                                                 timeout=180_000)
+    app.wait_until_idle(page)
+    tool.click()
+    box = page.locator(app.MAP_FRAME).first.bounding_box()
+    x0, y0 = box["x"] + box["width"] * 0.45, box["y"] + box["height"] * 0.3
+    page.mouse.move(x0, y0)
+    page.mouse.down()
+    page.mouse.move(x0 + 70, y0 + 50, steps=5)
+    page.mouse.up()
+    page.locator('[data-testid="stMetric"]').filter(has_text=t("e_area_m2", "es")).first \
+        .wait_for(timeout=60_000)
+    app.wait_until_idle(page)
+    figures = {k: app.metric_value(page, t(k, "es"))
+               for k in ("e_area_m2", "e_served", "m_still_unplaced", "m_new_placed")}
+    page.get_by_text(t("ws_header", "es"), exact=True).click()
+    notes = page.get_by_label(t("ws_notes", "es"))
+    notes.fill("Reunión COE: revisar el sitio 1")
+    notes.press("Tab")
+    app.wait_until_idle(page)
+    with page.expect_download(timeout=120_000) as download:
+        page.get_by_role("button", name=t("ws_save", "es")).click()
+    saved = tmp_path / "trabajo.gpkg"
+    download.value.save_as(saved)
+    assert saved.read_bytes()[:16] == b"SQLite format 3\x00"
+
+    fresh = page.context.browser.new_context(viewport=app.SCREEN)
+    app.cut_network(fresh)
+    other = fresh.new_page()
+    try:
+        _open(other, app_url, "es")
+        other.get_by_text(t("ws_header", "es"), exact=True).click()
+        _uploader(other, t("ws_header", "es")).set_input_files(str(saved))
+        other.get_by_text(t("ws_opened", "es", name=saved.name)).wait_for(timeout=90_000)
+        _show(other, "sites", "es")
+        other.locator('[data-testid="stMetric"]').filter(has_text=t("e_area_m2", "es")) \
+            .first.wait_for(timeout=90_000)
+        app.wait_until_idle(other)
+        assert {k: app.metric_value(other, t(k, "es")) for k in figures} == figures
+        assert app.map_frame(other).locator(app.SITE_MARKERS).count() == 3
+        assert app.map_frame(other).locator("path.crecida-drawn").count() >= 1
+        assert other.get_by_label(t("ws_notes", "es")).input_value() == (
+            "Reunión COE: revisar el sitio 1")
+    finally:
+        fresh.close()
     assert not errors, errors

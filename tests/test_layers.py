@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import json
 
+import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -55,10 +57,17 @@ def test_escape_text(value, expected):
 
 @pytest.mark.parametrize(("value", "expected"), [
     (1100, "1,100"), (np.int64(77), "77"), (2.345, "2.3"), (3.0, "3"), (np.float32(0.25), "0.2"),
-    (None, "–"), (np.nan, "–"), (pd.NA, "–"), (True, "True"), ("Belén", "Belén"),
+    (None, "–"), (np.nan, "–"), (pd.NA, "–"), (True, "Yes"), ("Belén", "Belén"),
 ])
 def test_format_value(value, expected):
     assert format_value(value) == expected
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    (49732, "49\u00a0732"), (4500, "4500"), (0.72, "0,7"), (True, "Sí"), (None, "–"),
+])
+def test_format_value_in_spanish(value, expected):
+    assert format_value(value, lang="es") == expected
 
 
 def test_html_table_escapes_labels_values_and_title():
@@ -126,10 +135,18 @@ def test_centres_layer_one_marker_per_centre_coloured_and_escaped(tiny_centres):
     # Largest first (persons 188, 141, 94, 47), so small markers are drawn on top.
     styles = [f["properties"]["style"] for f in features]
     assert [s["className"] for s in styles] == [
-        "crecida-centre crecida-status-isolated", "crecida-centre crecida-status-flooded",
-        "crecida-centre crecida-status-flooded", "crecida-centre crecida-status-dry"]
+        "crecida-centre crecida-status-isolated crecida-op-open",
+        "crecida-centre crecida-status-flooded crecida-op-closed",
+        "crecida-centre crecida-status-flooded crecida-op-open",
+        "crecida-centre crecida-status-dry crecida-op-open"]
     assert styles[0]["fillColor"] == style.STATUS_COLOURS["isolated"]
-    assert styles[1]["dashArray"] == "4 3"  # c3 is closed
+    # Every marker is opaque: over deep water a red marker stays red, never mixed to purple.
+    assert {s["fillOpacity"] for s in styles} == {1.0} and {s["opacity"] for s in styles} == {1.0}
+    # c3 is closed: a ring of its status colour around a white centre, not a paler fill.
+    assert (styles[1]["color"], styles[1]["fillColor"], styles[1]["weight"]) == (
+        style.STATUS_COLOURS["flooded"], "#ffffff", 4.0)
+    assert (styles[2]["color"], styles[2]["fillColor"]) == (
+        "#222222", style.STATUS_COLOURS["flooded"])
     assert [s["radius"] for s in styles] == [marker_radius_px(p) for p in (188, 141, 94, 47)]
     popup = features[2]["properties"]["popup"]
     assert "&lt;img src=x onerror=alert(1)&gt;" in popup and "<img" not in popup
@@ -230,3 +247,87 @@ def test_utm_zone_of_iquitos_is_18_south(tiny_centres):
     from layers.geojson import _utm_crs
 
     assert _utm_crs(tiny_centres) == "EPSG:32718"
+
+
+# --- map ergonomics (issue 12) ----------------------------------------------------------------
+def test_map_controls_speak_the_language_and_the_wheel_waits_for_a_click(tiny_centres):
+    html = _html(build_map(lang="es", centres=tiny_centres, draw=True, tiles=False))
+    assert "imperial: false" in html and "control_scale" not in html.split("L.map(")[1][:400]
+    assert '"scrollWheelZoom": false' in html
+    assert 'map.on("click focus"' in html.replace(html.split('map.on("click focus"')[0], "")
+    assert '"localization": "es"' in html  # the measure tool's own Spanish
+    assert '"title": "Pantalla completa"' in html
+    assert "Terminar" in html and '"Finish"' not in html  # L.drawLocal set before the tool
+    assert html.index("L.drawLocal") < html.index("new L.Control.Draw")
+    assert '"collapsed": true' in html  # the layer control does not cover the map
+
+
+def test_draw_locale_has_every_text_of_the_tool_in_both_languages():
+    from layers.map import draw_locale
+
+    es, en = draw_locale("es"), draw_locale("en")
+    assert es["draw"]["toolbar"]["finish"]["text"] == "Terminar"
+    assert en["draw"]["handlers"]["polyline"]["error"].endswith("shape edges cannot cross!")
+
+    def leaves(node, path=()):
+        for key, value in node.items():
+            yield from leaves(value, (*path, key)) if isinstance(value, dict) else [(*path, key)]
+
+    assert sorted(leaves(es)) == sorted(leaves(en))
+
+
+def test_district_boundaries_are_lines_that_take_no_mouse_events_inside():
+    from layers.basemap import districts_layer
+
+    districts = gpd.GeoDataFrame({"name": ["Belén"]}, geometry=[LineString(
+        [(-73.26, -3.76), (-73.24, -3.76), (-73.24, -3.74)]).buffer(0.01)], crs="EPSG:4326")
+    layer = districts_layer(districts, lang="es")
+    style_ = layer.style_function(layer.data["features"][0])
+    assert style_["fill"] is False and style_["fillOpacity"] == 0.0
+
+
+def test_legend_shows_operating_status_and_can_be_hidden(tiny_centres):
+    from layers.legend import operating_section
+
+    section = operating_section(lang="es")
+    assert [i.swatch for i in section.items] == ["circle", "ring", "dashed_circle"]
+    assert [i.label for i in section.items] == [t(f"legend_op_{s}", "es")
+                                                for s in ("open", "closed", "proposed")]
+    html = _html(build_map(lang="es", centres=tiny_centres, tiles=False))
+    def js(text):  # as the page holds it (a JSON string)
+        return json.dumps(text)[1:-1]
+
+    assert js(t("legend_operating", "es")) in html and js(t("legend_hide", "es")) in html
+    assert "overflow-y" not in html.split("crecida-legend")[1][:2000]  # shown whole
+    # tiny_centres has an open and a closed centre: two rows, no "proposed"
+    assert js(t("legend_op_closed", "es")) in html
+    assert js(t("legend_op_proposed", "es")) not in html
+
+
+def test_view_fits_the_places_not_the_polygons_edges(tiny_centres):
+    from layers.map import view_bounds
+
+    far = gpd.GeoDataFrame(geometry=[Point(-73.25, -3.75).buffer(0.5)], crs="EPSG:4326")
+    (south, west), (north, east) = view_bounds(tiny_centres, far)
+    assert north - south < 0.1 and east - west < 0.1  # the 1° polygon counts at a point inside
+
+
+def test_proposed_sites_are_numbered_markers_with_a_popup_in_the_language(tiny_centres):
+    from layers.sites import sites_layer, sites_legend
+
+    sites = tiny_centres.assign(rank=[1, 2, 3, 4], site_id=["N1", "N2", "N3", "N4"],
+                                covered_weight=1111.4, covered_weight_total=26988.0,
+                                assigned_weight=1111.4, capacity_persons=1111.0,
+                                site_area_needed_m2=50013.0, mean_distance_m=609.2,
+                                nearest_existing_name="Coliseo", nearest_existing_m=484.0,
+                                served_communities="Belén")
+    group = sites_layer(sites, lang="es")
+    markers = [c for c in group._children.values() if isinstance(c, folium.Marker)]
+    assert len(markers) == 4
+    html = _html(build_map(lang="es", centres=tiny_centres, top_layers=[group], tiles=False))
+    assert html.count("crecida-site") >= 4 and "L.divIcon" in html
+    assert "26\u00a0988" in html or "26\\u00a0988" in html  # the Spanish way
+    assert t("site_title", "es", rank=1) in html and "lleno (1111 personas)" in html
+    # drawn above the centres: the sites' markers come after the centres' layer in the page
+    assert html.index("crecida-site") > html.index("crecida-centre")
+    assert sites_legend(lang="es").items[1].swatch == "diamond"

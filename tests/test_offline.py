@@ -35,14 +35,16 @@ def test_every_script_and_style_sheet_of_every_map_is_local(tiny_centres):
     assert "http://" not in " ".join(links) and "https://" not in " ".join(links)
 
 
-def test_the_optimisers_marker_plugin_is_served_too(tiny_centres):
+def test_the_optimisers_markers_need_no_extra_library(tiny_centres):
     from layers.sites import sites_layer
 
     sites = tiny_centres.assign(rank=[1, 2, 3, 4], covered_weight=1.0, mean_distance_m=1.0,
                                 reason="test")
+    plain = build_map(lang="es", centres=tiny_centres).get_root().render()
     html = build_map(lang="es", centres=tiny_centres,
-                     extra_layers=[sites_layer(sites, lang="es")]).get_root().render()
-    assert APP_STATIC_URL + "leaflet-dvf@0.3.1/dist/leaflet-dvf.markers.min.js" in _links(html)
+                     top_layers=[sites_layer(sites, lang="es")]).get_root().render()
+    assert "crecida-site" in html  # HTML markers (L.divIcon): plain Leaflet
+    assert _links(html) == _links(plain)
 
 
 def test_unknown_cdn_files_are_refused_and_unneeded_ones_dropped():

@@ -117,7 +117,7 @@ def test_existing_centre_is_kept_and_not_duplicated():
     res = _optimise(cands, demand, None, k=1, service_distance_m=1000)
     assert res.new_sites["candidate_id"].tolist() == ["near_heavy"]
     assert res.new_sites.iloc[0]["covered_weight"] == 100.0
-    assert "adds 100 persons" in res.new_sites.iloc[0]["reason"]
+    assert "gives a place to 100 persons" in res.new_sites.iloc[0]["reason"]
 
 
 @pytest.mark.parametrize("k", [0, 4, 11])
@@ -134,7 +134,7 @@ def test_crs_mismatch_is_reprojected():
                            k=2, service_distance_m=2500)
     assert mixed.objective_value == pytest.approx(base.objective_value)
     assert sorted(mixed.new_sites["candidate_id"]) == sorted(base.new_sites["candidate_id"])
-    assert any("reprojected" in n for n in mixed.notes)
+    assert any("reprojected" in str(n) for n in mixed.notes)
 
 
 class _NoAnswer(pulp.LpSolver):
@@ -165,7 +165,7 @@ def test_solver_failure_gives_best_feasible(objective):
         objective=objective)
     greedy = build().solve(solver=_NoAnswer())
     assert greedy.status == "greedy" and greedy.solver_status == "Not Solved"
-    assert any("greedy" in n for n in greedy.notes)
+    assert any("greedy" in str(n) for n in greedy.notes)
     assert len(greedy.result.new_sites) == 2 and greedy.result.status == "greedy"
     assert greedy.existing[greedy.open].sum() == 2  # both existing centres stay open
     stopped = build().solve(solver=_StoppedAtLimit(msg=False))
@@ -305,7 +305,7 @@ def test_suitability_stage_margin_with_dem(worst, tmp_path):
     expected = np.zeros((10, 10), bool)
     expected[:, 4:] = True
     np.testing.assert_array_equal(suit.mask, expected)
-    assert any("0.5 m higher" in n for n in suit.notes)
+    assert any("0.5 m higher" in str(n) for n in suit.notes)
 
 
 def test_suitability_excludes_rivers_and_far_cells(worst, monkeypatch):
@@ -393,3 +393,113 @@ def test_plan_sites_on_tiny_scenario(worst, monkeypatch):
     centres["capacity_persons"] = [100]
     with pytest.raises(InputError, match="take everyone within reach"):
         plan_sites(demand, centres, k=1, scenario_worst=worst, service_distance_m=200)
+
+
+# --- capacities: a site takes at most what its area holds; the rest spills over ------------------
+# 3 demand rows (50, 30, 20 persons) × 3 candidate columns, service distance 1000 m.
+CAP_COST_M = np.array([
+    [100.0, 500.0, 2000.0],
+    [300.0, 2000.0, 200.0],
+    [2000.0, 400.0, 600.0],
+])
+CAP_WEIGHTS = np.array([50.0, 30.0, 20.0])
+CAPACITY = np.array([40.0, 100.0, 100.0])
+
+
+def test_capacity_changes_the_single_best_site():
+    # Without capacities column 0 reaches rows 0 and 1 (80 persons) and wins; it takes only 40,
+    # while column 1 takes rows 0 and 2 whole (70).
+    free = SiteOptimiser.from_cost_matrix(CAP_COST_M, CAP_WEIGHTS, service_distance_m=1000.0,
+                                          k=1).solve()
+    assert free.chosen.tolist() == [0] and free.covered_weight == 80.0
+    capped = SiteOptimiser.from_cost_matrix(CAP_COST_M, CAP_WEIGHTS, service_distance_m=1000.0,
+                                            k=1, capacity=CAPACITY).solve()
+    assert capped.capacitated and capped.status == "optimal"
+    assert capped.chosen.tolist() == [1]
+    assert capped.covered_weight == pytest.approx(70.0)
+    np.testing.assert_allclose(capped.served, [50.0, 0.0, 20.0], atol=1e-6)
+
+
+def test_capacity_spills_over_to_the_next_site_nearest_first():
+    # k = 2: {0, 1} and {1, 2} both place all 100 persons. Person-metres: {0, 1} must send row 1
+    # (30, reachable only from column 0) to column 0, whose other 10 places go to row 0 (100 m
+    # instead of 500 m): 30×300 + 10×100 + 40×500 + 20×400 = 38000; {1, 2}: 50×500 + 30×200 +
+    # 20×400 = 39000. So {0, 1}; column 1 takes 60, column 0 takes 40 (ranked 1 then 0).
+    opt = SiteOptimiser.from_cost_matrix(CAP_COST_M, CAP_WEIGHTS, service_distance_m=1000.0,
+                                         k=2, capacity=CAPACITY).solve()
+    assert opt.chosen.tolist() == [1, 0] and opt.open.tolist() == [1, 0]
+    np.testing.assert_allclose(opt.allocation, [[40.0, 10.0], [0.0, 30.0], [20.0, 0.0]],
+                               atol=1e-6)
+    assert opt.covered_weight == pytest.approx(100.0)
+    assert opt.covered_by.tolist() == [1, 0, 1]
+
+
+def test_sites_in_one_zone_share_its_capacity():
+    # Columns 1 and 2 share a zone that holds 50. {0, 1}: column 1 takes at most 50 → 90 placed,
+    # row 1 must use column 0, person-metres 30×300 + 10×100 + 30×500 + 20×400 = 33000.
+    # {0, 2}: column 0 takes 40 of row 0, column 2 rows 1 and 2 (50) → 90 placed,
+    # 40×100 + 30×200 + 20×600 = 22000. {1, 2}: 50. So {0, 2}.
+    opt = SiteOptimiser.from_cost_matrix(CAP_COST_M, CAP_WEIGHTS, service_distance_m=1000.0,
+                                         k=2, capacity=CAPACITY, zone=np.array([-1, 0, 0]),
+                                         zone_capacity=np.array([50.0])).solve()
+    assert sorted(opt.chosen.tolist()) == [0, 2]
+    assert opt.covered_weight == pytest.approx(90.0)
+    np.testing.assert_allclose(opt.served, [40.0, 30.0, 20.0], atol=1e-6)
+
+
+def test_capacitated_median_places_everyone_it_can_before_shortening_trips():
+    # All costs finite. Uncapacitated, column 0 is nearest for most (50×100 + 30×300 + 20×2000 =
+    # 54000). With 40 places it would leave 60 persons without one, so column 1 (room for 100):
+    # 50×500 + 30×2000 + 20×400 = 93000 person-metres.
+    free = SiteOptimiser.from_cost_matrix(CAP_COST_M, CAP_WEIGHTS, k=1,
+                                          objective="median").solve()
+    assert free.chosen.tolist() == [0] and free.objective_value == 54000.0
+    capped = SiteOptimiser.from_cost_matrix(CAP_COST_M, CAP_WEIGHTS, k=1, objective="median",
+                                            capacity=CAPACITY).solve()
+    assert capped.chosen.tolist() == [1]
+    assert capped.objective_value == pytest.approx(93000.0)
+    assert capped.covered_weight == pytest.approx(100.0)
+
+
+def test_capacitated_greedy_fallback_fills_the_roomiest_site_first():
+    opt = SiteOptimiser.from_cost_matrix(CAP_COST_M, CAP_WEIGHTS, service_distance_m=1000.0,
+                                         k=1, capacity=CAPACITY).solve(solver=_NoAnswer())
+    assert opt.status == "greedy" and opt.chosen.tolist() == [1]  # 70 within reach and room
+    assert opt.covered_weight == pytest.approx(70.0)
+
+
+def test_capacity_problems_are_reported():
+    with pytest.raises(InputError) as info:
+        SiteOptimiser.from_cost_matrix(CAP_COST_M, CAP_WEIGHTS, k=1, capacity=[1.0, -1.0, 2.0],
+                                       zone=[0, 1, 0], zone_capacity=[5.0])
+    assert "capacities must be 0 persons or more" in str(info.value)
+    assert "zones given wrongly" in str(info.value)
+
+
+def test_plan_sites_caps_each_site_by_its_area_and_names_the_nearest_operational_centre(
+    worst, monkeypatch
+):
+    monkeypatch.setattr(settings, "SITING_WATER_BUFFER_M", 30.0)
+    demand = gpd.GeoDataFrame({"community_id": ["w"], "name": ["Wet"], "displaced_est": [40.0]},
+                              geometry=[Point(X0 + 15, Y0 - 50)], crs=UTM)
+    centres = gpd.GeoDataFrame({"centre_id": ["A", "B"], "name": ["Alpha", "Beta"],
+                                "status": ["open", "open"], "persons": [0, 0],
+                                "capacity_persons": [10, 0], "flood_status": ["dry", "flooded"]},
+                               geometry=[Point(X0 + 95, Y0 - 50), Point(X0 + 60, Y0 - 50)],
+                               crs=UTM)
+    # 900 m² at 45 m² per person: 20 places for the 30 persons A cannot take
+    res, _suit = plan_sites(demand, centres, k=1, scenario_worst=worst, service_distance_m=200,
+                            site_area_m2=900.0, time_limit_s=10)
+    site = res.new_sites.iloc[0]
+    assert res.capacitated and res.total_weight == 30.0
+    assert (site["capacity_persons"], site["covered_weight"], site["site_area_m2"]) == (
+        20.0, pytest.approx(20.0), 900.0)
+    assert site["site_area_needed_m2"] == pytest.approx(20 * 45.0)
+    assert res.unserved_weight == pytest.approx(10.0)
+    assert res.coverage["unserved_persons"].sum() == pytest.approx(10.0)
+    # B is nearer but flooded: the nearest operational centre is A
+    xy = gpd.GeoSeries([site.geometry], crs=4326).to_crs(UTM).iloc[0]
+    assert site["nearest_existing_id"] == "A" and site["nearest_existing_name"] == "Alpha"
+    assert site["nearest_existing_m"] == pytest.approx(xy.distance(Point(X0 + 95, Y0 - 50)))
+    assert "full (20 persons)" in site["reason"] and "Alpha" in site["reason"]
+    assert site["served_communities"] == "Wet"

@@ -29,6 +29,7 @@ from matplotlib.patches import Patch, Rectangle
 from geo import settings
 from geo.depth import depth_classes
 from geo.export.texts import label
+from geo.format import format_number
 from geo.io.files import atomic_path
 from geo.palette import (
     COMMUNITY_OUTLINE_COLOUR,
@@ -396,7 +397,7 @@ def _summary_panel(ax, summary: BriefingSummary, lang: str) -> None:
     for i, (key, value) in enumerate(rows):
         y = 0.78 - i * 0.11
         ax.text(0.04, y, label(key, lang), fontsize=8.5, va="top", transform=ax.transAxes)
-        text = na if value is None else f"{round(value):,}".replace(",", " ")
+        text = format_number(value, lang, missing=na)
         ax.text(0.96, y, text, fontsize=8.5, va="top", ha="right", fontweight="bold",
                 transform=ax.transAxes)
 

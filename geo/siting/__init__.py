@@ -12,8 +12,9 @@ One module per concern:
 :mod:`geo.siting.optimise`
     :class:`SiteOptimiser` — choose ``k`` new sites with spopt's maximal covering or p-median
     model solved by CBC, existing centres fixed open (``from_cost_matrix`` on arrays,
-    ``from_geodataframe`` on layers, ``solve()``); :func:`plan_sites` — the whole chain, as the
-    CLI and the app run it.
+    ``from_geodataframe`` on layers, ``solve()``), each site taking at most what its area holds
+    (Sphere); :func:`plan_sites` — the whole chain, as the CLI and the app run it;
+    :func:`site_reason` — why a site was chosen, in Spanish or English.
 
 The service distance is ``service_distance_m`` everywhere (metres). Work is in metres in a
 projected CRS (the scenario raster's when given, else :data:`settings.WORK_CRS`); frames come
@@ -27,6 +28,7 @@ from geo.siting.optimise import (
     SiteOptimiser,
     SitingResult,
     plan_sites,
+    site_reason,
 )
 from geo.siting.suitability import Suitability, candidate_sites, suitability
 
@@ -39,5 +41,6 @@ __all__ = [
     "candidate_sites",
     "evaluate_area",
     "plan_sites",
+    "site_reason",
     "suitability",
 ]

@@ -22,7 +22,7 @@ from geo.catchment import demand_points
 from geo.errors import CRSError, InputError, Problem
 from geo.flood import FloodScenario
 from geo.raster import metric_crs
-from geo.schema import capacity_from_area
+from geo.schema import capacity_from_area, site_capacity_from_area
 from geo.zonal import geometry_areas_m2
 
 __all__ = ["evaluate_area"]
@@ -84,14 +84,13 @@ def evaluate_area(
         polygon = polygon.geometry
     if isinstance(polygon, gpd.GeoSeries):
         if polygon.crs is None:
-            raise CRSError(Problem("the drawn area has no CRS", fix="set one (EPSG:4326)"))
+            raise CRSError(Problem.keyed("area_no_crs"))
         area_gs = gpd.GeoSeries([shapely.union_all(polygon.to_numpy())], crs=polygon.crs)
     else:
         area_gs = gpd.GeoSeries([polygon], crs=polygon_crs)
     geom = area_gs.iloc[0]
     if geom is None or geom.is_empty or geom.geom_type not in ("Polygon", "MultiPolygon"):
-        raise InputError(Problem("the drawn area must be a polygon with some area",
-                                 fix="draw a polygon (not a line or a point)"))
+        raise InputError(Problem.keyed("area_not_polygon"))
     first = next(iter(scenarios.values())) if scenarios else None
     crs = (metric_crs(first.crs, bounds=first.bounds) if first is not None
            else settings.WORK_CRS)
@@ -100,7 +99,7 @@ def evaluate_area(
     own = first.crs if first is not None else crs
     area = float(geometry_areas_m2(np.array([area_gs.to_crs(own).iloc[0]], dtype=object),
                                    own)[0])
-    cap = int(np.floor(area / settings.SITE_AREA_M2_PER_PERSON))
+    cap = int(site_capacity_from_area(area))
     out: dict = {
         "area_m2": area,
         "capacity_site_persons": cap,

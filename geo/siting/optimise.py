@@ -1,20 +1,28 @@
 """Choosing ``k`` new collective centres: the optimiser, its layers and the whole chain.
 
 :class:`SiteOptimiser` follows spopt's solvers: :meth:`SiteOptimiser.from_cost_matrix` is the
-numeric core (arrays only: a demand × facility cost matrix in metres, weights in persons and a
-mask of existing centres kept open); :meth:`SiteOptimiser.from_geodataframe` is a thin adapter
-that projects demand, candidates and existing centres, measures straight-line distances and
-calls it. :meth:`SiteOptimiser.solve` runs spopt's maximal covering (``objective="coverage"``)
-or p-median (``"median"``) model with PuLP's CBC and returns the optimiser with its results as
-attributes.
+numeric core (arrays only: a demand × facility cost matrix in metres, weights in persons, a
+mask of existing centres kept open and, optionally, what each place can take);
+:meth:`SiteOptimiser.from_geodataframe` is a thin adapter that projects demand, candidates and
+existing centres, measures straight-line distances and calls it. :meth:`SiteOptimiser.solve`
+returns the optimiser with its results as attributes.
+
+Without capacities it runs spopt's maximal covering (``objective="coverage"``) or p-median
+(``"median"``) model with PuLP's CBC. With capacities (persons a site can take: its area over
+Sphere's 45 m² per person) it solves the capacitated version of the same models with CBC — a
+site takes at most its capacity, the demand above it spills to the next open site within
+reach (or stays without a place), sites in one suitable zone share the zone's capacity — and
+:meth:`SiteOptimiser.solve` reports who goes where (``allocation``).
 
 :func:`plan_sites` chains demand left unserved by the existing centres
 (:func:`geo.catchment.assign`), candidate sites on suitable cells
-(:func:`geo.siting.suitability`) and the optimiser; it is what the CLI and the app call.
+(:func:`geo.siting.suitability`) with their capacity, and the optimiser; it is what the CLI and
+the app call. :func:`site_reason` says in Spanish or English why a site was chosen.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -25,14 +33,18 @@ import pulp
 import shapely
 from rasterio.crs import CRS
 from rasterio.windows import Window
+from scipy import sparse
+from scipy.optimize import linprog
 from spopt.locate import MCLP, PMedian
 
 from geo import settings
 from geo.catchment import assign, demand_points
 from geo.errors import CRSError, InputError, Problem, SolverError
 from geo.flood import FloodScenario
+from geo.format import format_number
+from geo.i18n import t
 from geo.raster import RasterSource
-from geo.schema import operational_mask
+from geo.schema import operational_mask, site_capacity_from_area
 from geo.siting.suitability import Suitability, candidate_sites, suitability
 
 __all__ = [
@@ -41,23 +53,33 @@ __all__ = [
     "SiteOptimiser",
     "SitingResult",
     "plan_sites",
+    "site_reason",
 ]
 
 Objective = Literal["coverage", "median"]
 Status = Literal["optimal", "time_limit", "greedy"]
+Note = Problem | str
 
 #: Columns of the ``new_sites`` layer (geometry last: the site).
 NEW_SITE_COLUMNS: tuple[str, ...] = (
     "site_id", "candidate_id", "rank", "covered_weight", "covered_weight_total",
-    "assigned_weight", "n_demand_added", "mean_distance_m", "site_area_needed_m2",
-    "nearest_existing_id",
-    "nearest_existing_m", "reason",
+    "assigned_weight", "capacity_persons", "n_demand_added", "mean_distance_m",
+    "site_area_m2", "site_area_needed_m2", "nearest_existing_id", "nearest_existing_name",
+    "nearest_existing_m", "served_communities", "reason",
 )
 #: Columns of the ``coverage`` layer (geometry last: the demand point).
 COVERAGE_COLUMNS: tuple[str, ...] = (
     "demand_id", "name", "weight", "covered", "covered_by", "covered_by_kind",
-    "nearest_facility_id", "nearest_kind", "distance_m",
+    "nearest_facility_id", "nearest_kind", "distance_m", "served_persons", "unserved_persons",
 )
+
+#: Weight of distance against persons in the capacitated models: among answers that give a
+#: place to the same number of people (to within 0.1 person per 1,000 placed), the one with the
+#: shorter travel wins (persons count 1, each person × service distance counts 1e-4).
+_DISTANCE_TIE_BREAK: float = 1e-4
+#: Existing centres take what they can reach before new sites do (what new sites add is then
+#: what existing centres cannot take).
+_EXISTING_FIRST: float = 1e-3
 
 
 @dataclass(frozen=True)
@@ -68,25 +90,33 @@ class SitingResult:
     ----------
     new_sites
         The chosen sites (:data:`NEW_SITE_COLUMNS` plus the candidates' own columns).
-        ``covered_weight`` is the demand within the service distance that this site covers and
-        no existing centre does (shared with another new site: counted for the nearer one), so
-        the column sums to the coverage the new sites add; ``covered_weight_total`` counts all
-        demand within the service distance; ``assigned_weight`` the demand for which it is the
-        nearest open centre; ``site_area_needed_m2`` the site area its added (coverage) or
-        assigned (median) persons need at :data:`settings.SITE_AREA_M2_PER_PERSON`.
+        ``covered_weight`` is what this site adds: the persons it gives a place to (with
+        capacities), else the demand within the service distance that it covers and no
+        existing centre does (shared with another new site: counted for the nearer one), so
+        the column sums to what the new sites add; ``covered_weight_total`` counts all demand
+        within the service distance; ``assigned_weight`` the persons it takes (with capacities)
+        or for whom it is the nearest open centre; ``capacity_persons`` what it can take (NaN:
+        no limit); ``site_area_m2`` the planned site area (NaN when unknown);
+        ``site_area_needed_m2`` the area its added (coverage) or assigned (median) persons need
+        at :data:`settings.SITE_AREA_M2_PER_PERSON`; ``nearest_existing_*`` the nearest
+        existing (operational) centre and its straight-line distance in metres.
     coverage
-        One row per demand point (:data:`COVERAGE_COLUMNS`).
+        One row per demand point (:data:`COVERAGE_COLUMNS`); ``served_persons`` got a place
+        (with capacities: in a site with room; without: within the service distance of an open
+        centre), ``unserved_persons`` did not.
     objective
         ``"coverage"`` or ``"median"``.
     status
         ``"optimal"``, ``"time_limit"`` (best found, not proven) or ``"greedy"`` (CBC found
         nothing; a greedy answer).
     objective_value
-        Covered weight (coverage) or total weighted distance in metre-persons (median).
+        Persons given a place (coverage) or persons × metres to their centre (median).
     total_weight, covered_weight, covered_by_existing_weight
-        Persons: all demand, covered after siting, covered by existing centres alone.
+        Persons: all demand, given a place after siting, given a place by existing centres.
     notes
-        Assumptions, for reports.
+        Assumptions, for reports (:class:`geo.errors.Problem` in both languages, or text).
+    capacitated
+        Whether sites had a capacity.
     """
 
     new_sites: gpd.GeoDataFrame
@@ -97,7 +127,13 @@ class SitingResult:
     total_weight: float
     covered_weight: float
     covered_by_existing_weight: float
-    notes: tuple[str, ...] = field(default=())
+    notes: tuple[Note, ...] = field(default=())
+    capacitated: bool = False
+
+    @property
+    def unserved_weight(self) -> float:
+        """Persons still without a place after siting."""
+        return max(0.0, self.total_weight - self.covered_weight)
 
     def layers(self) -> dict[str, gpd.GeoDataFrame]:
         """The two GeoPackage layers by name: new_sites, coverage."""
@@ -112,7 +148,9 @@ class _Places:
     candidates: gpd.GeoDataFrame  # working CRS, points
     candidate_ids: np.ndarray
     existing_ids: np.ndarray
-    existing_xy: np.ndarray
+    reference_ids: np.ndarray  # centres named as "nearest existing"
+    reference_names: np.ndarray
+    reference_xy: np.ndarray
 
 
 class SiteOptimiser:
@@ -136,6 +174,11 @@ class SiteOptimiser:
         ``"coverage"`` (maximal covering) or ``"median"`` (p-median).
     existing
         bool per facility column: True for existing centres, kept open.
+    capacity
+        Persons per facility column (``inf``: no limit), or ``None``: no capacities.
+    zone, zone_capacity
+        Zone index per column (``-1``: none) and persons per zone: the columns of a zone share
+        its capacity. ``None`` when not given.
     notes
         Assumptions and what the solver did, for reports.
 
@@ -149,20 +192,27 @@ class SiteOptimiser:
         PuLP's words for CBC's own status (``"Optimal"``, ``"Not Solved"``…); ``None`` when
         CBC was not run (no demand with weight above 0).
     chosen
-        Facility columns of the new sites, best first: ranked by the persons each covers
-        that no existing centre does, ties by column.
+        Facility columns of the new sites, best first: ranked by the persons each adds (given
+        a place, with capacities; else covered where no existing centre covers), ties by
+        column.
     open
         Every open column: the existing ones, then ``chosen``.
+    allocation
+        Persons of each demand row placed at each open column (demand × ``open``); without
+        capacities each covered row goes whole to its covering column.
+    served
+        Persons of each demand row given a place.
     assignment, distance_m
-        Per demand row: the nearest open column and its cost (m).
+        Per demand row: its centre — the open column taking most of it (with capacities),
+        else the nearest open column — and the cost to it (m).
     covered, covered_by
         Per demand row: within the service distance of an open column; the covering column
-        (the nearest covering existing centre, else the nearest covering new site), ``-1`` when
-        none.
+        (with capacities: the one taking most of it; else the nearest covering existing
+        centre, else the nearest covering new site), ``-1`` when none.
     objective_value
-        Covered persons (coverage) or persons × metres to the nearest open column (median).
+        Persons given a place (coverage) or persons × metres to their centre (median).
     total_weight, covered_weight, covered_by_existing_weight
-        Persons: all demand, covered after siting, covered by existing centres alone.
+        Persons: all demand, given a place after siting, given a place by existing centres.
     result
         :class:`SitingResult` with the layers, when built by :meth:`from_geodataframe`.
     """
@@ -176,7 +226,10 @@ class SiteOptimiser:
         k: int,
         objective: Objective,
         existing: np.ndarray,
-        notes: list[str] | None = None,
+        capacity: np.ndarray | None = None,
+        zone: np.ndarray | None = None,
+        zone_capacity: np.ndarray | None = None,
+        notes: list[Note] | None = None,
     ):
         self.cost_m = cost_m
         self.weights = weights
@@ -184,12 +237,17 @@ class SiteOptimiser:
         self.k = int(k)
         self.objective = objective
         self.existing = existing
-        self.notes: list[str] = list(notes or [])
+        self.capacity = capacity
+        self.zone = zone
+        self.zone_capacity = zone_capacity
+        self.notes: list[Note] = list(notes or [])
         self._places: _Places | None = None
         self.status: Status | None = None
         self.solver_status: str | None = None
         self.chosen: np.ndarray | None = None
         self.open: np.ndarray | None = None
+        self.allocation: np.ndarray | None = None
+        self.served: np.ndarray | None = None
         self.assignment: np.ndarray | None = None
         self.distance_m: np.ndarray | None = None
         self.covered: np.ndarray | None = None
@@ -199,6 +257,14 @@ class SiteOptimiser:
         self.covered_weight: float | None = None
         self.covered_by_existing_weight: float | None = None
         self.result: SitingResult | None = None
+
+    @property
+    def capacitated(self) -> bool:
+        """Whether any place has a capacity (a finite one, or a shared zone)."""
+        if self.capacity is None:
+            return False
+        return bool(np.isfinite(self.capacity).any()
+                    or (self.zone is not None and (self.zone >= 0).any()))
 
     # --- constructors -----------------------------------------------------------------------
     @classmethod
@@ -211,6 +277,9 @@ class SiteOptimiser:
         k: int,
         objective: Objective = "coverage",
         existing: np.ndarray | None = None,
+        capacity: np.ndarray | None = None,
+        zone: np.ndarray | None = None,
+        zone_capacity: np.ndarray | None = None,
     ) -> SiteOptimiser:
         """The optimiser on arrays.
 
@@ -226,12 +295,19 @@ class SiteOptimiser:
         k
             Number of new sites (1 … number of columns not in ``existing``).
         objective
-            ``"coverage"``: spopt ``MCLP`` — maximise persons within ``service_distance_m`` of
-            an open facility. ``"median"``: spopt ``PMedian`` — minimise persons × metres to
-            the nearest open facility.
+            ``"coverage"``: maximise persons within ``service_distance_m`` of an open
+            facility (spopt ``MCLP``), or given a place there with capacities. ``"median"``:
+            minimise persons × metres to their open facility (spopt ``PMedian``); with
+            capacities, persons without a place cost more than any distance.
         existing
             bool per column: existing centres, kept open and not counted in ``k``. ``None``:
             none.
+        capacity
+            Persons per column, 0 or more (``inf`` or NaN: no limit). ``None``: no capacities.
+        zone
+            Zone index per column, 0 … ``len(zone_capacity) - 1``, or ``-1`` for none.
+        zone_capacity
+            Persons per zone: the open columns of a zone take at most this many together.
 
         Raises
         ------
@@ -245,50 +321,44 @@ class SiteOptimiser:
         weight = np.asarray(weights, dtype="float64")
         problems: list[Problem] = []
         if cost.ndim != 2:
-            raise InputError(Problem(f"the cost matrix must be 2-D (demand × facility), got "
-                                     f"{cost.ndim}-D", source="cost matrix"))
+            raise InputError(Problem.keyed("siting_cost_not_2d", ndim=cost.ndim))
         n_d, n_f = cost.shape
         fixed = (np.zeros(n_f, dtype=bool) if existing is None
                  else np.asarray(existing, dtype=bool).ravel())
         if weight.shape != (n_d,):
-            problems.append(Problem(f"{weight.size} weight(s) for {n_d} demand row(s)",
-                                    source="weights", fix="give one weight per row"))
+            problems.append(Problem.keyed("siting_weight_count", n_weights=weight.size,
+                                          n_rows=n_d))
         elif not (np.isfinite(weight) & (weight >= 0)).all():
-            problems.append(Problem("weights must be finite and 0 or more", source="weights"))
+            problems.append(Problem.keyed("siting_weight_invalid"))
         if np.isnan(cost).any() or (cost < 0).any():
-            problems.append(Problem("costs must be 0 or more (no NaN)", source="cost matrix"))
+            problems.append(Problem.keyed("siting_cost_invalid"))
         elif objective == "median" and not np.isfinite(cost).all():
-            problems.append(Problem("the p-median model needs a finite cost for every pair",
-                                    source="cost matrix",
-                                    fix="use objective='coverage' or drop unreachable pairs"))
+            problems.append(Problem.keyed("siting_median_needs_finite"))
         if fixed.shape != (n_f,):
-            problems.append(Problem(f"{fixed.size} existing flag(s) for {n_f} column(s)",
-                                    source="existing", fix="give one flag per column"))
+            problems.append(Problem.keyed("siting_existing_count", n_flags=fixed.size,
+                                          n_columns=n_f))
             fixed = np.zeros(n_f, dtype=bool)
         if not (np.isfinite(service_distance_m) and service_distance_m > 0):
-            problems.append(Problem(f"the service distance must be above 0 m, got "
-                                    f"{service_distance_m:g}", fix="give it in metres"))
+            problems.append(Problem.keyed("siting_service_distance",
+                                          value=f"{service_distance_m:g}"))
         if objective not in ("coverage", "median"):
-            problems.append(Problem(f"unknown objective '{objective}'",
-                                    fix="use 'coverage' (maximal covering) or 'median'"))
+            problems.append(Problem.keyed("siting_unknown_objective", objective=str(objective)))
+        cap, zones, zone_cap = _capacities(capacity, zone, zone_capacity, n_f, problems)
         n_free = int((~fixed).sum())
         if not isinstance(k, int | np.integer) or isinstance(k, bool) or not 1 <= k <= n_free:
-            problems.append(Problem(
-                f"cannot choose {k} new site(s) from {n_free} candidate(s)", source="candidates",
-                fix=f"ask for 1 to {n_free} sites, or give more candidates" if n_free
-                else "give candidate points, or a scenario with dry cells to generate them",
-            ))
+            problems.append(Problem.keyed(
+                "siting_k_out_of_range" if n_free else "siting_k_no_candidates",
+                k=str(k), n_free=n_free))
         if problems:
             raise InputError(problems)
         n_active = int((weight > 0).sum())
         if objective == "median" and n_active * n_f > settings.SITING_MAX_MEDIAN_PAIRS:
-            raise InputError(Problem(
-                f"the p-median model would have {n_active} × {n_f} assignment "
-                f"variables (limit {settings.SITING_MAX_MEDIAN_PAIRS})",
-                fix="use objective='coverage', fewer candidates, or aggregated demand",
-            ))
+            raise InputError(Problem.keyed(
+                "siting_median_too_large", n_active=n_active, n_columns=n_f,
+                limit=settings.SITING_MAX_MEDIAN_PAIRS))
         return cls(cost, weight, service_distance_m=service_distance_m, k=int(k),
-                   objective=objective, existing=fixed)
+                   objective=objective, existing=fixed, capacity=cap, zone=zones,
+                   zone_capacity=zone_cap)
 
     @classmethod
     def from_geodataframe(
@@ -303,6 +373,10 @@ class SiteOptimiser:
         objective: Objective = "coverage",
         demand_id_col: str | None = None,
         candidate_id_col: str | None = None,
+        capacity_col: str | None = None,
+        zone_col: str | None = None,
+        zone_capacity_col: str | None = None,
+        reference_centres: gpd.GeoDataFrame | None = None,
         crs=None,
     ) -> SiteOptimiser:
         """The optimiser on layers: straight-line distances in metres in ``crs``.
@@ -319,9 +393,18 @@ class SiteOptimiser:
             Number of new sites (1 … number of candidates).
         existing_centres
             Centres that stay open (pass the operational ones; see
-            :func:`geo.schema.operational_mask`), ids in ``centre_id``. ``None``: none.
+            :func:`geo.schema.operational_mask`), ids in ``centre_id``. ``None``: none. They
+            have no capacity limit here.
         service_distance_m, objective
             As :meth:`from_cost_matrix`.
+        capacity_col
+            Column of ``candidates`` with the persons each can take (NaN: no limit).
+        zone_col, zone_capacity_col
+            Columns of ``candidates``: the suitable zone each lies in, and the persons that
+            zone can take (shared by the candidates in it).
+        reference_centres
+            Centres named as each new site's nearest existing centre (``centre_id``, ``name``;
+            default ``existing_centres``).
         crs
             Projected working CRS (metres); default :data:`settings.WORK_CRS`. Layers in other
             CRSs are reprojected to it (a note says so).
@@ -335,8 +418,7 @@ class SiteOptimiser:
         """
         crs = crs or settings.WORK_CRS
         if CRS.from_user_input(crs).is_geographic:
-            raise InputError(Problem(f"siting needs a projected CRS in metres, got {crs}",
-                                     fix="use a UTM zone, e.g. EPSG:32718"))
+            raise InputError(Problem.keyed("siting_crs_geographic", crs=str(crs)))
         cand, cand_ids, moved_c = _points(candidates, what="candidates", crs=crs,
                                           id_col=candidate_id_col,
                                           default_ids=("candidate_id", "site_id", "centre_id",
@@ -346,10 +428,20 @@ class SiteOptimiser:
                                           id_col=None, default_ids=("centre_id", "id"))
             ex_xy = shapely.get_coordinates(ex.geometry.to_numpy())
         else:
-            ex_ids, moved_e, ex_xy = np.zeros(0, dtype=object), False, np.zeros((0, 2))
+            ex, ex_ids, moved_e, ex_xy = None, np.zeros(0, dtype=object), False, np.zeros((0, 2))
+        if reference_centres is not None and not reference_centres.empty:
+            ref, ref_ids, _moved = _points(reference_centres, what="existing centres", crs=crs,
+                                           id_col=None, default_ids=("centre_id", "id"))
+            ref_xy = shapely.get_coordinates(ref.geometry.to_numpy())
+        elif reference_centres is None and ex is not None:
+            ref, ref_ids, ref_xy = ex, ex_ids, ex_xy
+        else:
+            ref, ref_ids, ref_xy = None, np.zeros(0, dtype=object), np.zeros((0, 2))
+        ref_names = (ref["name"].astype(object).where(ref["name"].notna(), None)
+                     .to_numpy(dtype=object) if ref is not None and "name" in ref
+                     else np.full(len(ref_ids), None, dtype=object))
         if demand.crs is None:
-            raise CRSError(Problem("the demand layer has no CRS", source="demand",
-                                   fix="set one, e.g. gdf.set_crs('EPSG:4326')"))
+            raise CRSError(Problem.keyed("siting_no_crs", source="demand"))
         moved_d = CRS.from_user_input(demand.crs) != CRS.from_user_input(crs)
         pts = demand_points(demand, weight_col=weight_col, id_col=demand_id_col, crs=crs)
         fac_xy = np.vstack([ex_xy, shapely.get_coordinates(cand.geometry.to_numpy())])
@@ -357,13 +449,27 @@ class SiteOptimiser:
         cost = np.hypot(dem_xy[:, None, 0] - fac_xy[None, :, 0],
                         dem_xy[:, None, 1] - fac_xy[None, :, 1])
         existing = np.r_[np.ones(len(ex_ids), dtype=bool), np.zeros(len(cand), dtype=bool)]
+        capacity = zone = zone_capacity = None
+        if capacity_col is not None or zone_col is not None:
+            capacity = np.full(len(existing), np.inf)
+            if capacity_col is not None:
+                capacity[len(ex_ids):] = pd.to_numeric(cand[capacity_col], errors="coerce"
+                                                       ).fillna(np.inf).to_numpy("float64")
+        if zone_col is not None and zone_capacity_col is not None:
+            labels = cand[zone_col].astype("string").fillna("")
+            codes, uniques = pd.factorize(labels.where(labels != "", None))
+            zone = np.r_[np.full(len(ex_ids), -1), codes].astype(int)
+            caps = pd.to_numeric(cand[zone_capacity_col], errors="coerce").to_numpy("float64")
+            zone_capacity = np.array([np.nanmin(caps[codes == z]) for z in range(len(uniques))],
+                                     dtype="float64")
         opt = cls.from_cost_matrix(cost, pts["weight"].to_numpy(dtype="float64"),
                                    service_distance_m=service_distance_m, k=k,
-                                   objective=objective, existing=existing)
+                                   objective=objective, existing=existing, capacity=capacity,
+                                   zone=zone, zone_capacity=zone_capacity)
         if moved_c or moved_d or moved_e:
-            opt.notes.append(f"layers reprojected to {CRS.from_user_input(crs).to_string()} "
-                             "for distances in metres")
-        opt._places = _Places(pts, cand, cand_ids, ex_ids, ex_xy)
+            opt.notes.append(Problem.keyed("siting_note_reprojected",
+                                           crs=CRS.from_user_input(crs).to_string()))
+        opt._places = _Places(pts, cand, cand_ids, ex_ids, ref_ids, ref_names, ref_xy)
         return opt
 
     # --- solving ----------------------------------------------------------------------------
@@ -387,47 +493,166 @@ class SiteOptimiser:
         free = np.flatnonzero(~self.existing)
         active = np.flatnonzero(self.weights > 0)
         if len(active) == 0:
-            self.notes.append("no demand with weight above 0: the first k candidates are "
-                              "returned")
+            self.notes.append(Problem.keyed("siting_note_no_demand"))
             return self._settle(free[:self.k], "optimal")
         sub, weight = self.cost_m[active], self.weights[active]
-        predefined = self.existing.astype(int) if len(fixed) else None
-        if self.objective == "coverage":
-            model = MCLP.from_cost_matrix(sub, weight, self.service_distance_m,
-                                          len(fixed) + self.k,
-                                          predefined_facilities_arr=predefined)
+        if self.capacitated:
+            problem, open_vars = self._capacitated_model(active)
+            fac_vars = np.array([open_vars.get(j) for j in range(len(self.existing))],
+                                dtype=object)
         else:
-            model = PMedian.from_cost_matrix(sub, weight, len(fixed) + self.k,
-                                             predefined_facilities_arr=predefined)
+            predefined = self.existing.astype(int) if len(fixed) else None
+            if self.objective == "coverage":
+                model = MCLP.from_cost_matrix(sub, weight, self.service_distance_m,
+                                              len(fixed) + self.k,
+                                              predefined_facilities_arr=predefined)
+            else:
+                model = PMedian.from_cost_matrix(sub, weight, len(fixed) + self.k,
+                                                 predefined_facilities_arr=predefined)
+            problem, fac_vars = model.problem, np.array(model.fac_vars, dtype=object)
         solver = solver or pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit_s)
         try:
-            model.problem.solve(solver)
-            status, sol_status = model.problem.status, model.problem.sol_status
+            problem.solve(solver)
+            status, sol_status = problem.status, problem.sol_status
         except pulp.PulpSolverError as exc:
             status, sol_status = pulp.LpStatusNotSolved, pulp.LpSolutionNoSolutionFound
-            self.notes.append(f"CBC failed: {exc}")
+            self.notes.append(Problem.keyed("siting_note_cbc_failed", error=str(exc)))
         self.solver_status = pulp.LpStatus.get(status, str(status))
         chosen = None
         if status == pulp.LpStatusOptimal and sol_status in (pulp.LpSolutionOptimal,
                                                              pulp.LpSolutionIntegerFeasible):
-            values = np.array([(v.value() or 0) for v in model.fac_vars])
+            values = np.array([1.0 if v is None else (v.value() or 0) for v in fac_vars])
             chosen = free[values[free] > 0.5]
             if len(chosen) != self.k or not (values[fixed] > 0.5).all():
                 chosen = None
         if chosen is not None and sol_status == pulp.LpSolutionOptimal:
             return self._settle(chosen, "optimal")
         if chosen is not None:
-            self.notes.append(f"CBC stopped at the {time_limit_s:g} s time limit before "
-                              "proving the best answer: the best found is given")
+            self.notes.append(Problem.keyed("siting_note_time_limit",
+                                            limit_s=f"{time_limit_s:g}"))
             return self._settle(chosen, "time_limit")
-        self.notes.append(f"CBC found no answer ({self.solver_status}) within "
-                          f"{time_limit_s:g} s: sites added one at a time, each the best "
-                          "given those already open (greedy)")
-        return self._settle(_greedy(sub, weight, fixed, free, self.k, self.service_distance_m,
-                                    self.objective), "greedy")
+        self.notes.append(Problem.keyed("siting_note_greedy", solver_status=self.solver_status,
+                                        limit_s=f"{time_limit_s:g}"))
+        if self.capacitated:
+            greedy = _greedy_capacitated(self, active)
+        else:
+            greedy = _greedy(sub, weight, fixed, free, self.k, self.service_distance_m,
+                             self.objective)
+        return self._settle(greedy, "greedy")
+
+    def _pairs(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(row, column) of every demand–facility pair a person may be placed on: within the
+        service distance (coverage) or any finite cost (median)."""
+        sub = self.cost_m[rows]
+        ok = (sub <= self.service_distance_m) if self.objective == "coverage" \
+            else np.isfinite(sub)
+        r, c = np.nonzero(ok)
+        return rows[r], c
+
+    def _unit_costs(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """Cost per person placed on each pair (the capacitated models minimise it)."""
+        d = self.cost_m[i, j]
+        if self.objective == "coverage":
+            out = -1.0 + _DISTANCE_TIE_BREAK * d / self.service_distance_m
+            return out - _EXISTING_FIRST * self.existing[j]
+        return d.astype("float64")
+
+    def _unplaced_cost(self) -> float:
+        """Cost per person left without a place (median: more than any distance)."""
+        if self.objective == "coverage":
+            return 0.0
+        finite = self.cost_m[np.isfinite(self.cost_m)]
+        return 10.0 * (float(finite.max()) if finite.size else 1.0) + 1.0
+
+    def _capacitated_model(self, active: np.ndarray) -> tuple[pulp.LpProblem, dict]:
+        """The capacitated covering / median model on the active demand rows.
+
+        Variables: ``open_j`` (binary, candidates only), ``x_ij`` ≥ 0 persons of row i placed
+        at j (pairs of :meth:`_pairs`), ``u_i`` ≥ 0 persons of row i left without a place.
+        Constraints: ``Σ_j x_ij + u_i = w_i``; ``x_ij ≤ w_i · open_j``; ``Σ_i x_ij ≤ cap_j ·
+        open_j``; ``Σ_{j in zone} Σ_i x_ij ≤ zone_cap``; ``Σ open_j = k``. Objective: minimise
+        :meth:`_unit_costs` · x + :meth:`_unplaced_cost` · u.
+        """
+        w, cap = self.weights, self.capacity
+        free = np.flatnonzero(~self.existing)
+        problem = pulp.LpProblem("capacitated_siting", pulp.LpMinimize)
+        open_vars = {int(j): pulp.LpVariable(f"open_{j}", cat="Binary") for j in free}
+        i_idx, j_idx = self._pairs(active)
+        unit = self._unit_costs(i_idx, j_idx)
+        x = [pulp.LpVariable(f"x_{i}_{j}", lowBound=0) for i, j in zip(i_idx, j_idx,
+                                                                        strict=True)]
+        u = {int(i): pulp.LpVariable(f"u_{i}", lowBound=0) for i in active}
+        problem += (pulp.lpSum(c * v for c, v in zip(unit, x, strict=True))
+                    + self._unplaced_cost() * pulp.lpSum(u.values()))
+        by_row: dict[int, list] = {}
+        by_col: dict[int, list] = {}
+        for i, j, v in zip(i_idx, j_idx, x, strict=True):
+            by_row.setdefault(int(i), []).append(v)
+            by_col.setdefault(int(j), []).append(v)
+            if int(j) in open_vars:
+                problem += v <= float(w[i]) * open_vars[int(j)]
+        for i in active:
+            problem += pulp.lpSum(by_row.get(int(i), [])) + u[int(i)] == float(w[i])
+        for j, vs in by_col.items():
+            if np.isfinite(cap[j]):
+                limit = float(cap[j]) * open_vars.get(j, 1)
+                problem += pulp.lpSum(vs) <= limit
+        if self.zone is not None:
+            for z, zcap in enumerate(self.zone_capacity):
+                members = [v for j in np.flatnonzero(self.zone == z) for v in by_col.get(int(j),
+                                                                                        [])]
+                if members and np.isfinite(zcap):
+                    problem += pulp.lpSum(members) <= float(zcap)
+        problem += pulp.lpSum(open_vars.values()) == self.k
+        return problem, open_vars
+
+    def _allocate(self, open_cols: np.ndarray) -> np.ndarray:
+        """Persons of each demand row placed at each open column (demand × ``open_cols``):
+        the capacitated model's linear programme with the open columns fixed (HiGHS)."""
+        n_d = len(self.weights)
+        active = np.flatnonzero(self.weights > 0)
+        out = np.zeros((n_d, len(open_cols)))
+        if not len(active) or not len(open_cols):
+            return out
+        sub = self.cost_m[np.ix_(active, open_cols)]
+        ok = (sub <= self.service_distance_m) if self.objective == "coverage" \
+            else np.isfinite(sub)
+        r, c = np.nonzero(ok)
+        n_x, n_u = len(r), len(active)
+        costs = np.r_[self._unit_costs(active[r], open_cols[c]),
+                      np.full(n_u, self._unplaced_cost())]
+        eq = sparse.csr_matrix((np.ones(n_x + n_u), (np.r_[r, np.arange(n_u)],
+                                                     np.arange(n_x + n_u))),
+                               shape=(n_u, n_x + n_u))
+        rows, bounds = [], []
+        cap = self.capacity
+        for k, j in enumerate(open_cols):
+            if np.isfinite(cap[j]):
+                rows.append(np.flatnonzero(c == k))
+                bounds.append(float(cap[j]))
+        if self.zone is not None:
+            for z, zcap in enumerate(self.zone_capacity):
+                members = np.flatnonzero(np.isin(c, np.flatnonzero(self.zone[open_cols] == z)))
+                if len(members) and np.isfinite(zcap):
+                    rows.append(members)
+                    bounds.append(float(zcap))
+        ub = None
+        if rows:
+            ub = sparse.csr_matrix(
+                (np.ones(sum(len(m) for m in rows)),
+                 (np.repeat(np.arange(len(rows)), [len(m) for m in rows]), np.concatenate(rows))),
+                shape=(len(rows), n_x + n_u))
+        answer = linprog(costs, A_ub=ub, b_ub=np.array(bounds) if rows else None, A_eq=eq,
+                         b_eq=self.weights[active], bounds=(0, None), method="highs")
+        if answer.status != 0:  # cannot happen: u alone is always feasible
+            raise SolverError(f"the allocation of persons to sites failed: {answer.message}")
+        out[active[r], c] = np.maximum(answer.x[:n_x], 0.0)
+        return out
 
     def _settle(self, chosen: np.ndarray, status: Status) -> SiteOptimiser:
         """Rank the chosen columns and work out coverage and assignment."""
+        if self.capacitated:
+            return self._settle_capacitated(chosen, status)
         cost, weight, sd = self.cost_m, self.weights, self.service_distance_m
         fixed = np.flatnonzero(self.existing)
         chosen = np.asarray(chosen, dtype=int)
@@ -441,13 +666,18 @@ class SiteOptimiser:
         within = d <= sd
         covered = within.any(axis=1)
         covered_by = np.full(n_d, -1, dtype=int)
+        allocation = np.zeros((n_d, len(open_cols)))
         # existing centres first (the nearest covering one), else the nearest covering new site
         for i in np.flatnonzero(covered):
             pool = (np.flatnonzero(within[i, :n_e]) if by_existing[i]
                     else n_e + np.flatnonzero(within[i, n_e:]))
-            covered_by[i] = open_cols[pool[np.argmin(d[i, pool])]]
+            best = pool[np.argmin(d[i, pool])]
+            covered_by[i] = open_cols[best]
+            allocation[i, best] = weight[i]
         self.status = status
         self.chosen, self.open = chosen, open_cols
+        self.allocation = allocation
+        self.served = np.where(covered, weight, 0.0)
         self.assignment = open_cols[nearest]
         self.distance_m = d[np.arange(n_d), nearest].astype("float64")
         self.covered, self.covered_by = covered, covered_by
@@ -456,6 +686,40 @@ class SiteOptimiser:
         self.covered_by_existing_weight = float(weight[by_existing].sum())
         self.objective_value = (self.covered_weight if self.objective == "coverage"
                                 else float((weight * self.distance_m).sum()))
+        self.notes = list(dict.fromkeys(self.notes))
+        self.result = _layers(self, self._places) if self._places is not None else None
+        return self
+
+    def _settle_capacitated(self, chosen: np.ndarray, status: Status) -> SiteOptimiser:
+        """Place people in the open columns (:meth:`_allocate`) and rank the new sites by the
+        persons each takes."""
+        cost, weight, sd = self.cost_m, self.weights, self.service_distance_m
+        fixed = np.flatnonzero(self.existing)
+        chosen = np.asarray(chosen, dtype=int)
+        n_d, n_e = len(weight), len(fixed)
+        alloc = self._allocate(np.r_[fixed, chosen].astype(int))
+        gain = alloc[:, n_e:].sum(axis=0)
+        order = np.lexsort((chosen, -np.round(gain, 6)))
+        chosen = chosen[order]
+        open_cols = np.r_[fixed, chosen].astype(int)
+        alloc = np.c_[alloc[:, :n_e], alloc[:, n_e:][:, order]]
+        served = alloc.sum(axis=1)
+        d = cost[:, open_cols]
+        main = alloc.argmax(axis=1)
+        has = served > 1e-9
+        col = np.where(has, main, d.argmin(axis=1))
+        self.status = status
+        self.chosen, self.open = chosen, open_cols
+        self.allocation, self.served = alloc, served
+        self.assignment = open_cols[col]
+        self.distance_m = d[np.arange(n_d), col].astype("float64")
+        self.covered = (d <= sd).any(axis=1)
+        self.covered_by = np.where(has, open_cols[main], -1)
+        self.total_weight = float(weight.sum())
+        self.covered_weight = float(served.sum())
+        self.covered_by_existing_weight = float(alloc[:, :n_e].sum())
+        self.objective_value = (self.covered_weight if self.objective == "coverage"
+                                else float((alloc * np.where(np.isfinite(d), d, 0)).sum()))
         self.notes = list(dict.fromkeys(self.notes))
         self.result = _layers(self, self._places) if self._places is not None else None
         return self
@@ -474,6 +738,32 @@ class SiteOptimiser:
                 "no layers: call solve() first" if self.status is None else
                 "no layers from a bare cost matrix: build with SiteOptimiser.from_geodataframe")
         return self.result.layers()
+
+
+def _capacities(capacity, zone, zone_capacity, n_f: int, problems: list[Problem]
+                ) -> tuple[np.ndarray | None, np.ndarray | None, np.ndarray | None]:
+    """Checked capacity, zone and zone capacity arrays (NaN capacity: no limit)."""
+    cap = zones = zone_cap = None
+    if capacity is not None:
+        cap = np.asarray(capacity, dtype="float64").ravel()
+        cap = np.where(np.isnan(cap), np.inf, cap)
+        if cap.shape != (n_f,):
+            problems.append(Problem.keyed("siting_capacity_count", n_values=cap.size,
+                                          n_columns=n_f))
+            cap = None
+        elif (cap < 0).any():
+            problems.append(Problem.keyed("siting_capacity_invalid"))
+    if zone is not None:
+        zones = np.asarray(zone, dtype=int).ravel()
+        zone_cap = np.asarray([] if zone_capacity is None else zone_capacity,
+                              dtype="float64").ravel()
+        zone_cap = np.where(np.isnan(zone_cap), np.inf, zone_cap)
+        if zones.shape != (n_f,) or (zones >= len(zone_cap)).any() or (zone_cap < 0).any():
+            problems.append(Problem.keyed("siting_zone_invalid"))
+            zones = zone_cap = None
+        elif cap is None:
+            cap = np.full(n_f, np.inf)
+    return cap, zones, zone_cap
 
 
 def _greedy(cost: np.ndarray, weight: np.ndarray, fixed: np.ndarray, free: np.ndarray, k: int,
@@ -498,13 +788,59 @@ def _greedy(cost: np.ndarray, weight: np.ndarray, fixed: np.ndarray, free: np.nd
     return np.array(sorted(chosen), dtype=int)
 
 
+def _greedy_capacitated(opt: SiteOptimiser, active: np.ndarray) -> np.ndarray:
+    """Add one site at a time: the one that can take most of the persons still without a place
+    within its reach (its capacity and its zone's remaining room), nearest first."""
+    remaining = opt.weights.copy()
+    free = np.flatnonzero(~opt.existing)
+    zone_left = (None if opt.zone is None else opt.zone_capacity.copy())
+    reach = opt.cost_m <= opt.service_distance_m if opt.objective == "coverage" \
+        else np.isfinite(opt.cost_m)
+    for j in np.flatnonzero(opt.existing):  # existing centres take their share first
+        remaining = _take(remaining, opt.cost_m[:, j], reach[:, j], opt.capacity[j])
+    chosen: list[int] = []
+    for _ in range(opt.k):
+        best_j, best_gain = None, -1.0
+        for j in free:
+            if int(j) in chosen:
+                continue
+            room = opt.capacity[j]
+            if zone_left is not None and opt.zone[j] >= 0:
+                room = min(room, zone_left[opt.zone[j]])
+            gain = min(room, float(remaining[reach[:, j]].sum()))
+            if gain > best_gain + 1e-9:
+                best_j, best_gain = int(j), gain
+        chosen.append(best_j)
+        before = remaining.sum()
+        room = opt.capacity[best_j]
+        if zone_left is not None and opt.zone[best_j] >= 0:
+            room = min(room, zone_left[opt.zone[best_j]])
+        remaining = _take(remaining, opt.cost_m[:, best_j], reach[:, best_j], room)
+        if zone_left is not None and opt.zone[best_j] >= 0:
+            zone_left[opt.zone[best_j]] -= before - remaining.sum()
+    return np.array(sorted(chosen), dtype=int)
+
+
+def _take(remaining: np.ndarray, cost: np.ndarray, reach: np.ndarray, room: float
+          ) -> np.ndarray:
+    """What is left after a place with ``room`` takes the nearest persons within reach."""
+    left = remaining.copy()
+    for i in np.argsort(cost, kind="stable"):
+        if room <= 0:
+            break
+        if reach[i] and left[i] > 0:
+            moved = min(left[i], room)
+            left[i] -= moved
+            room -= moved
+    return left
+
+
 # --- layers --------------------------------------------------------------------------------------
 def _points(gdf: gpd.GeoDataFrame, *, what: str, crs, id_col: str | None,
             default_ids: tuple[str, ...]) -> tuple[gpd.GeoDataFrame, np.ndarray, bool]:
     """Reproject to ``crs``, polygons to representative points; ids as str."""
     if gdf.crs is None:
-        raise CRSError(Problem(f"the {what} layer has no CRS", source=what,
-                               fix="set one, e.g. gdf.set_crs('EPSG:4326')"))
+        raise CRSError(Problem.keyed("siting_no_crs", source=what))
     moved = CRS.from_user_input(gdf.crs) != CRS.from_user_input(crs)
     keep = gdf.geometry.notna() & ~gdf.geometry.is_empty
     frame = gdf[keep].to_crs(crs)
@@ -523,6 +859,7 @@ def _layers(opt: SiteOptimiser, places: _Places) -> SitingResult:
     pts, cand = places.demand, places.candidates
     fixed = np.flatnonzero(opt.existing)
     free = np.flatnonzero(~opt.existing)
+    n_e = len(fixed)
     site_ids = np.array([f"N{r + 1}" for r in range(len(opt.chosen))], dtype=object)
     labels = np.full(len(opt.existing), None, dtype=object)
     kinds = np.full(len(opt.existing), None, dtype=object)
@@ -541,39 +878,62 @@ def _layers(opt: SiteOptimiser, places: _Places) -> SitingResult:
         "nearest_facility_id": labels[opt.assignment].astype(object),
         "nearest_kind": kinds[opt.assignment].astype(object),
         "distance_m": opt.distance_m,
+        "served_persons": opt.served.astype("float64"),
+        "unserved_persons": np.maximum(weight - opt.served, 0.0),
     }, geometry=pts.geometry.to_numpy(), crs=pts.crs).to_crs(settings.DISPLAY_CRS)
 
     cand_row = np.searchsorted(free, opt.chosen)  # candidates are the free columns, in order
     cand_xy = shapely.get_coordinates(cand.geometry.to_numpy())
     names_all = pts["name"].to_numpy()
     ids_all = pts["demand_id"].to_numpy()
+    area_col = cand.get("site_area_m2")
     rows = []
     for r, (col, j) in enumerate(zip(opt.chosen, cand_row, strict=True)):
-        added = (covered_by == site_ids[r]) & (weight > 0)
-        assigned = opt.assignment == col
-        if len(fixed):
-            dx = np.hypot(*(places.existing_xy - cand_xy[j]).T)
-            e = int(np.argmin(dx))
-            near_ex, near_ex_m = str(places.existing_ids[e]), float(dx[e])
+        taken = opt.allocation[:, n_e + r]
+        if opt.capacitated:
+            added, assigned = taken > 1e-9, taken > 1e-9
+            added_w = assigned_w = float(taken.sum())
+            distance = opt.cost_m[:, col]
+            mean_m = (float(np.average(distance[assigned], weights=taken[assigned]))
+                      if added_w > 0 else np.nan)
         else:
-            near_ex, near_ex_m = None, np.nan
-        names = [str(x) or str(i) for x, i in zip(names_all[added], ids_all[added], strict=True)]
-        rows.append({
+            added = (covered_by == site_ids[r]) & (weight > 0)
+            assigned = opt.assignment == col
+            added_w, assigned_w = float(weight[added].sum()), float(weight[assigned].sum())
+            mean_m = (float(np.average(opt.distance_m[assigned], weights=weight[assigned]))
+                      if assigned_w > 0 else np.nan)
+        if len(places.reference_ids):
+            dx = np.hypot(*(places.reference_xy - cand_xy[j]).T)
+            e = int(np.argmin(dx))
+            near_id, near_name, near_m = (str(places.reference_ids[e]),
+                                          places.reference_names[e], float(dx[e]))
+        else:
+            near_id, near_name, near_m = None, None, np.nan
+        capacity = (float(opt.capacity[col]) if opt.capacity is not None
+                    and np.isfinite(opt.capacity[col]) else np.nan)
+        order = np.argsort(-np.where(added, taken if opt.capacitated else weight, -1),
+                           kind="stable")
+        names = [str(names_all[i]) or str(ids_all[i]) for i in order if added[i]]
+        row = {
             "site_id": site_ids[r], "candidate_id": places.candidate_ids[j], "rank": r + 1,
-            "covered_weight": float(weight[added].sum()),
+            "covered_weight": added_w,
             "covered_weight_total": float(weight[opt.cost_m[:, col] <= sd].sum()),
-            "assigned_weight": float(weight[assigned].sum()),
+            "assigned_weight": assigned_w,
+            "capacity_persons": capacity,
             "n_demand_added": int(added.sum()),
-            "mean_distance_m": (float(np.average(opt.distance_m[assigned],
-                                                 weights=weight[assigned]))
-                                if weight[assigned].sum() > 0 else np.nan),
+            "mean_distance_m": mean_m,
+            "site_area_m2": (float(area_col.iloc[j]) if area_col is not None
+                             and pd.notna(area_col.iloc[j]) else np.nan),
             "site_area_needed_m2": float(
-                (weight[added].sum() if opt.objective == "coverage" else weight[assigned].sum())
+                (added_w if opt.objective == "coverage" else assigned_w)
                 * settings.SITE_AREA_M2_PER_PERSON),
-            "nearest_existing_id": near_ex, "nearest_existing_m": near_ex_m,
-            "reason": _reason(opt.objective, weight[added].sum(), names,
-                              weight[assigned].sum(), near_ex, near_ex_m, sd),
-        })
+            "nearest_existing_id": near_id, "nearest_existing_name": near_name,
+            "nearest_existing_m": near_m,
+            "served_communities": "; ".join(names),
+        }
+        row["reason"] = site_reason(row, objective=opt.objective, service_distance_m=sd,
+                                    lang="en")
+        rows.append(row)
     sites = pd.DataFrame(rows, columns=list(NEW_SITE_COLUMNS))
     extra = cand.iloc[cand_row].drop(columns=[c for c in cand.columns
                                               if c in sites or c == cand.geometry.name])
@@ -583,7 +943,7 @@ def _layers(opt: SiteOptimiser, places: _Places) -> SitingResult:
                                  crs=cand.crs).to_crs(settings.DISPLAY_CRS)
     return SitingResult(new_sites, coverage, opt.objective, opt.status, opt.objective_value,
                         opt.total_weight, opt.covered_weight, opt.covered_by_existing_weight,
-                        tuple(opt.notes))
+                        tuple(opt.notes), capacitated=opt.capacitated)
 
 
 def _plain(col: pd.Series) -> np.ndarray:
@@ -599,20 +959,52 @@ def _plain(col: pd.Series) -> np.ndarray:
     return col.astype(str).to_numpy(dtype=object)
 
 
-def _reason(objective, added, names, assigned, near_ex, near_ex_m, service_distance_m) -> str:
-    """Why a site was chosen, in one sentence a planner can read."""
+def site_reason(site, *, objective: str, service_distance_m: float, lang: str = "es") -> str:
+    """Why a site was chosen, in one or two sentences a planner can read, in ``lang``.
+
+    Parameters
+    ----------
+    site
+        A row of ``new_sites`` (mapping or Series): ``covered_weight``, ``assigned_weight``,
+        ``covered_weight_total``, ``capacity_persons``, ``nearest_existing_name`` (or ``_id``),
+        ``nearest_existing_m`` and the communities it serves (``served_communities``, names
+        joined by ``"; "``, most persons first).
+    objective
+        ``coverage`` or ``median``.
+    service_distance_m
+        The service distance of the run (metres).
+    """
+    def get(name: str) -> object:
+        value = site.get(name) if hasattr(site, "get") else None
+        return None if value is None or (isinstance(value, float) and math.isnan(value)) \
+            else value
+
+    def num(value: object, decimals: int = 0) -> str:
+        return format_number(value, lang, decimals=decimals)
+
+    joined = get("served_communities")
+    names = [n for n in str(joined).split("; ") if n] if joined else []
+    listed = ", ".join(str(n) for n in names[:3])
+    if len(names) > 3:
+        listed = t("reason.and_more", lang, names=listed, n=len(names) - 3)
+    added = float(get("covered_weight") or 0.0)
     if objective == "coverage":
         if added > 0:
-            listed = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3
-                                             else "")
-            text = (f"adds {added:,.0f} persons within {service_distance_m / 1000:g} km that no "
-                    f"other open centre covers ({listed})")
+            text = t("reason.site_adds", lang, persons=num(added),
+                     km=num(service_distance_m / 1000, 1 if service_distance_m % 1000 else 0),
+                     names=listed)
         else:
-            text = "adds no new coverage (all demand in reach was already covered)"
+            text = t("reason.site_adds_nothing", lang)
     else:
-        text = f"nearest open centre for {assigned:,.0f} persons, cutting their travel"
-    if near_ex is not None:
-        text += f"; nearest existing centre {near_ex} at {near_ex_m / 1000:.1f} km"
+        text = t("reason.site_median", lang, persons=num(get("assigned_weight") or 0.0))
+    capacity, total = get("capacity_persons"), get("covered_weight_total")
+    if capacity is not None and total is not None and float(total) > float(capacity) + 0.5:
+        text += t("reason.site_full", lang, capacity=num(capacity),
+                  rest=num(float(total) - float(get("assigned_weight") or 0.0)))
+    near = get("nearest_existing_name") or get("nearest_existing_id")
+    if near is not None and get("nearest_existing_m") is not None:
+        text += t("reason.site_nearest", lang, name=str(near),
+                  km=num(float(get("nearest_existing_m")) / 1000, 1))
     return text
 
 
@@ -629,6 +1021,7 @@ def plan_sites(
     weight_col: str = "displaced_est",
     basis: Literal["unserved", "all"] = "unserved",
     flood_status_col: str = "flood_status",
+    site_area_m2: float | None = None,
     dem: RasterSource | None = None,
     rivers: gpd.GeoDataFrame | None = None,
     time_limit_s: float | None = None,
@@ -644,7 +1037,8 @@ def plan_sites(
         point layer with a numeric weight column.
     centres
         Existing centres with ``centre_id``, ``status`` and the scenario's flood status in
-        ``flood_status_col``; the operational ones stay open.
+        ``flood_status_col``; the operational ones stay open and the nearest of them is named
+        for each new site.
     k
         Number of new sites.
     scenario_worst
@@ -655,14 +1049,20 @@ def plan_sites(
     objective
         ``"coverage"`` or ``"median"`` (see :meth:`SiteOptimiser.from_cost_matrix`).
     candidates
-        Candidate points; generated on suitable cells when ``None``.
+        Candidate points; generated on suitable cells when ``None``. A ``capacity_persons``
+        column, when given, is what each can take.
     basis
         ``"unserved"`` (default): the demand is what existing centres cannot take — the
         persons left unserved (too far or over capacity) by a capacity-respecting
         straight-line assignment within ``service_distance_m`` — and existing centres are not
         counted as covering it (a full centre covers no one). ``"all"``: the whole weight,
-        existing operational centres fixed open and counted as covering what is in their
-        reach.
+        existing operational centres fixed open (without a capacity limit) and counted as
+        covering what is in their reach.
+    site_area_m2
+        Area of each new site (m²); default :data:`settings.NEW_SITE_AREA_M2`. A site takes
+        :func:`geo.schema.site_capacity_from_area` of it (Sphere, 45 m² per person); a
+        generated candidate gets at most its suitable zone's area, and the sites in one zone
+        share the zone's capacity. ``math.inf``: no capacity (the uncapacitated models).
     dem, rivers
         For :func:`geo.siting.suitability` (stage margin; river channels excluded).
     time_limit_s
@@ -689,13 +1089,17 @@ def plan_sites(
     """
     service_distance_m = (settings.SERVICE_DISTANCE_M if service_distance_m is None
                           else float(service_distance_m))
+    site_area_m2 = settings.NEW_SITE_AREA_M2 if site_area_m2 is None else float(site_area_m2)
     if basis not in ("unserved", "all"):
-        raise InputError(Problem(f"unknown demand basis '{basis}'", fix="use 'unserved' or 'all'"))
+        raise InputError(Problem.keyed("siting_unknown_basis", basis=str(basis)))
     if candidates is None and scenario_worst is None:
-        raise InputError(Problem("no candidate sites and no flood scenario to find dry cells",
-                                 fix="give candidate points (--candidates) or a scenario"))
+        raise InputError(Problem.keyed("siting_no_candidates_no_scenario"))
+    if not site_area_m2 > 0:
+        raise InputError(Problem.keyed("siting_site_area", value=f"{site_area_m2:g}"))
     crs = scenario_worst.crs if scenario_worst is not None else settings.WORK_CRS
-    notes: list[str] = []
+    notes: list[Note] = []
+    operational = centres[operational_mask(centres, flood_status_col=flood_status_col)
+                          .to_numpy()]
     if basis == "unserved":
         plan = assign(demand, centres, weight_col=weight_col,
                       service_distance_m=service_distance_m, respect_capacity=True,
@@ -703,50 +1107,66 @@ def plan_sites(
         need = plan.assignments[["demand_id", "name", "unserved_persons", "geometry"]]
         need = need.rename(columns={"unserved_persons": "weight"})
         existing = None
-        notes.append("demand: persons left unserved (too far or over capacity) by the "
-                     "existing operational centres, capacity respected")
+        notes.append(Problem.keyed("siting_note_demand_unserved"))
     else:
         need = demand_points(demand, weight_col=weight_col, crs=crs)
-        existing = centres[operational_mask(centres, flood_status_col=flood_status_col)
-                           .to_numpy()]
-        notes.append(f"demand: all of '{weight_col}'; existing operational centres kept open")
+        existing = operational
+        notes.append(Problem.keyed("siting_note_demand_all", column=weight_col))
     if not (need["weight"] > 0).any():
-        raise InputError(Problem(
-            "no displaced people left to serve: "
-            + ("the existing operational centres take everyone within reach"
-               if basis == "unserved" else f"'{weight_col}' is 0 everywhere"),
-            fix="nothing to site for this scenario" + (
-                "; use basis='all' to site for all displaced" if basis == "unserved" else ""),
-        ))
+        raise InputError(Problem.keyed("siting_nothing_to_serve_unserved"
+                                       if basis == "unserved" else "siting_nothing_to_serve_all",
+                                       column=weight_col))
     suit = None
     if candidates is None:
         suit = suitability(scenario_worst, dem=dem, rivers=rivers, demand=need,
                            weight_col="weight", service_distance_m=service_distance_m)
         candidates = candidate_sites(suit)
         notes += list(suit.notes)
-        notes.append(f"{len(candidates)} candidate sites generated on suitable cells")
+        notes.append(Problem.keyed("siting_note_candidates", n=len(candidates)))
+    candidates, capacity_cols = _with_capacity(candidates, site_area_m2, notes)
     opt = SiteOptimiser.from_geodataframe(
         need, candidates, k=k, weight_col="weight", demand_id_col="demand_id",
-        existing_centres=existing, service_distance_m=service_distance_m, objective=objective,
-        crs=crs,
+        existing_centres=existing, reference_centres=operational,
+        service_distance_m=service_distance_m, objective=objective, crs=crs, **capacity_cols,
     ).solve(time_limit_s=time_limit_s, solver=solver)
     result = _finish(opt.result, scenario_worst, notes)
     limit_s = settings.SOLVER_TIME_LIMIT_S if time_limit_s is None else time_limit_s
+    figures = {"limit_s": f"{limit_s:g}", "covered": format_number(result.covered_weight, "en"),
+               "total": format_number(result.total_weight, "en")}
     if opt.status == "time_limit":
-        raise SolverError(
-            f"CBC stopped at the {limit_s:g} s time limit before proving the best "
-            f"answer; the best found covers {result.covered_weight:,.0f} of "
-            f"{result.total_weight:,.0f} persons (see .best)", best=result)
+        raise SolverError(t("msg.siting_time_limit", "en", **figures), best=result)
     if opt.status == "greedy":
-        raise SolverError(
-            f"CBC found no answer ({opt.solver_status}) within {limit_s:g} s; "
-            f"a greedy answer is in .best (covers {result.covered_weight:,.0f} of "
-            f"{result.total_weight:,.0f} persons)", best=result)
+        raise SolverError(t("msg.siting_greedy", "en", solver_status=str(opt.solver_status),
+                            **figures), best=result)
     return result, suit
 
 
+def _with_capacity(candidates: gpd.GeoDataFrame, site_area_m2: float, notes: list[Note]
+                   ) -> tuple[gpd.GeoDataFrame, dict[str, str]]:
+    """Candidates with ``site_area_m2`` and ``capacity_persons`` (and their zone's capacity),
+    and the column names :meth:`SiteOptimiser.from_geodataframe` takes them from."""
+    if not math.isfinite(site_area_m2) and "capacity_persons" not in candidates:
+        return candidates, {}
+    out = candidates.copy()
+    if "capacity_persons" in out:
+        notes.append(Problem.keyed("siting_note_capacity_given"))
+        return out, {"capacity_col": "capacity_persons"}
+    zone_area = (pd.to_numeric(out["zone_area_m2"], errors="coerce")
+                 if "zone_area_m2" in out else pd.Series(np.nan, index=out.index))
+    area = np.fmin(zone_area.to_numpy("float64"), site_area_m2)  # NaN zone: the site area
+    out["site_area_m2"] = area
+    out["capacity_persons"] = site_capacity_from_area(area)
+    notes.append(Problem.keyed("siting_note_capacity", area_m2=format_number(site_area_m2, "en"),
+                               m2_per_person=f"{settings.SITE_AREA_M2_PER_PERSON:g}"))
+    cols = {"capacity_col": "capacity_persons"}
+    if "zone_id" in out and "zone_area_m2" in out:
+        out["zone_capacity_persons"] = site_capacity_from_area(zone_area.to_numpy("float64"))
+        cols |= {"zone_col": "zone_id", "zone_capacity_col": "zone_capacity_persons"}
+    return out, cols
+
+
 def _finish(result: SitingResult, scenario: FloodScenario | None,
-            notes: list[str]) -> SitingResult:
+            notes: list[Note]) -> SitingResult:
     """Add each site's depth in ``scenario`` and the chain's notes before the solver's."""
     sites = result.new_sites.copy()
     sites.insert(len(sites.columns) - 1, "depth_m_worst", _depth_at(sites, scenario))

@@ -29,6 +29,7 @@ from shapely.geometry import shape
 
 from geo import settings
 from geo.catchment import demand_points
+from geo.errors import Problem
 from geo.flood import FloodScenario
 from geo.raster import RasterSource
 from geo.travel import DepthGrid, depth_grid
@@ -57,7 +58,7 @@ class Suitability:
     transform: Affine
     crs: CRS
     polygons: gpd.GeoDataFrame
-    notes: tuple[str, ...] = field(default=())
+    notes: tuple[Problem | str, ...] = field(default=())
 
     @property
     def cell_size_m(self) -> float:
@@ -122,7 +123,8 @@ def suitability(
     cell = grid.cell_size_m
     flooded = depth >= threshold_m
     mask = ~flooded & ~np.isnan(depth)
-    notes.append(f"dry in {scenario_worst.name} (depth below {threshold_m:g} m)")
+    notes.append(Problem.keyed("siting_note_dry", scenario=scenario_worst.name,
+                                threshold_m=f"{threshold_m:g}"))
     if flooded.any():
         dist_cells, (near_r, near_c) = ndimage.distance_transform_edt(
             ~flooded, return_indices=True)
@@ -131,10 +133,10 @@ def suitability(
             wse = ground + np.where(flooded, depth, 0)
             raised = wse[near_r, near_c] + margin_m
             mask &= ~((raised - ground) >= threshold_m) & ~np.isnan(ground)
-            notes.append(f"stays dry with the river stage {margin_m:g} m higher")
+            notes.append(Problem.keyed("siting_note_margin", margin_m=f"{margin_m:g}"))
         else:
             mask &= dist_cells * cell >= water_buffer_m
-            notes.append(f"at least {water_buffer_m:g} m from flooded cells")
+            notes.append(Problem.keyed("siting_note_buffer", buffer_m=f"{water_buffer_m:g}"))
     if rivers is not None and not rivers.empty:
         lines = rivers.to_crs(grid.crs).geometry
         lines = lines[lines.notna() & ~lines.is_empty]
@@ -143,8 +145,8 @@ def suitability(
                                 out_shape=depth.shape, transform=grid.transform, fill=0,
                                 dtype="uint8", all_touched=True).astype(bool)
             mask &= ~channel
-            notes.append(f"outside river channels ({settings.RIVER_CHANNEL_BUFFER_M:g} m "
-                         "either side of the river lines)")
+            notes.append(Problem.keyed("siting_note_channels",
+                                       buffer_m=f"{settings.RIVER_CHANNEL_BUFFER_M:g}"))
     if demand is not None:
         pts = demand_points(demand, weight_col=weight_col, crs=grid.crs)
         xy = shapely.get_coordinates(pts.geometry[pts["weight"] > 0].to_numpy())
@@ -155,12 +157,12 @@ def suitability(
             dist, _ = cKDTree(xy).query(centres, distance_upper_bound=service_distance_m)
             keep = np.isfinite(dist)
         mask[rows[~keep], cols[~keep]] = False
-        notes.append(f"within {service_distance_m:g} m of displaced people")
+        notes.append(Problem.keyed("siting_note_within", distance_m=f"{service_distance_m:g}"))
     polygons = _mask_polygons(mask, grid.transform, grid.crs)
     return Suitability(mask, grid.transform, grid.crs, polygons, tuple(notes))
 
 
-def _dem_on_grid(dem: RasterSource, grid: DepthGrid, notes: list[str]) -> np.ndarray:
+def _dem_on_grid(dem: RasterSource, grid: DepthGrid, notes: list) -> np.ndarray:
     """DEM values on the depth grid: a window read when grids match, else resampled."""
     base = dem.transform
     if (dem.crs == grid.crs and grid.factor == 1 and np.isclose(base.a, grid.transform.a)
@@ -179,8 +181,8 @@ def _dem_on_grid(dem: RasterSource, grid: DepthGrid, notes: list[str]) -> np.nda
         reproject(ds.read(1, out_dtype="float32"), out, src_transform=base, src_crs=dem.crs,
                   src_nodata=dem.nodata, dst_transform=grid.transform, dst_crs=grid.crs,
                   dst_nodata=np.nan, resampling=Resampling.bilinear)
-    notes.append(f"DEM {dem.label} resampled (bilinear) onto the {grid.cell_size_m:g} m "
-                 "flood grid for the stage margin")
+    notes.append(Problem.keyed("siting_note_dem_resampled", dem=str(dem.label),
+                               cell_m=f"{grid.cell_size_m:g}"))
     return out
 
 
