@@ -446,8 +446,10 @@ def sidebar_parameters(inputs: Inputs, lang: str) -> dict[str, Any]:
     state.setdefault("threshold", float(settings.FLOOD_THRESHOLD_M))
     state.setdefault("ring", float(settings.ACCESS_RING_RADIUS_M))
     state.setdefault("service", float(settings.SERVICE_DISTANCE_M))
+    stage = _stage_control(inputs, lang)
     scenario = sb.selectbox(t("scenario", lang), names, key="scenario",
-                            format_func=lambda n: scenario_label(n, lang))
+                            format_func=lambda n: scenario_label(n, lang),
+                            disabled=stage is not None)
     threshold = sb.number_input(t("threshold_m", lang), min_value=0.01, max_value=10.0,
                                 step=0.05, format="%.2f", help=t("threshold_help", lang),
                                 key="threshold")
@@ -458,7 +460,39 @@ def sidebar_parameters(inputs: Inputs, lang: str) -> dict[str, Any]:
                               max_value=100_000.0, step=500.0, format="%.0f",
                               help=t("service_distance_help", lang), key="service")
     return {"scenario": scenario, "threshold_m": float(threshold), "ring_radius_m": float(ring),
-            "service_distance_m": float(service)}
+            "service_distance_m": float(service), "stage_m": stage}
+
+
+def _stage_control(inputs: Inputs, lang: str) -> float | None:
+    """A river stage at the gauge (slider and number box kept in step) instead of a
+    scenario, when the session has a DEM; ``None`` when not used."""
+    if inputs.dem is None:
+        return None
+    sb, state = st.sidebar, st.session_state
+    if not sb.toggle(t("stage_mode", lang), key="stage_mode", help=t("stage_mode_help", lang)):
+        return None
+    low, high = settings.STAGE_RANGE_M
+    state.setdefault("stage_m", 117.0)
+    for key in ("stage_m_slider", "stage_m_box"):
+        state.setdefault(key, state["stage_m"])
+
+    def follow(source: str, other: str) -> None:
+        state["stage_m"] = state[other] = round(float(state[source]), 2)
+
+    sb.slider(t("stage_slider", lang), min_value=low, max_value=high, step=0.05,
+              format="%.2f", key="stage_m_slider", on_change=follow,
+              args=("stage_m_slider", "stage_m_box"))
+    sb.number_input(t("stage_box", lang), min_value=low, max_value=high, step=0.01,
+                    format="%.2f", key="stage_m_box", on_change=follow,
+                    args=("stage_m_box", "stage_m_slider"))
+    return float(state["stage_m"])
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _stage_run(key: str, _base: PlanningRun, stage_m: float) -> PlanningRun:
+    """The run whose one scenario is this river stage (cached per inputs and stage; the stage
+    model and curves are shared with the base run)."""
+    return _base.with_stages([stage_m])
 
 
 # --------------------------------------------------------------------------- map (offline)
@@ -554,6 +588,8 @@ def exposure_view(run: PlanningRun, params: dict, lang: str) -> None:
              flood_depth_known=inputs.scenarios[name].has_depth, districts=inputs.districts,
              rivers=inputs.rivers)
     st.caption(t("map_hint", lang))
+    if params.get("stage_m") is not None:
+        _stage_panel(run, params["stage_m"], lang)
 
     left, right = st.columns(2)
     with left:
@@ -578,6 +614,28 @@ def exposure_view(run: PlanningRun, params: dict, lang: str) -> None:
     st.subheader(t("h_needs", lang))
     needs = result.needs[(result.needs["scenario"] == name) & (result.needs["level"] == "overall")]
     _show_table(needs_table(needs, lang))
+
+
+def _stage_panel(run: PlanningRun, stage_m: float, lang: str) -> None:
+    """Centres flooded by river stage per district (from the stage curves: every stage is a
+    lookup), the chosen stage marked, and the datum the stages are read in."""
+    import altair as alt
+
+    low, high = settings.STAGE_RANGE_M
+    stages = [round(low + 0.1 * i, 2) for i in range(round((high - low) / 0.1) + 1)]
+    table = run.stage_table(stages)
+    st.subheader(t("stage_centres_flooded_by_stage", lang))
+    column = t("col_district", lang)
+    data = pd.DataFrame({"stage": table["stage_m"], column: table["district"],
+                         "n": table["centres_flooded"]})
+    x = alt.X("stage:Q", title=t("stage_slider", lang), scale=alt.Scale(domain=[low, high]))
+    lines = alt.Chart(data).mark_line(interpolate="step-after").encode(
+        x=x, y=alt.Y("n:Q", title=t("m_centres_flooded", lang)), color=alt.Color(
+            f"{column}:N"))
+    rule = alt.Chart(pd.DataFrame({"stage": [stage_m]})).mark_rule(strokeDash=[4, 3]).encode(
+        x="stage:Q")
+    st.altair_chart(lines + rule, use_container_width=True)
+    st.caption(t("stage_datum_note", lang, offset=_fmt(run.parameters.datum_offset_m, lang, 2)))
 
 
 def _district_chart(districts: pd.DataFrame, lang: str) -> None:
@@ -1087,7 +1145,11 @@ def main() -> None:
     st.session_state.setdefault("respect_capacity", settings.RESPECT_CAPACITY)
     run = None
     with _edge(view, lang), st.spinner(t("exposure_running", lang)):
-        ready = _base_run(_inputs_key(inputs), inputs).with_parameters(
+        base = _base_run(_inputs_key(inputs), inputs)
+        if params["stage_m"] is not None:
+            base = _stage_run(_inputs_key(inputs), base, params["stage_m"])
+            params["scenario"] = base.scenario_name()
+        ready = base.with_parameters(
             threshold_m=params["threshold_m"], ring_radius_m=params["ring_radius_m"],
             service_distance_m=params["service_distance_m"],
             catchment_mode=st.session_state["catchment_mode"],

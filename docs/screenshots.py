@@ -101,6 +101,30 @@ def take(out: Path) -> list[Path]:
         page.screenshot(path=str(out / "app_nuevos_albergues_resultados.png"))
         shots.append(out / "app_nuevos_albergues_resultados.png")
 
+        _view(page, "season", "season_metric_days")
+        page.wait_for_timeout(1500)
+        app.wait_until_idle(page)
+        shot(page, "app_temporada.png")
+
+        _view(page, "exposure", "m_centres_flooded")
+        page.get_by_text(t("stage_mode", "es"), exact=True).click()
+        app.wait_until_idle(page)
+        box = page.get_by_label(t("stage_box", "es"))
+        box.fill("117.85")
+        box.press("Enter")
+        app.wait_until_idle(page)
+        page.get_by_text(t("stage_centres_flooded_by_stage", "es"), exact=True).first.wait_for(
+            timeout=120_000)
+        app.wait_for_markers(page, N_CENTRES, timeout_ms=120_000)
+        shot(page, "app_nivel_rio.png")
+        page.get_by_text(t("stage_centres_flooded_by_stage", "es"), exact=True).first.evaluate(
+            "el => el.scrollIntoView({block: 'start'})")
+        page.wait_for_timeout(800)
+        page.screenshot(path=str(out / "app_nivel_rio_grafico.png"))
+        shots.append(out / "app_nivel_rio_grafico.png")
+        page.get_by_text(t("stage_mode", "es"), exact=True).click()
+        app.wait_until_idle(page)
+
         _view(page, "export", "fmt_excel")
         page.get_by_text(t("ws_header", "es"), exact=True).click()
         page.get_by_label(t("ws_notes", "es")).fill(

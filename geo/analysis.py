@@ -594,6 +594,9 @@ class PlanningRun:
         inputs = replace(self.inputs, scenarios=scenarios, sources=sources)
         weakref.finalize(inputs, shutil.rmtree, folder, True)
         run = PlanningRun(inputs, self.parameters, self.progress)
+        with self._lock:  # the stage model and curves hold for the new run too
+            run._memo.update({k: v for k, v in self._memo.items()
+                              if k[0] in ("stage_model", "stage_curves")})
         run._memo[self._stage_key()] = model
         return run
 

@@ -414,6 +414,14 @@ STRINGS.update({
         "es": "Nivel del río en la regla Enapu-Perú (m s.n.m.)",
         "en": "River stage at the Enapu-Perú gauge (m a.s.l.)",
     },
+    "stage_mode": {"es": "Usar el nivel del río", "en": "Use the river stage"},
+    "stage_mode_help": {
+        "es": "En vez de un escenario, un nivel leído en la regla: la inundación se calcula "
+              "con el DEM, solo donde el agua del río puede llegar.",
+        "en": "Instead of a scenario, a gauge reading: the flood is computed from the DEM, "
+              "only where the river's water can reach.",
+    },
+    "stage_box": {"es": "Nivel exacto (m)", "en": "Exact stage (m)"},
     "stage_ponding_risk": {
         "es": "Riesgo de encharcamiento: terreno bajo el nivel que el río no alcanza",
         "en": "Ponding risk: ground below the stage that the river does not reach",
@@ -427,10 +435,10 @@ STRINGS.update({
     "stage_cut_off_from": {"es": "Queda aislado desde (m)", "en": "Cut off from (m)"},
     "stage_at_risk_from": {"es": "En riesgo desde (m)", "en": "At risk from (m)"},
     "stage_datum_note": {
-        "es": "Los niveles son lecturas de la regla; el agua queda a nivel {offset} m en el "
-              "datum del DEM. El datum de la regla y el del DEM deben coincidir.",
-        "en": "Stages are gauge readings; the water stands at stage {offset} m in the DEM's "
-              "datum. The gauge's datum and the DEM's must match.",
+        "es": "Los niveles son lecturas de la regla; en el datum del DEM el agua queda en el "
+              "nivel + {offset} m. El datum de la regla y el del DEM deben coincidir.",
+        "en": "Stages are gauge readings; in the DEM's datum the water stands at the stage + "
+              "{offset} m. The gauge's datum and the DEM's must match.",
     },
     "stage_forecast_title": {
         "es": "Pronóstico: albergues que se inundan o quedan aislados, por día",

@@ -314,3 +314,20 @@ def test_export_view_offers_the_geopackage_and_its_depth_raster(app):
     assert names[0].endswith(".gpkg") and names[1].endswith("_flood_depth.tif")
     assert files[0][1][:16] == b"SQLite format 3\x00"
     assert "record" in names[0] and "é" not in names[0]  # the scenario, without accents
+
+
+def test_a_river_stage_replaces_the_scenario_and_its_figures_follow_the_stage(app):
+    """With a stage, the figures are those of the bundled depth scenario at that stage (the
+    sample's scenarios are water connected to the rivers, as the stage model computes)."""
+    inputs = load_sample()
+    result = assess(inputs.centres, inputs.communities, inputs.scenarios)
+    by_name = result.centres[result.centres["flood_status"] == "flooded"] \
+        .groupby("scenario").size()
+    _ok(app.toggle(key="stage_mode").set_value(True).run())
+    assert app.selectbox(key="scenario").disabled
+    for stage, name in ((117.0, "117.0"), (118.6, "118.6")):
+        _ok(app.number_input(key="stage_m_box").set_value(stage).run())
+        assert app.slider(key="stage_m_slider").value == pytest.approx(stage)
+        expected = int(next(v for k, v in by_name.items() if k.startswith(name)))
+        assert _metric(app, t("m_centres_flooded", "es")) == expected
+    assert any(s.value == t("stage_centres_flooded_by_stage", "es") for s in app.subheader)
