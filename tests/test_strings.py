@@ -8,9 +8,9 @@ layer names, the draw tool's texts, zoom and full-screen titles), every problem 
 bad input files, and the analysis' own messages. The lists below are the words that must not
 appear; each is matched as a whole word.
 
-Messages from the readers (``geo/io``) that are not translated yet are listed in
-:data:`READERS_NOT_TRANSLATED_YET` and expected to fail (strict: a message translated by the
-readers' work makes its case pass and the marker must then go).
+Every problem and every note of the readers (``geo/io``, the rasters, the flood scenarios and
+the session's checks) is keyed: its Spanish text is checked here, each note as the one warning
+that carries it.
 """
 
 from __future__ import annotations
@@ -312,15 +312,11 @@ BAD_INPUTS = {
     "zip_without_shp": lambda p: read_centres(_zip(p, "capa.zip", {"leeme.txt": b"x"})),
     "raster_without_crs": lambda p: open_raster(_write_tif(p / "sin_crs.tif", crs=None)),
     "not_found": lambda p: read_centres(p / "no_existe.csv"),
-    "layers_do_not_overlap": lambda p: load_inputs(floods=[("lejos", _write_tif(
-        p / "lejos.tif", crs="EPSG:32718", origin=(300000, 8000000)))]),
+    "layers_do_not_overlap": lambda p: load_inputs(
+        centres=_csv(p, "nombre,latitud,longitud\nA,-3.75,-73.25\n"),
+        floods=[("lejos", _write_tif(p / "lejos.tif", crs="EPSG:32718",
+                                     origin=(300000, 8000000)))]),
 }
-#: Cases whose Spanish text still holds English from ``geo/io`` (the readers' issue 10 converts
-#: them to keyed problems; expected to fail until then).
-READERS_NOT_TRANSLATED_YET: frozenset[str] = frozenset({
-    "unknown_status", "lines_as_communities", "corrupt", "raster_without_crs",
-    "layers_do_not_overlap",
-})
 
 
 def _gpkg(tmp_path: Path) -> Path:
@@ -331,10 +327,7 @@ def _gpkg(tmp_path: Path) -> Path:
     return path
 
 
-@pytest.mark.parametrize("case", [
-    pytest.param(c, marks=pytest.mark.xfail(
-        strict=True, reason="geo/io message not translated yet (readers engineer, issue 10)"))
-    if c in READERS_NOT_TRANSLATED_YET else c for c in BAD_INPUTS])
+@pytest.mark.parametrize("case", list(BAD_INPUTS))
 def test_every_problem_of_a_bad_input_file_is_in_spanish(tmp_path, case):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", CrecidaWarning)
@@ -351,20 +344,18 @@ WARNING_INPUTS = {
     "far_away": "nombre,latitud,longitud\nA,-3.75,-73.25\nB,-12.05,-77.04\n",
     "persons_missing": "nombre,latitud,longitud,familias\nA,-3.75,-73.25,3\n",
 }
-WARNINGS_NOT_TRANSLATED_YET: frozenset[str] = frozenset(WARNING_INPUTS)
 
 
-@pytest.mark.parametrize("case", [
-    pytest.param(c, marks=pytest.mark.xfail(
-        strict=True, reason="geo/io note not translated yet (readers engineer, issue 10)"))
-    if c in WARNINGS_NOT_TRANSLATED_YET else c for c in WARNING_INPUTS])
+@pytest.mark.parametrize("case", list(WARNING_INPUTS))
 def test_every_note_about_a_file_is_in_spanish(tmp_path, case):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", CrecidaWarning)
-        read_centres(_csv(tmp_path, WARNING_INPUTS[case]))
-    notes = [w.message for w in caught if issubclass(w.category, CrecidaWarning)]
-    assert notes
-    texts = [localise(getattr(n, "problem", None) or n.args[0], "es") for n in notes]
+        gdf = read_centres(_csv(tmp_path, WARNING_INPUTS[case]))
+    notes = [w.message.args[0] for w in caught if issubclass(w.category, CrecidaWarning)]
+    # one warning per note, carrying the keyed note itself
+    assert notes == gdf.attrs["notes"] and len(notes) > 1
+    assert all(isinstance(n, Problem) and n.key and n.source == "albergues.csv" for n in notes)
+    texts = [localise(n, "es") for n in notes]
     assert _found(texts, "es") == []
 
 
