@@ -2098,13 +2098,6 @@ STRINGS.update({
     "report.raster_population": {"es": "Ráster de población", "en": "Population raster"},
     "report.raster": {"es": "{layer}: {width}×{height} celdas de {res} ({unit}), {crs} ({file})",
                       "en": "{layer}: {width}×{height} cells of {res} ({unit}), {crs} ({file})"},
-    "report.decided_centres": {"es": "albergues", "en": "centres"},
-    "report.decided_communities": {"es": "comunidades", "en": "communities"},
-    "report.decided_districts": {"es": "distritos", "en": "districts"},
-    "report.decided_rivers": {"es": "ríos", "en": "rivers"},
-    "report.decided_dem": {"es": "MDE", "en": "dem"},
-    "report.decided_population": {"es": "población", "en": "population"},
-    "report.decided_inputs": {"es": "datos en conjunto", "en": "inputs"},
     "report.decided_flood": {"es": "inundación:{name}", "en": "flood:{name}"},
     "report.warnings": {"es": "Avisos ({n}):", "en": "Warnings ({n}):"},
     "report.no_warnings": {"es": "Avisos: ninguno", "en": "Warnings: none"},
@@ -2155,6 +2148,81 @@ STRINGS.update({
                                 "en": "--wet-share must be in (0, 1], got {value}"},
     "fix.cli_wet_share_range": {"es": "p. ej. 0.5 para la mitad del área observada",
                                 "en": "e.g. 0.5 for half of the observed area"},
+})
+
+# --- notes of the analysis (geo.catchment, geo.travel, geo.exposure, geo.season) -------------
+STRINGS.update({
+    "word.centres": {"es": "albergues", "en": "centres"},
+    "word.communities": {"es": "comunidades", "en": "communities"},
+    "word.districts": {"es": "distritos", "en": "districts"},
+    "word.rivers": {"es": "ríos", "en": "rivers"},
+    "word.dem": {"es": "MDE", "en": "dem"},
+    "word.population": {"es": "población", "en": "population"},
+    "word.inputs": {"es": "datos en conjunto", "en": "inputs"},
+    "msg.catchment_note_metric_crs": {
+        "es": "distancias y áreas en metros en {crs} (el ráster de inundación está en grados)",
+        "en": "distances and areas in metres in {crs} (the flood raster is in degrees)"},
+    "msg.catchment_note_no_status": {
+        "es": "los albergues no traen '{column}': todo albergue abierto se toma como operativo",
+        "en": "centres carry no '{column}': every open centre is taken as operational"},
+    "msg.catchment_note_capacity": {
+        "es": "capacidad respetada: primero se atienden los pares demanda–albergue más "
+              "cercanos; lo que no cabe va al siguiente albergue más cercano con lugar",
+        "en": "capacity respected: closest demand–centre pairs served first, overflow sent to "
+              "the next nearest centre with room"},
+    "msg.catchment_note_capacity_unknown": {
+        "es": "{n} albergue(s) sin capacidad ni área techada: capacidad desconocida, nunca "
+              "cuentan como sobrepoblados",
+        "en": "{n} centre(s) without capacity or covered area: capacity unknown, never counted "
+              "as overcrowded"},
+    "msg.catchment_note_no_centre": {
+        "es": "ningún albergue operativo en este escenario: toda la demanda queda sin lugar",
+        "en": "no operational centre in this scenario: all demand is unserved"},
+    "msg.travel_note_coarsened": {
+        "es": "grilla de viaje agrandada {factor}× a celdas de {cell_m} m ({width}×{height}); "
+              "cada celda toma la profundidad mediana de su bloque",
+        "en": "travel grid coarsened {factor}× to {cell_m} m cells ({width}×{height}); each "
+              "cell takes the median depth of its block"},
+    "msg.travel_note_no_data_dry": {
+        "es": "las celdas sin dato de inundación se toman como terreno seco",
+        "en": "cells without flood data are taken as dry ground"},
+    "msg.travel_note_boats": {
+        "es": "botes a {speed_kmh} km/h a menos de {buffer_m} m de los ríos",
+        "en": "boats at {speed_kmh} km/h within {buffer_m} m of the river lines"},
+    "msg.travel_note_boats_floodwater": {
+        "es": "botes a {speed_kmh} km/h a menos de {buffer_m} m de los ríos y sobre el agua "
+              "de la inundación conectada a ellos",
+        "en": "boats at {speed_kmh} km/h within {buffer_m} m of the river lines and on the "
+              "floodwater connected to them"},
+    "msg.travel_note_snapped": {
+        "es": "los puntos sobre el agua o fuera de la grilla parten de la celda transitable más "
+              "cercana; ese tramo se cuenta a pie",
+        "en": "points on water or off the grid start from the nearest passable cell, that step "
+              "counted at walking speed"},
+    "msg.exposure_note_reprojected": {
+        "es": "{what} reproyectados de {crs} al sistema de coordenadas del ráster {raster_crs} "
+              "({raster}); el ráster no se remuestreó",
+        "en": "{what} reprojected from {crs} to the raster's CRS {raster_crs} ({raster}); the "
+              "raster was not resampled"},
+    "msg.exposure_note_no_area": {
+        "es": "se dejan fuera {n} {what} sin área (geometría vacía, nula o no poligonal)",
+        "en": "{n} {what} with no area (empty, null or not polygons) left out"},
+    "msg.season_note_kind_guessed": {
+        "es": "tipo de todas las extensiones deducido como '{kind}' a partir de {file}; "
+              "elíjalo con --flood-kind",
+        "en": "kind of every extent guessed as '{kind}' from {file}; set it with --flood-kind"},
+    "msg.season_note_crs": {
+        "es": "las extensiones están en más de un sistema de coordenadas: los vectores se "
+              "reproyectaron a cada uno; los rásteres no se remuestrearon",
+        "en": "the extents are in more than one CRS: the vectors were reprojected to each; "
+              "rasters were not resampled"},
+    "msg.season_note_tasks": {
+        "es": "{days} extensiones en {grids} grilla(s), {tasks} tareas; un día cuenta como "
+              "inundado cuando ≥ {wet_share} del área observada está inundada (profundidad ≥ "
+              "{threshold_m} m); los días sin observación se cuentan aparte",
+        "en": "{days} extents on {grids} grid(s), {tasks} tasks; a day counts as flooded when "
+              "≥ {wet_share} of the observed area is flooded (depth ≥ {threshold_m} m); "
+              "unobserved days are counted apart"},
 })
 
 

@@ -40,6 +40,7 @@ __all__ = [
     "counts",
     "load_inputs",
     "load_sample",
+    "sample_labels",
     "sample_manifest",
     "validation_report",
 ]
@@ -99,7 +100,9 @@ class Inputs:
                 for layer, items in self.decisions.items() if items}
 
     def scenario(self, name: str | None = None) -> FloodScenario:
-        """The scenario called ``name`` (the last, most severe one when ``None``).
+        """The scenario called ``name`` (the last, most severe one when ``None``); a scenario
+        of the bundled sample may be called by its name in either language
+        (:func:`sample_labels`: ``118,6 m – récord de 2012``).
 
         Raises
         ------
@@ -110,6 +113,10 @@ class Inputs:
             raise InputError(Problem.keyed("no_flood_loaded"))
         if name is None:
             return list(self.scenarios.values())[-1]
+        if name not in self.scenarios:
+            named = [own for own, labels in sample_labels().items()
+                     if own in self.scenarios and name in labels.values()]
+            name = named[0] if named else name
         if name not in self.scenarios:
             raise InputError(Problem.keyed("scenario_not_found", name=name,
                                            names=", ".join(self.scenarios)))
@@ -122,6 +129,16 @@ def sample_manifest() -> dict:
     if not path.exists():
         raise InputError(Problem.keyed("sample_missing", source=str(path.name)))
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+def sample_labels() -> dict[str, dict[str, str]]:
+    """The bundled sample's scenario names in each language (the manifest's ``labels``), by
+    the name the scenario is loaded with; empty when the sample is missing."""
+    try:
+        scenarios = sample_manifest().get("scenarios", [])
+    except (OSError, ValueError):
+        return {}
+    return {s["name"]: dict(s.get("labels") or {}) for s in scenarios}
 
 
 def load_sample() -> Inputs:
@@ -424,8 +441,14 @@ def _fill_districts(
 def validation_report(inputs: Inputs, *, lang: str = "en") -> str:
     """A readable report of what was loaded, in ``lang``: counts, CRS, extents, totals, the
     decisions taken while reading each file, and the warnings (numbers written the ``lang``
-    way, :mod:`geo.format`). Scenarios are named as loaded: the name ``--scenario`` takes."""
+    way, :mod:`geo.format`; the sample's scenarios named in ``lang``, as
+    :meth:`Inputs.scenario` also takes them)."""
     from geo.format import format_number
+
+    labels = sample_labels()
+
+    def named(scenario: str) -> str:
+        return labels.get(scenario, {}).get(lang) or scenario
 
     def n(value: object) -> str:
         return format_number(value, lang)
@@ -478,7 +501,7 @@ def validation_report(inputs: Inputs, *, lang: str = "en") -> str:
     for s in inputs.scenarios.values():
         nodata = s.raster.nodata
         lines.append("  " + t(
-            "report.scenario", lang, name=s.name,
+            "report.scenario", lang, name=named(s.name),
             kind=_word("report.kind", s.kind, lang), width=s.raster.width,
             height=s.raster.height, res=f"{_g(s.raster.res[0], lang)}×{_g(s.raster.res[1], lang)}",
             unit=_unit(s.crs), crs=s.crs.to_string(),
@@ -503,8 +526,9 @@ def validation_report(inputs: Inputs, *, lang: str = "en") -> str:
         lines.append(t("report.decisions", lang))
         for layer, items in decided.items():
             source = Path(inputs.sources.get(layer, "")).name
-            lines.append(f"  {_layer_name(layer, lang)}" + (f" ({source})" if source else "")
-                         + ":")
+            shown = (t("report.decided_flood", lang, name=named(layer[6:]))
+                     if layer.startswith("flood:") else _word("word", layer, lang))
+            lines.append(f"  {shown}" + (f" ({source})" if source else "") + ":")
             lines += [f"    • {text}" for text in items]
         lines.append("")
     if inputs.warnings:
@@ -516,18 +540,10 @@ def validation_report(inputs: Inputs, *, lang: str = "en") -> str:
     return "\n".join(lines)
 
 
-def _layer_name(layer: str, lang: str) -> str:
-    """A key of :attr:`Inputs.decisions` in ``lang`` (``flood:<name>``: the scenario's name as
-    loaded)."""
-    if layer.startswith("flood:"):
-        return t("report.decided_flood", lang, name=layer[6:])
-    return _word("report.decided", layer, lang)
-
-
 def _word(prefix: str, code: object, lang: str) -> str:
-    """The word for a code in ``lang`` (``t(f"{prefix}_{code}")``), or the code itself when it
-    has none."""
-    key = f"{prefix}_{code}"
+    """The word for a code in ``lang`` (``t(f"{prefix}_{code}")``, ``t(f"word.{code}")`` for
+    the prefix ``word``), or the code itself when it has none."""
+    key = f"word.{code}" if prefix == "word" else f"{prefix}_{code}"
     return t(key, lang) if key in STRINGS else str(code)
 
 

@@ -130,14 +130,16 @@ def open_raster(path: str | Path, *, label: str | None = None) -> RasterSource:
     Raises
     ------
     FormatError
-        The file cannot be opened as a raster, it has several bands (a picture, not a grid of
-        values), or it is cut short (a download that stopped: its last blocks lie past the
-        end of the file).
+        The file does not exist or cannot be opened as a raster, it has several bands (a
+        picture, not a grid of values), or it is cut short (a download that stopped: its last
+        blocks lie past the end of the file).
     CRSError
         The raster has no coordinate reference system.
     """
     path = str(path)
     label = label or Path(path).name
+    if not path.startswith("/vsi") and not Path(path).exists():
+        raise FormatError(Problem.keyed("file_not_found", source=label))
     try:
         with warnings.catch_warnings():
             # A raster without georeferencing is refused below with a clearer message.

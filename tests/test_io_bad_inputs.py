@@ -283,6 +283,9 @@ def test_raster_and_vectors_that_do_not_overlap_name_both_extents(tmp_path):
 def test_not_found(tmp_path):
     with pytest.raises(FormatError, match="file not found"):
         read_centres(tmp_path / "missing.csv")
+    with pytest.raises(FormatError) as err:
+        open_raster(tmp_path / "falta.tif")
+    assert err.value.text("es") == "falta.tif: no se encontró el archivo"
 
 
 def test_problems_are_gathered_across_layers(tmp_path):

@@ -170,6 +170,32 @@ def test_every_view_speaks_one_language(lang):
     assert hits == {view: [] for view in seen}
 
 
+def test_the_notes_on_an_upload_are_listed_once_each_in_the_users_language(tmp_path,
+                                                                          monkeypatch):
+    import tempfile
+
+    scratch = tmp_path / "tmp"  # the app keeps uploads in the temp folder: this test's own
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    data = (b"codigo,nombre,latitud,longitud,personas\n"
+            b"A1,Uno,-3.75,-73.25,10\nA1,Dos,-3.76,-73.26,20\n")
+    at = AppTest.from_file(APP, default_timeout=240).run()
+    at.file_uploader(key="upload_centres").set_value(("lista.csv", data, "text/csv")).run()
+    assert not at.exception, [e.value for e in at.exception]
+    for lang in ("es", "en"):
+        at.radio(key="lang").set_value(lang)
+        _run(at)
+        boxes = [e for e in at.expander if e.label == t("warnings_header", lang)]
+        assert len(boxes) == 1
+        shown = [m.value.replace("\\", "") for m in boxes[0].markdown]
+        expected = {"es": "lista.csv: códigos repetidos hechos únicos: A1→A1-2",
+                    "en": "lista.csv: duplicate id(s) made unique: A1→A1-2"}[lang]
+        assert shown.count(f"- {expected}") == 1, shown
+        assert len(shown) == len(set(shown)) >= 3  # ids, kinds, statuses: each once
+        # the file's own column ('personas') is named as the file names it
+        assert _found(shown, lang, allow=("personas",)) == []
+
+
 # --------------------------------------------------------------------------- the maps
 def _map_texts(element) -> list[str]:
     """What a map shows people: tooltips, popups, legend, layer names, controls' texts."""
@@ -357,6 +383,39 @@ def test_every_note_about_a_file_is_in_spanish(tmp_path, case):
     assert all(isinstance(n, Problem) and n.key and n.source == "albergues.csv" for n in notes)
     texts = [localise(n, "es") for n in notes]
     assert _found(texts, "es") == []
+
+
+@pytest.mark.parametrize("argv", [
+    ["validate"],
+    ["exposure", "--out", "{tmp}/e.gpkg"],
+    ["catchment", "--out", "{tmp}/c.gpkg"],
+    ["siting", "--count", "2", "--out", "{tmp}/s.gpkg"],
+    ["evaluate", "--bbox=-73.262,-3.742,-73.252,-3.734", "--out", "{tmp}/a.gpkg"],
+    ["export", "--out", "{tmp}/x.kml"],
+], ids=lambda argv: argv[0])
+def test_every_command_line_result_is_in_spanish(tmp_path, capsys, argv):
+    """What the commands print with ``--lang es`` (results, notes, warnings): the names of the
+    layers written keep the names QGIS lists them by (``coverage``); paths are left out."""
+    from geo.cli import main
+
+    assert main(["--lang", "es", *(a.format(tmp=tmp_path) for a in argv)]) == 0
+    printed = capsys.readouterr()
+    lines = [line.replace(str(tmp_path), "") for line in
+             printed.out.splitlines() + printed.err.splitlines()]
+    assert lines
+    assert _found([_unquoted(line) for line in lines], "es", allow=("coverage",)) == []
+
+
+def test_the_stage_table_is_headed_in_the_users_language():
+    from geo.cli import _Speaker
+
+    for lang in ("es", "en"):
+        headers = [_Speaker(lang).word(f"cli.stage.col_{c}")
+                   for c in ("stage", "flooded", "isolated", "exposed")]
+        assert _found(headers, lang) == []
+    assert "  ".join(t(f"cli.stage.col_{c}", "en") for c in (
+        "stage", "flooded", "isolated", "exposed")) == (
+        "stage (m)  centres flooded  centres isolated  people exposed")
 
 
 def test_the_analysis_messages_are_written_in_both_languages():
