@@ -45,7 +45,7 @@ def test_catchment_distances_and_zone_areas_are_metres(dry_in_degrees):
     assert row["distance_m"] == pytest.approx(metres, rel=2e-3)  # UTM vs geodesic
     whole = abs(GEOD.geometry_area_perimeter(box(-73.30, -3.80, -73.20, -3.70))[0])
     assert result.catchments["area_m2"].sum() == pytest.approx(whole, rel=2e-3)
-    assert any("in metres in EPSG:32718" in n for n in result.notes)
+    assert any("in metres in EPSG:32718" in str(n) for n in result.notes)
 
 
 def test_evaluated_area_is_ellipsoidal_in_degrees(dry_in_degrees):
