@@ -427,8 +427,8 @@ def sidebar_inputs(lang: str) -> Inputs:
                                        for u in base + kept}}
     if inputs.warnings:
         with sb.expander(t("warnings_header", lang)):
-            for note in inputs.warnings:
-                st.markdown(f"- {_md(localise(note, lang))}")
+            for note in inputs.warning_items or inputs.warnings:
+                st.markdown(f"- {_md(_note_text(note, lang))}")
     return inputs
 
 

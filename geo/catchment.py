@@ -96,7 +96,7 @@ class Assignment:
     assignments: gpd.GeoDataFrame
     centres_capacity: gpd.GeoDataFrame
     catchments: gpd.GeoDataFrame
-    notes: tuple[str, ...] = field(default=())
+    notes: tuple[Problem | str, ...] = field(default=())
 
     def layers(self) -> dict[str, gpd.GeoDataFrame]:
         """The three GeoPackage layers by name: assignments, catchments, centres_capacity."""
@@ -284,16 +284,14 @@ def assign(
                           else float(service_distance_m))
     crs = (metric_crs(scenario.crs, bounds=scenario.bounds) if scenario is not None
            else settings.WORK_CRS)
-    notes: list[str] = []
+    notes: list[Problem | str] = []
     if scenario is not None and scenario.crs.is_geographic:
-        notes.append(f"distances and areas in metres in {crs.to_string()} (the flood raster "
-                     "is in degrees)")
+        notes.append(Problem.keyed("catchment_note_metric_crs", crs=crs.to_string()))
     pts = demand_points(demand, weight_col=weight_col, id_col=demand_id_col, crs=crs)
     cen = centres.to_crs(crs)
     is_op = operational_mask(cen, flood_status_col=flood_status_col).to_numpy()
     if flood_status_col not in cen:
-        notes.append(f"centres carry no '{flood_status_col}': every open centre is taken as "
-                     "operational")
+        notes.append(Problem.keyed("catchment_note_no_status", column=flood_status_col))
     op = cen[is_op]
     walk_min_per_m = 60.0 / (settings.WALK_SPEED_KMH * 1000.0)
     limit_min = service_distance_m * walk_min_per_m
@@ -355,13 +353,12 @@ def assign(
         zones = _raster_catchments(op, surface, c_xy, area)
     zones.insert(2, "mode", mode)
     if respect_capacity:
-        notes.append("capacity respected: closest demand–centre pairs served first, overflow "
-                     "sent to the next nearest centre with room")
+        notes.append(Problem.keyed("catchment_note_capacity"))
     if (cap_source == "unknown").any():
-        notes.append(f"{int((cap_source == 'unknown').sum())} centre(s) without capacity or "
-                     "covered area: capacity unknown, never counted as overcrowded")
+        notes.append(Problem.keyed("catchment_note_capacity_unknown",
+                                   n=int((cap_source == "unknown").sum())))
     if not len(op):
-        notes.append("no operational centre in this scenario: all demand is unserved")
+        notes.append(Problem.keyed("catchment_note_no_centre"))
     return Assignment(assignments, capacity_frame, zones.to_crs(settings.DISPLAY_CRS),
                       tuple(dict.fromkeys(notes)))
 

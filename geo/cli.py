@@ -95,6 +95,7 @@ def _main(argv: list[str], lang: str) -> int:
             code = EXIT_UNEXPECTED
         except CrecidaError as exc:
             say.error(error_text(exc, args.lang))
+            _log_details(exc, lang=args.lang, context=f"cli {args.command}")
             code = EXIT_BAD_INPUT
         except KeyboardInterrupt:
             say.error(say.word("cli.interrupted"))
@@ -107,6 +108,16 @@ def _main(argv: list[str], lang: str) -> int:
         finally:
             _report_warnings(caught, say, context=f"cli {args.command}")
     return code
+
+
+def _log_details(exc: CrecidaError, *, lang: str, context: str) -> None:
+    """An error whose problems quote a library's own (English) reason, shown in another
+    language without it: its English text, with the reason, goes to the log file."""
+    problems = getattr(exc, "problems", None) or []
+    if lang != "en" and any(getattr(p, "detail", None) for p in problems):
+        from geo.crashlog import log_text
+
+        log_text(error_text(exc, "en"), context=context)
 
 
 def _language_in(argv: Sequence[str]) -> str | None:
@@ -193,13 +204,34 @@ class _Speaker:
     def __init__(self, lang: str):
         self.lang = lang
 
-    def word(self, key: str) -> str:
+    def word(self, key: str, **values: object) -> str:
         from geo.i18n import t
 
-        return t(key, self.lang)
+        return t(key, self.lang, **values)
+
+    def number(self, value: object, *, decimals: int = 0) -> str:
+        """A number written the user's way (:func:`geo.format.format_number`)."""
+        from geo.format import format_number
+
+        return format_number(value, self.lang, decimals=decimals)
+
+    def scenario(self, name: str) -> str:
+        """A scenario's name as the user reads it (the sample's, in their language)."""
+        from geo.tables import scenario_label
+
+        return scenario_label(name, self.lang)
 
     def out(self, text: str) -> None:
         print(printable(text))
+
+    def note(self, item: Problem | str) -> None:
+        """A note of a result (an assumption made on the way), indented under it."""
+        self.out(f"  {self.word('cli.note')}: {localise(item, self.lang)}")
+
+    def wrote(self, out: object, layers: Mapping[str, Sequence], *, extra: str = "") -> None:
+        """The file written and its layers with their sizes."""
+        listed = ", ".join(f"{k} ({self.number(len(v))})" for k, v in layers.items())
+        self.out(self.word("cli.wrote_layers", out=out, layers=listed + extra))
 
     def error(self, text: str) -> None:
         print(f"crecida: {self.word('cli.error')}: {printable(text)}", file=sys.stderr)
@@ -883,7 +915,7 @@ def _cmd_validate(args: argparse.Namespace, say: _Speaker) -> int:
     from geo.inputs import validation_report
 
     inputs = load_from_args(args)  # the report lists the warnings itself
-    say.out(validation_report(inputs))
+    say.out(validation_report(inputs, lang=say.lang))
     return EXIT_OK
 
 
@@ -903,11 +935,10 @@ def _cmd_exposure(args: argparse.Namespace, say: _Speaker) -> int:
         "communities_exposure": result.communities,
         "summary": result.summary,
     })
-    say.out(
-        f"wrote {args.out}: centres_exposure ({len(result.centres)} rows), "
-        f"communities_exposure ({len(result.communities)} rows), "
-        f"summary ({len(result.summary)} rows)"
-    )
+    say.out(say.word("cli.wrote_layers", out=args.out, layers=", ".join(
+        say.word("cli.layer_rows", layer=name, n=say.number(len(frame))) for name, frame in (
+            ("centres_exposure", result.centres), ("communities_exposure", result.communities),
+            ("summary", result.summary)))))
     return EXIT_OK
 
 
@@ -919,14 +950,13 @@ def _cmd_catchment(args: argparse.Namespace, say: _Speaker) -> int:
     _write_gpkg(args.out, layers)
     cap = layers["centres_capacity"]
     displaced = run.communities(name)["displaced_est"].sum()
-    say.out(
-        f"{name}: {int(displaced):,} displaced (estimate); "
-        f"{int(cap['overcrowded'].sum())} centre(s) overcrowded; "
-        f"{assignment.unserved_persons:,.0f} displaced without a place"
-    )
+    say.out(say.word("cli.catchment_summary", scenario=say.scenario(name),
+                     displaced=say.number(int(displaced)),
+                     overcrowded=say.number(cap["overcrowded"].sum()),
+                     unserved=say.number(assignment.unserved_persons)))
     for note in assignment.notes:
-        say.out(f"  note: {note}")
-    say.out(f"wrote {args.out}: " + ", ".join(f"{k} ({len(v)})" for k, v in layers.items()))
+        say.note(note)
+    say.wrote(args.out, layers)
     return EXIT_OK
 
 
@@ -958,40 +988,74 @@ def _cmd_siting(args: argparse.Namespace, say: _Speaker) -> int:
     layers = sites.layers()
     _write_gpkg(args.out, layers)
     new = layers["new_sites"]
-    say.out(
-        f"{name}: {len(new)} new site(s) proposed ({args.objective}, "
-        f"service distance {args.service_distance_m:g} m)"
-    )
+    say.out(say.word("cli.siting_summary", scenario=say.scenario(name), n=say.number(len(new)),
+                     objective=say.word(f"objective_{args.objective}"),
+                     distance_m=say.number(args.service_distance_m)))
     for row in new.itertuples():
-        say.out(
-            f"  - {getattr(row, 'site_id', row.Index)}: +{row.covered_weight:,.0f} persons "
-            f"covered at {row.geometry.y:.5f}, {row.geometry.x:.5f}"
-        )
-    say.out(f"wrote {args.out}: " + ", ".join(f"{k} ({len(v)})" for k, v in layers.items()))
+        # a position as it is pasted into a map or a GPS: decimal point, latitude first
+        say.out("  " + say.word("cli.site", site=getattr(row, "site_id", row.Index),
+                                persons=say.number(row.covered_weight),
+                                lat=f"{row.geometry.y:.5f}", lon=f"{row.geometry.x:.5f}"))
+    say.wrote(args.out, layers)
     return EXIT_OK
 
 
 def _cmd_evaluate(args: argparse.Namespace, say: _Speaker) -> int:
+    from geo.tables import area_nearest_table, area_scenarios_table
+
     area, label = _area_from_args(args)  # before the analysis: a bad area costs nothing
     run = run_from_args(args, say, desc="evaluate")
     name = run.scenario_name(args.scenario)
     report = run.evaluate(area, scenario=name, label=label)
     figures = report.layer.drop(columns=report.layer.geometry.name).iloc[0]
-    say.out(f"Area evaluated under {name} ({label}):")
+    say.out(say.word("cli.evaluate_title", scenario=say.scenario(name), label=label))
     for key, value in figures.items():
-        shown = f"{value:,.1f}" if isinstance(value, float) else str(value)
-        say.out(f"  {key}: {shown}")
-    say.out("Flood status by scenario:")
-    say.out(report.scenarios.to_string(index=False))
-    say.out("Nearest existing centres:")
-    say.out(report.nearest.to_string(index=False))
+        say.out(f"  {_area_figure(key, value, say)}")
+    say.out(say.word("e_flood_by_scenario") + ":")
+    say.out(area_scenarios_table(report.scenarios, say.lang).display().to_string(index=False))
+    say.out(say.word("e_nearest") + ":")
+    say.out(area_nearest_table(report.nearest, say.lang).display().to_string(index=False))
     for note in report.notes:
-        say.out(f"  note: {note}")
+        say.note(note)
     if args.out is not None:
         out = run.export(args.out, scenario=name, include=["evaluated_areas"], areas=[report],
                          lang=args.lang, writers=export_writers())
-        say.out(f"wrote {out}")
+        say.out(say.word("cli.wrote_file", out=out))
     return EXIT_OK
+
+
+#: Key of :mod:`geo.i18n` naming each figure of an evaluated area (the layer's columns).
+_AREA_FIGURES: dict[str, str] = {
+    "label": "cli.area.label",
+    "scenario": "col_scenario",
+    "area_m2": "e_area_m2",
+    "capacity_site_persons": "e_capacity_site",
+    "covered_area_needed_m2": "cli.area.covered_area_needed_m2",
+    "capacity_if_all_covered_persons": "e_capacity_covered",
+    "service_distance_m": "service_distance_m",
+    "displaced_within_m": "e_served",
+    "n_demand_within": "cli.area.n_demand_within",
+}
+
+
+def _area_figure(column: str, value: object, say: _Speaker) -> str:
+    """``name: value`` of one figure of an evaluated area, in the user's language (a column
+    without a name of its own keeps the layer's column name)."""
+    import numpy as np
+
+    from geo.tables import label
+
+    if column.startswith("flood_"):
+        return (say.word("cli.area.flood", scenario=say.scenario(column[6:])) + ": "
+                + label("area", value, say.lang))
+    name = say.word(_AREA_FIGURES[column]) if column in _AREA_FIGURES else column
+    if column == "scenario":
+        shown = say.scenario(str(value))
+    elif isinstance(value, float | int | np.number) and not isinstance(value, bool):
+        shown = say.number(value)  # whole m², metres and persons
+    else:
+        shown = str(value)
+    return f"{name}: {shown}"
 
 
 def _cmd_export(args: argparse.Namespace, say: _Speaker) -> int:
@@ -1008,7 +1072,8 @@ def _cmd_export(args: argparse.Namespace, say: _Speaker) -> int:
          for i, a in enumerate(workspace.areas, 1)] if workspace is not None else [])
     out = run.export(args.out, scenario=name, layer=args.layer, sites=sites, areas=areas,
                      lang=args.lang, writers=export_writers())
-    say.out(f"wrote {out} ({export_format(out)}; scenario {name})")
+    say.out(say.word("cli.wrote_export", out=out, format=export_format(out),
+                     scenario=say.scenario(name)))
     return EXIT_OK
 
 
@@ -1026,22 +1091,27 @@ def _cmd_stage(args: argparse.Namespace, say: _Speaker) -> int:
               "flooded_by_stage": table}
     totals = table.groupby("stage_m", sort=True)[["centres_flooded", "centres_isolated",
                                                   "pop_exposed"]].sum()
-    say.out("stage (m)  centres flooded  centres isolated  people exposed")
+    headers = [say.word(f"cli.stage.col_{c}")
+               for c in ("stage", "flooded", "isolated", "exposed")]
+    say.out("  ".join(headers))
     for stage, row in totals.iterrows():
-        say.out(f"{stage:9.2f}  {int(row['centres_flooded']):15d}  "
-                f"{int(row['centres_isolated']):16d}  {row['pop_exposed']:14,.0f}")
+        cells = (say.number(stage, decimals=2), say.number(row["centres_flooded"]),
+                 say.number(row["centres_isolated"]), say.number(row["pop_exposed"]))
+        say.out("  ".join(cell.rjust(len(h)) for cell, h in zip(cells, headers, strict=True)))
     if args.forecast is not None:
         frame, _hxl = read_table(args.forecast, label=args.forecast.name)
         timeline = run.forecast(frame, today=args.today)
         layers |= {"forecast_centres": timeline.centres, "forecast_days": timeline.days}
-        say.out(f"Forecast from {timeline.today.isoformat()}:")
+        say.out(say.word("cli.forecast_from", date=timeline.today.isoformat()))
         for day in timeline.days.itertuples():
-            went = f" — flooded: {day.newly_flooded}" if day.newly_flooded else ""
-            say.out(f"  {day.date:%Y-%m-%d} ({day.days_ahead:+d} d) {day.stage_m:.2f} m{went}")
+            went = (say.word("cli.forecast_flooded", names=day.newly_flooded)
+                    if day.newly_flooded else "")
+            say.out(f"  {day.date:%Y-%m-%d} ({day.days_ahead:+d} d) "
+                    f"{say.number(day.stage_m, decimals=2)} m{went}")
     for note in curves.notes:
-        say.out(f"  note: {note}")
+        say.note(note)
     _write_gpkg(args.out, layers)
-    say.out(f"wrote {args.out}: " + ", ".join(f"{k} ({len(v)})" for k, v in layers.items()))
+    say.wrote(args.out, layers)
     return EXIT_OK
 
 
@@ -1053,10 +1123,9 @@ def _cmd_season(args: argparse.Namespace, say: _Speaker) -> int:
     from geo.season import open_season, season_figure, season_sources
 
     if args.workers is not None and args.workers < 1:
-        raise InputError(Problem(f"--workers must be at least 1, got {args.workers}"))
+        raise InputError(Problem.keyed("cli_workers_too_few", value=args.workers))
     if not 0 < args.wet_share <= 1:
-        raise InputError(Problem(f"--wet-share must be in (0, 1], got {args.wet_share:g}",
-                                 fix="e.g. 0.5 for half of the observed area"))
+        raise InputError(Problem.keyed("cli_wet_share_range", value=f"{args.wet_share:g}"))
     sources = season_sources(args.flood)
     # The season's first extent stands in for the scenarios (not the sample's): the layers
     # are checked against it, and no sample flood is loaded.
@@ -1075,11 +1144,11 @@ def _cmd_season(args: argparse.Namespace, say: _Speaker) -> int:
     with atomic_path(chart) as tmp:
         season_figure(result.timeline).savefig(tmp, format="png")
     flooded = int((result.communities["days_flooded"] > 0).sum())
-    say.out(f"season {result.dates[0].isoformat()} – {result.dates[-1].isoformat()}: "
-          f"{len(result.dates)} extents, {result.tasks} tasks; {flooded} of "
-          f"{len(result.communities)} communities flooded on at least one day")
+    say.out(say.word("cli.season_summary", first=result.dates[0].isoformat(),
+                     last=result.dates[-1].isoformat(), n=say.number(len(result.dates)),
+                     tasks=say.number(result.tasks), flooded=say.number(flooded),
+                     total=say.number(len(result.communities))))
     for note in [*notes, *result.notes]:
-        say.out(f"  note: {note}")
-    say.out(f"wrote {args.out}: " + ", ".join(f"{k} ({len(v)})" for k, v in
-                                            result.layers().items()) + f"; {chart}")
+        say.note(note)
+    say.wrote(args.out, result.layers(), extra=f"; {chart}")
     return EXIT_OK

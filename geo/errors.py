@@ -12,6 +12,11 @@ of :mod:`geo.i18n` (``msg.<key>``, and ``fix.<key>`` when there is a fix) and it
 ``str()`` gives the English text (for logs), :meth:`Problem.text` and :func:`localise` the text
 in the user's language. Notes (changes made to usable input) are keyed problems too, or plain
 strings in older code.
+
+A parameter that is itself a word people read (a kind of geometry, a layer's role) is given as
+a :class:`Term`, shown in the problem's language. A library's own reason for a failure (GDAL's,
+openpyxl's: English) is a problem's ``detail``: the English text and the logs show it, the
+other languages leave it out rather than mix English words into their sentence.
 """
 
 from __future__ import annotations
@@ -29,9 +34,40 @@ __all__ = [
     "OverlapError",
     "Problem",
     "SolverError",
+    "Term",
     "UnexpectedError",
     "localise",
 ]
+
+
+@dataclass(frozen=True)
+class Term:
+    """A word of :mod:`geo.i18n` given as a problem's parameter, shown in the problem's
+    language (``Term("geometry.lines")`` reads "lines" or "líneas").
+
+    Parameters
+    ----------
+    key
+        Key of the word in :data:`geo.i18n.STRINGS`.
+    """
+
+    key: str
+
+    def text(self, lang: str = "en") -> str:
+        """The word in ``lang``."""
+        from geo.i18n import t
+
+        return t(self.key, lang)
+
+    def __str__(self) -> str:
+        return self.text("en")
+
+
+def _values(params: tuple[tuple[str, object], ...] | dict[str, object], lang: str
+            ) -> dict[str, object]:
+    """A problem's parameters with every :class:`Term` in ``lang``."""
+    items = params.items() if isinstance(params, dict) else params
+    return {k: v.text(lang) if isinstance(v, Term) else v for k, v in items}
 
 
 @dataclass(frozen=True)
@@ -53,7 +89,11 @@ class Problem:
     key
         Key of the message in :mod:`geo.i18n` (``msg.<key>``/``fix.<key>``), when it has one.
     params
-        Values of the message's ``{placeholders}``, as sorted ``(name, value)`` pairs.
+        Values of the message's ``{placeholders}``, as sorted ``(name, value)`` pairs
+        (a :class:`Term` is shown in the problem's language).
+    detail
+        A library's own reason, in its own words (English): added to the English text of a
+        keyed problem (and so to ``str()`` and the logs), left out of the other languages.
     """
 
     message: str
@@ -63,16 +103,21 @@ class Problem:
     fix: str | None = None
     key: str | None = None
     params: tuple[tuple[str, object], ...] = ()
+    detail: str | None = None
 
     @classmethod
     def keyed(cls, key: str, *, source: str | None = None, row: int | None = None,
-              column: str | None = None, **params: object) -> Problem:
-        """A problem whose words come from :mod:`geo.i18n` (``msg.<key>``, ``fix.<key>``)."""
+              column: str | None = None, detail: str | None = None,
+              **params: object) -> Problem:
+        """A problem whose words come from :mod:`geo.i18n` (``msg.<key>``, ``fix.<key>``);
+        ``detail`` is a library's own (English) reason, see :class:`Problem`."""
         from geo.i18n import STRINGS, t
 
-        fix = t(f"fix.{key}", "en", **params) if f"fix.{key}" in STRINGS else None
-        return cls(t(f"msg.{key}", "en", **params), source, row, column, fix, key,
-                   tuple(sorted(params.items())))
+        english = _values(params, "en")
+        fix = t(f"fix.{key}", "en", **english) if f"fix.{key}" in STRINGS else None
+        message = t(f"msg.{key}", "en", **english) + (f" ({detail})" if detail else "")
+        return cls(message, source, row, column, fix, key, tuple(sorted(params.items())),
+                   detail)
 
     def text(self, lang: str = "en") -> str:
         """The problem in ``lang`` (``es`` or ``en``): where, what, and how to fix it."""
@@ -80,8 +125,10 @@ class Problem:
 
         message, fix = self.message, self.fix
         if self.key is not None:
-            values = dict(self.params)
+            values = _values(self.params, lang)
             message = t(f"msg.{self.key}", lang, **values)
+            if self.detail and lang == "en":
+                message += f" ({self.detail})"
             if f"fix.{self.key}" in STRINGS:
                 fix = t(f"fix.{self.key}", lang, **values)
         where = []

@@ -52,7 +52,7 @@ from rasterio.windows import Window
 from geo import settings
 from geo.depth import DepthClasses, depth_classes
 from geo.distributed import Executor
-from geo.errors import InputError, Problem
+from geo.errors import InputError, Problem, Term
 from geo.flood import FloodScenario
 from geo.needs import needs_table
 from geo.raster import RasterSource, gdal_env
@@ -82,18 +82,23 @@ Progress = Callable[[int, int, str], None]
 # Shared helpers
 # ---------------------------------------------------------------------------------------------
 def _to_raster_crs(frame: gpd.GeoDataFrame, raster: RasterSource, what: str,
-                   notes: list[str]) -> gpd.GeoSeries:
+                   notes: list) -> gpd.GeoSeries:
     if frame.crs is None:
-        raise InputError(Problem(f"{what} has no CRS", source=what,
-                                 fix="set one, e.g. gdf.set_crs('EPSG:4326')"))
+        raise InputError(Problem.keyed("layer_no_crs", source=what))
     geoms = frame.geometry
     if frame.crs != raster.crs:
         geoms = geoms.to_crs(raster.crs)
-        note = (f"{what} reprojected from {frame.crs.to_string()} to the raster's CRS "
-                f"{raster.crs.to_string()} ({raster.label}); the raster was not resampled")
+        note = Problem.keyed("exposure_note_reprojected", what=_what(what),
+                             crs=frame.crs.to_string(), raster_crs=raster.crs.to_string(),
+                             raster=raster.label)
         if note not in notes:
             notes.append(note)
     return geoms
+
+
+def _what(layer: str) -> Term | str:
+    """A layer's role (``centres``, ``communities``) as a word people read, in notes."""
+    return Term(f"word.{layer}") if layer in ("centres", "communities") else layer
 
 
 def _scenario_items(
@@ -118,14 +123,14 @@ class _PreparedPolygons:
 
 
 def prepare_polygons(communities: gpd.GeoDataFrame, raster: RasterSource, *,
-                      notes: list[str], what: str = "communities") -> _PreparedPolygons:
+                      notes: list, what: str = "communities") -> _PreparedPolygons:
     geoms = _to_raster_crs(communities, raster, what, notes).to_numpy()
     polygonal = np.array([_polygonal(g) for g in geoms], dtype=object)
     area = geometry_areas_m2(polygonal, raster.crs)
     keep = area > 0
     dropped = int((~keep).sum())
     if dropped:
-        notes.append(f"{dropped} {what} with no area (empty, null or not polygons) left out")
+        notes.append(Problem.keyed("exposure_note_no_area", n=dropped, what=_what(what)))
     frame = communities[keep]
     polygonal = polygonal[keep]
     area = area[keep]
@@ -289,7 +294,7 @@ def assess_communities(
         The communities and the raster do not overlap.
     """
     classes = depth_classes(threshold_m, classes_m=depth_classes_m, rates=displacement_rates)
-    notes: list[str] = []
+    notes: list[Problem | str] = []
     prep = prepare_polygons(communities, scenario.raster, notes=notes)
     label = scenario.name if labels is None else labels
     if prep.geoms.size == 0:
@@ -436,7 +441,7 @@ def _centre_columns(
     access_share: float | None,
     at_risk_distance_m: float | None,
     search_radius_m: float | None,
-) -> tuple[dict[str, np.ndarray], list[str]]:
+) -> tuple[dict[str, np.ndarray], list[Problem | str]]:
     """The result columns of :func:`assess_centres` as arrays, and the notes."""
     threshold_m = settings.FLOOD_THRESHOLD_M if threshold_m is None else float(threshold_m)
     ring_radius_m = settings.ACCESS_RING_RADIUS_M if ring_radius_m is None else ring_radius_m
@@ -446,7 +451,7 @@ def _centre_columns(
     search_radius_m = settings.FLOOD_SEARCH_RADIUS_M if search_radius_m is None \
         else search_radius_m
     search_radius_m = max(float(search_radius_m), float(at_risk_distance_m))
-    notes: list[str] = []
+    notes: list[Problem | str] = []
     raster = scenario.raster
     geoms = _to_raster_crs(centres, raster, "centres", notes).to_numpy()
     empty = shapely.is_empty(geoms) | shapely.is_missing(geoms)
@@ -577,7 +582,7 @@ class ExposureResult:
     summary: pd.DataFrame
     districts: pd.DataFrame
     needs: pd.DataFrame
-    notes: list[str] = field(default_factory=list)
+    notes: list[Problem | str] = field(default_factory=list)
 
 
 def assess(
@@ -623,7 +628,7 @@ def assess(
     classes = depth_classes(threshold_m, classes_m=depth_classes_m, rates=displacement_rates)
     centres = _empty_points() if centres is None else centres
     communities = _empty_polygons() if communities is None else communities
-    notes: list[str] = []
+    notes: list[Problem | str] = []
     groups: dict[tuple, list[tuple[str, FloodScenario]]] = {}
     for name, sc in items:
         groups.setdefault(grid_key(sc.raster), []).append((name, sc))

@@ -151,7 +151,9 @@ class FloodScenario:
     dem
         For ``water_level``: the DEM on the same grid.
     notes
-        What was assumed or converted on the way in (English text, for logs and reports).
+        What was assumed or converted on the way in, as keyed problems whose source is the
+        file (:func:`geo.errors.localise` gives them in the user's language; ``str()`` in
+        English, for logs).
     nodata_means
         What the source's nodata cells mean: ``unobserved`` or ``dry``.
     decisions
@@ -165,7 +167,7 @@ class FloodScenario:
     kind: FloodKind
     raster: RasterSource
     dem: RasterSource | None = None
-    notes: tuple[str, ...] = field(default=())
+    notes: tuple[Problem | str, ...] = field(default=())
     nodata_means: NodataMeaning = "unobserved"
     decisions: tuple[Problem, ...] = field(default=())
     dem_voids_water: bool = False
@@ -383,7 +385,7 @@ def open_flood(
     _check_choice(kind, FLOOD_KINDS, "flood_kind_unknown", label)
     _check_choice(nodata_means, NODATA_MEANINGS, "nodata_means_unknown", label)
     _check_choice(depth_unit, DEPTH_UNITS, "depth_unit_unknown", label)
-    notes: list[str] = []
+    notes: list[Problem] = []
     decisions: list[Problem] = []
     sample = _sample(raster)
     gfm = bool(_GFM_FLOOD.search(Path(str(path)).name))
@@ -391,13 +393,13 @@ def open_flood(
         kind, why = _guess_kind(raster, sample, hint=name or "")
         if gfm and why != "tag":
             kind, why = "extent", "product"
-        notes.append(f"kind guessed as '{kind}'")
+        notes.append(Problem.keyed("flood_kind_guessed", source=label, kind=kind))
         decisions.append(Problem.keyed(f"decision_kind_{why}", source=label, kind=kind))
     if name is None:
         with rasterio.open(raster.path) as ds:
             name = ds.tags().get("CRECIDA_NAME") or Path(str(path)).stem
     if raster.nodata is None:
-        notes.append("the raster sets no nodata value: every cell is taken as observed")
+        notes.append(Problem.keyed("flood_no_nodata", source=label))
         decisions.append(Problem.keyed("decision_no_nodata", source=label))
     scale = 1.0
     if kind == "depth":
@@ -419,7 +421,7 @@ def open_flood(
             raise InputError(Problem.keyed("water_level_needs_dem", source=label))
         if not view.same_grid(dem):
             view = _warp_onto(view, dem)
-            notes.append(f"water level warped (bilinear) onto the DEM grid of {dem.label}")
+            notes.append(Problem.keyed("flood_warped_onto_dem", source=label, dem=dem.label))
             decisions.append(Problem.keyed("decision_warped_onto_dem", source=label,
                                            dem=dem.label))
         if dem.dtype == "int16" and dem.nodata == _SRTM_VOID:
@@ -666,20 +668,21 @@ def flood_from_vector(
         name=name,
         kind="extent",
         raster=raster,
-        notes=(f"rasterised from {label} at {cell_text} cells (cell centre in polygon = water)",),
+        notes=(Problem.keyed("flood_rasterised", file=label, cells=cell_text),),
         decisions=tuple(decisions),
     )
 
 
 def _cell_text(raster: RasterSource) -> str:
-    """``30 m`` on a projected grid; ``0.000278° (about 31 m)`` on a geographic one."""
+    """``30 m`` on a projected grid; ``0.000278° (≈ 31 m)`` on a geographic one (words of no
+    language: the text goes into messages in any)."""
     size = raster.res[0]
     if not raster.crs.is_geographic:
         factor = raster.crs.linear_units_factor[1] if raster.crs.linear_units_factor else 1.0
         return f"{size * factor:g} m"
     lat = (raster.bounds[1] + raster.bounds[3]) / 2
     metres = size * 111_320 * math.cos(math.radians(lat))
-    return f"{size:.6g}° (about {metres:.0f} m)"
+    return f"{size:.6g}° (≈ {metres:.0f} m)"
 
 
 # --------------------------------------------------------------------------- dispatch

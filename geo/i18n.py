@@ -563,8 +563,7 @@ STRINGS.update({
                                     "declara",
                               "en": "zip member '{member}' is larger than it declares"},
     "fix.zip_member_forged": {"es": "vuelva a crear el zip", "en": "re-create the zip"},
-    "msg.zip_member_damaged": {"es": "el zip está dañado ({reason})",
-                               "en": "the zip is damaged ({reason})"},
+    "msg.zip_member_damaged": {"es": "el zip está dañado", "en": "the zip is damaged"},
     "fix.zip_member_damaged": {"es": "descárguelo o comprímalo de nuevo",
                                "en": "download or zip it again"},
 })
@@ -598,8 +597,8 @@ STRINGS.update({
     "fix.zip_without_layers": {
         "es": "comprima el .shp junto con sus .shx, .dbf y .prj (o un .gpkg, .kml, .gdb)",
         "en": "zip the .shp together with its .shx, .dbf and .prj (or a .gpkg, .kml, .gdb)"},
-    "msg.vector_unreadable": {"es": "no se puede leer como capa vectorial ({reason})",
-                              "en": "cannot be read as a vector layer ({reason})"},
+    "msg.vector_unreadable": {"es": "no se puede leer como capa vectorial",
+                              "en": "cannot be read as a vector layer"},
     "fix.vector_unreadable": {
         "es": "se aceptan: CSV o XLSX con columnas de coordenadas (con o sin fila HXL), "
               "GeoJSON, GeoPackage, Shapefile comprimido (.zip con .shp, .shx, .dbf, .prj), "
@@ -682,8 +681,8 @@ STRINGS.update({
     "fix.xls_not_supported": {
         "es": "guárdelo como .xlsx (Excel: Archivo > Guardar como > Libro de Excel) o como CSV",
         "en": "save it as .xlsx (Excel: File > Save as > Excel Workbook) or as CSV"},
-    "msg.table_unreadable": {"es": "no se puede leer como tabla ({reason})",
-                             "en": "cannot be read as a table ({reason})"},
+    "msg.table_unreadable": {"es": "no se puede leer como tabla",
+                             "en": "cannot be read as a table"},
     "fix.table_unreadable": {
         "es": "revise el archivo; se aceptan: CSV o XLSX con columnas de coordenadas (con o "
               "sin fila HXL), GeoJSON, GeoPackage, Shapefile comprimido, KML/KMZ",
@@ -870,6 +869,170 @@ STRINGS.update({
 })
 
 STRINGS.update({
+    # --- notes and problems of the readers still in English before (geo.io, geo.raster,
+    # --- geo.flood, geo.inputs) ---
+    # ids (geo.io.validate.make_ids)
+    "msg.ids_generated": {
+        "es": "{n} código(s) faltante(s) generado(s) a partir del número de fila",
+        "en": "{n} missing id(s) generated from the row number"},
+    "msg.ids_made_unique": {"es": "códigos repetidos hechos únicos: {renamed}",
+                            "en": "duplicate id(s) made unique: {renamed}"},
+    # categories (geo.io.validate.parse_categories): the words a planner may write
+    "msg.status_column_absent": {
+        "es": "no hay columna de estado: todas las filas se toman como 'abierto'",
+        "en": "no 'status' column: every row taken as 'open'"},
+    "msg.kind_column_absent": {
+        "es": "no hay columna de tipo: todas las filas se toman como 'otro'",
+        "en": "no 'kind' column: every row taken as 'other'"},
+    "msg.status_unknown": {"es": "estado desconocido '{value}'",
+                           "en": "unknown status '{value}'"},
+    "fix.status_unknown": {
+        "es": "use uno de: abierto, cerrado, propuesto",
+        "en": "use one of: open, closed, proposed (or in Spanish)"},
+    "msg.kind_unknown": {"es": "tipo desconocido '{value}'", "en": "unknown kind '{value}'"},
+    "fix.kind_unknown": {
+        "es": "use uno de: colegio, iglesia, local comunal, coliseo, campamento, otro",
+        "en": "use one of: school, church, community hall, coliseum, tent camp, other (or in "
+              "Spanish)"},
+    "msg.status_values_unknown": {
+        "es": "estado(s) desconocido(s) {values}: se toman como 'abierto' (se aceptan: "
+              "abierto, cerrado, propuesto)",
+        "en": "unknown status value(s) {values} taken as 'open' (accepted: open, closed, "
+              "proposed, or in Spanish)"},
+    "msg.kind_values_unknown": {
+        "es": "tipo(s) desconocido(s) {values}: se toman como 'otro' (se aceptan: colegio, "
+              "iglesia, local comunal, coliseo, campamento, otro)",
+        "en": "unknown kind value(s) {values} taken as 'other' (accepted: school, church, "
+              "community hall, coliseum, tent camp, other, or in Spanish)"},
+    # count columns a file lacks, named in the reader's words (geo.io.validate.parse_counts)
+    "column.persons": {"es": "personas", "en": "persons"},
+    "column.families": {"es": "familias", "en": "families"},
+    "column.population": {"es": "población", "en": "population"},
+    "column.households": {"es": "hogares", "en": "households"},
+    # geometries (geo.io.geometry)
+    "geometry.points": {"es": "puntos", "en": "points"},
+    "geometry.multipoints": {"es": "multipuntos", "en": "multipoints"},
+    "geometry.lines": {"es": "líneas", "en": "lines"},
+    "geometry.multilines": {"es": "multilíneas", "en": "multilines"},
+    "geometry.polygons": {"es": "polígonos", "en": "polygons"},
+    "geometry.multipolygons": {"es": "multipolígonos", "en": "multipolygons"},
+    "geometry.collections": {"es": "colecciones de geometrías", "en": "geometry collections"},
+    "msg.geometry_type_centres": {
+        "es": "los albergues deben ser puntos, pero la capa tiene {found} (filas {rows})",
+        "en": "centres must be points, but the layer has {found} (rows {rows})"},
+    "fix.geometry_type_centres": {
+        "es": "dé una capa de albergues con geometrías Point (puntos)",
+        "en": "give a centres layer of Point geometries"},
+    "msg.geometry_type_communities": {
+        "es": "las comunidades deben ser polígonos, multipolígonos o puntos, pero la capa "
+              "tiene {found} (filas {rows})",
+        "en": "communities must be polygons or multipolygons or points, but the layer has "
+              "{found} (rows {rows})"},
+    "fix.geometry_type_communities": {
+        "es": "dé una capa de comunidades con geometrías Polygon, MultiPolygon o Point",
+        "en": "give a communities layer of Polygon or MultiPolygon or Point geometries"},
+    "msg.geometry_type_districts": {
+        "es": "los distritos deben ser polígonos o multipolígonos, pero la capa tiene {found} "
+              "(filas {rows})",
+        "en": "districts must be polygons or multipolygons, but the layer has {found} "
+              "(rows {rows})"},
+    "fix.geometry_type_districts": {
+        "es": "dé una capa de distritos con geometrías Polygon o MultiPolygon",
+        "en": "give a districts layer of Polygon or MultiPolygon geometries"},
+    "msg.geometry_type_rivers": {
+        "es": "los ríos deben ser líneas, multilíneas, polígonos o multipolígonos, pero la "
+              "capa tiene {found} (filas {rows})",
+        "en": "rivers must be lines or multilines or polygons or multipolygons, but the layer "
+              "has {found} (rows {rows})"},
+    "fix.geometry_type_rivers": {
+        "es": "dé una capa de ríos con geometrías LineString, MultiLineString, Polygon o "
+              "MultiPolygon",
+        "en": "give a rivers layer of LineString or MultiLineString or Polygon or MultiPolygon "
+              "geometries"},
+    "msg.geometry_type_flood_extent": {
+        "es": "la zona inundada debe ser polígonos o multipolígonos, pero la capa tiene "
+              "{found} (filas {rows})",
+        "en": "the flood extent must be polygons or multipolygons, but the layer has {found} "
+              "(rows {rows})"},
+    "fix.geometry_type_flood_extent": {
+        "es": "dé una capa de polígonos (Polygon o MultiPolygon)",
+        "en": "give a layer of Polygon or MultiPolygon geometries"},
+    "msg.geometry_type_points": {
+        "es": "la capa debe tener puntos, pero tiene {found} (filas {rows})",
+        "en": "the layer must hold points, but it has {found} (rows {rows})"},
+    "fix.geometry_type_points": {"es": "dé una capa de puntos (Point)",
+                                 "en": "give a layer of Point geometries"},
+    "msg.vector_no_crs": {"es": "la capa no tiene sistema de coordenadas de referencia",
+                          "en": "the layer has no coordinate reference system"},
+    "fix.vector_no_crs": {
+        "es": "guárdela de nuevo con su sistema de coordenadas (p. ej. EPSG:4326 o EPSG:32718)",
+        "en": "save it again with its CRS (e.g. EPSG:4326 or EPSG:32718)"},
+    "msg.geometries_repaired": {
+        "es": "{n} geometría(s) no válida(s) reparada(s) con make_valid (filas {rows})",
+        "en": "{n} invalid geometry(ies) repaired with make_valid (rows {rows})"},
+    # tables (geo.io.tables)
+    "msg.table_not_workbook": {
+        "es": "no se puede leer como tabla: no es un libro de Excel",
+        "en": "cannot be read as a table: not an Excel workbook"},
+    "fix.table_not_workbook": {
+        "es": "guárdelo de nuevo desde Excel como .xlsx o CSV; se aceptan: CSV o XLSX con "
+              "columnas de coordenadas, GeoJSON, GeoPackage, Shapefile comprimido, KML/KMZ",
+        "en": "save it again from Excel as .xlsx or CSV; accepted: CSV or XLSX with coordinate "
+              "columns, GeoJSON, GeoPackage, zipped Shapefile, KML/KMZ"},
+    # writing (geo.io.write)
+    "msg.gpkg_name_required": {"es": "'{name}' no es un nombre de GeoPackage",
+                               "en": "'{name}' is not a GeoPackage name"},
+    "fix.gpkg_name_required": {"es": "dé una ruta de salida que termine en .gpkg",
+                               "en": "give an output path ending in .gpkg"},
+    # rasters (geo.raster)
+    "msg.raster_no_bands": {"es": "el ráster no tiene bandas", "en": "the raster has no bands"},
+    "msg.raster_unreadable": {"es": "no se puede leer como ráster",
+                              "en": "cannot be read as a raster"},
+    "fix.raster_unreadable": {
+        "es": "dé un GeoTIFF/COG (.tif) u otro ráster de una sola banda que GDAL lea",
+        "en": "give a GeoTIFF/COG (.tif), or another single-band raster GDAL reads"},
+    "msg.raster_no_crs": {"es": "el ráster no tiene sistema de coordenadas de referencia",
+                          "en": "the raster has no coordinate reference system"},
+    "fix.raster_no_crs": {
+        "es": "asígnele uno, p. ej. gdal_edit.py -a_srs EPSG:32718 ARCHIVO.tif",
+        "en": "assign one, e.g. gdal_edit.py -a_srs EPSG:32718 FILE.tif"},
+    # flood scenarios (geo.flood): what was assumed on the way in
+    "msg.flood_kind_guessed": {"es": "tipo de inundación deducido: '{kind}'",
+                               "en": "kind guessed as '{kind}'"},
+    "msg.flood_no_nodata": {
+        "es": "el ráster no define nodata: todas las celdas se toman como observadas",
+        "en": "the raster sets no nodata value: every cell is taken as observed"},
+    "msg.flood_warped_onto_dem": {
+        "es": "nivel del agua remuestreado (bilineal) a la grilla del MDE {dem}",
+        "en": "water level warped (bilinear) onto the DEM grid of {dem}"},
+    "msg.flood_rasterised": {
+        "es": "rasterizado desde {file} en celdas de {cells} (centro de la celda dentro de un "
+              "polígono = agua)",
+        "en": "rasterised from {file} at {cells} cells (cell centre in polygon = water)"},
+    # the session (geo.inputs)
+    "msg.no_flood_loaded": {"es": "no hay ningún escenario de inundación cargado",
+                            "en": "no flood scenario is loaded"},
+    "msg.scenario_not_found": {"es": "no hay un escenario llamado '{name}'",
+                               "en": "no scenario named '{name}'"},
+    "fix.scenario_not_found": {"es": "elija uno de: {names}", "en": "choose one of: {names}"},
+    "msg.sample_missing": {"es": "falta la muestra incluida",
+                           "en": "the bundled sample is missing"},
+    "fix.sample_missing": {
+        "es": "vuelva a generarla con: python sample_data/build_sample.py",
+        "en": "regenerate it with: python sample_data/build_sample.py"},
+    "msg.layers_do_not_overlap": {
+        "es": "el ráster de inundación {raster} y las capas vectoriales ({layers}) no se "
+              "superponen (todo en {crs})",
+        "en": "the flood raster {raster} and the vector layers ({layers}) do not overlap "
+              "(all in {crs})"},
+    "fix.layers_do_not_overlap": {
+        "es": "revise que el ráster de inundación y los sitios cubran la misma zona y que el "
+              "sistema de coordenadas de cada archivo esté bien declarado",
+        "en": "check that the flood raster and the sites cover the same area and that each "
+              "file's coordinate system is declared correctly"},
+})
+
+STRINGS.update({
     # --- rasters (geo.raster) ---
     "msg.raster_bands": {"es": "el ráster tiene {n} bandas; se necesita una sola banda de "
                                "valores",
@@ -892,8 +1055,8 @@ STRINGS.update({
               "(an interrupted download?)"},
     "fix.raster_truncated": {"es": "descárguelo de nuevo", "en": "download it again"},
     "msg.raster_read_failed": {
-        "es": "no se pudieron leer los datos del ráster: el archivo está dañado ({reason})",
-        "en": "the raster's data could not be read: the file is damaged ({reason})"},
+        "es": "no se pudieron leer los datos del ráster: el archivo está dañado",
+        "en": "the raster's data could not be read: the file is damaged"},
     "fix.raster_read_failed": {"es": "descárguelo o expórtelo de nuevo",
                                "en": "download or export it again"},
     "msg.mask_other_grid": {"es": "la máscara no está en la grilla de {flood}",
@@ -1047,7 +1210,6 @@ STRINGS.update({
     "msg.decision_no_flood_polygons": {
         "es": "ningún polígono cuenta como inundación: todo lo observado está seco",
         "en": "no polygon counts as flood: everything observed is dry"},
-    "msg.decision_repaired": {"es": "{text}", "en": "{text}"},
     "msg.decision_all_polygons_water": {
         "es": "sin columna de clases conocida: los {n} polígonos se toman como agua",
         "en": "no known class column: all {n} polygons taken as water"},
@@ -1898,6 +2060,177 @@ STRINGS.update({
                              "en": "Agreements, pending items, sources…"},
     "ws_save": {"es": "Guardar trabajo", "en": "Save work"},
     "ws_file_name": {"es": "crecida_trabajo.gpkg", "en": "crecida_work.gpkg"},
+})
+
+# --- what `validate` prints (geo.inputs.validation_report) -----------------------------------
+STRINGS.update({
+    "report.title": {"es": "Crecida — validación de los datos", "en": "Crecida — input validation"},
+    "report.sample_only": {
+        "es": "Datos: muestra SINTÉTICA de Iquitos incluida — no apta para uso operativo.",
+        "en": "Data: bundled SYNTHETIC Iquitos sample — not for operational use."},
+    "report.layer_centres": {"es": "Albergues", "en": "Collective centres"},
+    "report.layer_communities": {"es": "Comunidades ribereñas", "en": "River communities"},
+    "report.count_source": {"es": "{layer}: {n}  (fuente: {file})",
+                            "en": "{layer}: {n}  (source: {file})"},
+    "report.centre_totals": {
+        "es": "familias: {families}   personas: {persons}   capacidad: {capacity} personas "
+              "({with_capacity} albergues con capacidad)",
+        "en": "families: {families}   persons: {persons}   capacity: {capacity} persons "
+              "({with_capacity} centres with a capacity)"},
+    "report.statuses": {"es": "estado: {items}", "en": "status: {items}"},
+    "report.kinds": {"es": "tipos: {items}", "en": "kinds: {items}"},
+    "report.outside": {"es": "fuera del área de estudio: {n}",
+                       "en": "outside the study area: {n}"},
+    "report.extent_lonlat": {"es": "extensión (lon/lat): {bounds}",
+                             "en": "extent (lon/lat): {bounds}"},
+    "report.derived": {"es": ", {n} con límites derivados", "en": ", {n} with derived boundaries"},
+    "report.community_totals": {"es": "población: {population}   hogares: {households}",
+                                "en": "population: {population}   households: {households}"},
+    "report.scenarios": {"es": "Escenarios de inundación: {n}", "en": "Flood scenarios: {n}"},
+    "report.scenario": {
+        "es": "- {name}: {kind}, {width}×{height} celdas de {res} ({unit}), {crs}, nodata "
+              "{nodata} = {meaning}",
+        "en": "- {name}: {kind}, {width}×{height} cells of {res} ({unit}), {crs}, nodata "
+              "{nodata} = {meaning}"},
+    "report.scenario_extent": {"es": "extensión: {bounds}  (archivo: {file})",
+                               "en": "extent: {bounds}  (file: {file})"},
+    "report.kind_depth": {"es": "profundidad", "en": "depth"},
+    "report.kind_extent": {"es": "extensión", "en": "extent"},
+    "report.kind_water_level": {"es": "nivel del agua", "en": "water_level"},
+    "report.nodata_unobserved": {"es": "no observado", "en": "unobserved"},
+    "report.nodata_dry": {"es": "seco", "en": "dry"},
+    "report.nodata_not_set": {"es": "no definido", "en": "not set"},
+    "report.districts": {"es": "Distritos: {n} ({names})", "en": "Districts: {n} ({names})"},
+    "report.rivers": {"es": "Ríos: {n} ({names})", "en": "Rivers: {n} ({names})"},
+    "report.raster_dem": {"es": "MDE", "en": "DEM"},
+    "report.raster_population": {"es": "Ráster de población", "en": "Population raster"},
+    "report.raster": {"es": "{layer}: {width}×{height} celdas de {res} ({unit}), {crs} ({file})",
+                      "en": "{layer}: {width}×{height} cells of {res} ({unit}), {crs} ({file})"},
+    "report.decided_flood": {"es": "inundación:{name}", "en": "flood:{name}"},
+    "report.warnings": {"es": "Avisos ({n}):", "en": "Warnings ({n}):"},
+    "report.no_warnings": {"es": "Avisos: ninguno", "en": "Warnings: none"},
+})
+
+# --- what each command prints when it is done (geo.cli) --------------------------------------
+STRINGS.update({
+    "cli.wrote_file": {"es": "se escribió {out}", "en": "wrote {out}"},
+    "cli.wrote_layers": {"es": "se escribió {out}: {layers}", "en": "wrote {out}: {layers}"},
+    "cli.layer_rows": {"es": "{layer} ({n} filas)", "en": "{layer} ({n} rows)"},
+    "cli.wrote_export": {"es": "se escribió {out} ({format}; escenario {scenario})",
+                         "en": "wrote {out} ({format}; scenario {scenario})"},
+    "cli.catchment_summary": {
+        "es": "{scenario}: {displaced} desplazados (estimación); {overcrowded} albergue(s) "
+              "sobrepoblado(s); {unserved} desplazados sin lugar",
+        "en": "{scenario}: {displaced} displaced (estimate); {overcrowded} centre(s) "
+              "overcrowded; {unserved} displaced without a place"},
+    "cli.siting_summary": {
+        "es": "{scenario}: {n} sitio(s) nuevo(s) propuesto(s) ({objective}, distancia de "
+              "servicio {distance_m} m)",
+        "en": "{scenario}: {n} new site(s) proposed ({objective}, service distance "
+              "{distance_m} m)"},
+    "cli.site": {"es": "- {site}: +{persons} personas cubiertas en {lat}, {lon}",
+                 "en": "- {site}: +{persons} persons covered at {lat}, {lon}"},
+    "cli.evaluate_title": {"es": "Área evaluada con {scenario} ({label}):",
+                           "en": "Area evaluated under {scenario} ({label}):"},
+    "cli.area.label": {"es": "Nombre", "en": "Name"},
+    "cli.area.covered_area_needed_m2": {"es": "Área techada necesaria (m²)",
+                                        "en": "Covered area needed (m²)"},
+    "cli.area.n_demand_within": {
+        "es": "Lugares con desplazados a menos de la distancia de servicio",
+        "en": "Places with displaced within the service distance"},
+    "cli.area.flood": {"es": "Situación con {scenario}", "en": "Status under {scenario}"},
+    "cli.stage.col_stage": {"es": "cota (m)", "en": "stage (m)"},
+    "cli.stage.col_flooded": {"es": "albergues inundados", "en": "centres flooded"},
+    "cli.stage.col_isolated": {"es": "albergues aislados", "en": "centres isolated"},
+    "cli.stage.col_exposed": {"es": "personas expuestas", "en": "people exposed"},
+    "cli.forecast_from": {"es": "Pronóstico desde el {date}:", "en": "Forecast from {date}:"},
+    "cli.forecast_flooded": {"es": " — se inundan: {names}", "en": " — flooded: {names}"},
+    "cli.season_summary": {
+        "es": "temporada {first} – {last}: {n} extensiones, {tasks} tareas; {flooded} de "
+              "{total} comunidades inundadas al menos un día",
+        "en": "season {first} – {last}: {n} extents, {tasks} tasks; {flooded} of {total} "
+              "communities flooded on at least one day"},
+    "msg.cli_workers_too_few": {"es": "--workers debe ser al menos 1, no {value}",
+                                "en": "--workers must be at least 1, got {value}"},
+    "msg.cli_wet_share_range": {"es": "--wet-share debe estar en (0, 1], no {value}",
+                                "en": "--wet-share must be in (0, 1], got {value}"},
+    "fix.cli_wet_share_range": {"es": "p. ej. 0.5 para la mitad del área observada",
+                                "en": "e.g. 0.5 for half of the observed area"},
+})
+
+# --- notes of the analysis (geo.catchment, geo.travel, geo.exposure, geo.season) -------------
+STRINGS.update({
+    "word.centres": {"es": "albergues", "en": "centres"},
+    "word.communities": {"es": "comunidades", "en": "communities"},
+    "word.districts": {"es": "distritos", "en": "districts"},
+    "word.rivers": {"es": "ríos", "en": "rivers"},
+    "word.dem": {"es": "MDE", "en": "dem"},
+    "word.population": {"es": "población", "en": "population"},
+    "word.inputs": {"es": "datos en conjunto", "en": "inputs"},
+    "msg.catchment_note_metric_crs": {
+        "es": "distancias y áreas en metros en {crs} (el ráster de inundación está en grados)",
+        "en": "distances and areas in metres in {crs} (the flood raster is in degrees)"},
+    "msg.catchment_note_no_status": {
+        "es": "los albergues no traen '{column}': todo albergue abierto se toma como operativo",
+        "en": "centres carry no '{column}': every open centre is taken as operational"},
+    "msg.catchment_note_capacity": {
+        "es": "capacidad respetada: primero se atienden los pares demanda–albergue más "
+              "cercanos; lo que no cabe va al siguiente albergue más cercano con lugar",
+        "en": "capacity respected: closest demand–centre pairs served first, overflow sent to "
+              "the next nearest centre with room"},
+    "msg.catchment_note_capacity_unknown": {
+        "es": "{n} albergue(s) sin capacidad ni área techada: capacidad desconocida, nunca "
+              "cuentan como sobrepoblados",
+        "en": "{n} centre(s) without capacity or covered area: capacity unknown, never counted "
+              "as overcrowded"},
+    "msg.catchment_note_no_centre": {
+        "es": "ningún albergue operativo en este escenario: toda la demanda queda sin lugar",
+        "en": "no operational centre in this scenario: all demand is unserved"},
+    "msg.travel_note_coarsened": {
+        "es": "grilla de viaje agrandada {factor}× a celdas de {cell_m} m ({width}×{height}); "
+              "cada celda toma la profundidad mediana de su bloque",
+        "en": "travel grid coarsened {factor}× to {cell_m} m cells ({width}×{height}); each "
+              "cell takes the median depth of its block"},
+    "msg.travel_note_no_data_dry": {
+        "es": "las celdas sin dato de inundación se toman como terreno seco",
+        "en": "cells without flood data are taken as dry ground"},
+    "msg.travel_note_boats": {
+        "es": "botes a {speed_kmh} km/h a menos de {buffer_m} m de los ríos",
+        "en": "boats at {speed_kmh} km/h within {buffer_m} m of the river lines"},
+    "msg.travel_note_boats_floodwater": {
+        "es": "botes a {speed_kmh} km/h a menos de {buffer_m} m de los ríos y sobre el agua "
+              "de la inundación conectada a ellos",
+        "en": "boats at {speed_kmh} km/h within {buffer_m} m of the river lines and on the "
+              "floodwater connected to them"},
+    "msg.travel_note_snapped": {
+        "es": "los puntos sobre el agua o fuera de la grilla parten de la celda transitable más "
+              "cercana; ese tramo se cuenta a pie",
+        "en": "points on water or off the grid start from the nearest passable cell, that step "
+              "counted at walking speed"},
+    "msg.exposure_note_reprojected": {
+        "es": "{what} reproyectados de {crs} al sistema de coordenadas del ráster {raster_crs} "
+              "({raster}); el ráster no se remuestreó",
+        "en": "{what} reprojected from {crs} to the raster's CRS {raster_crs} ({raster}); the "
+              "raster was not resampled"},
+    "msg.exposure_note_no_area": {
+        "es": "se dejan fuera {n} {what} sin área (geometría vacía, nula o no poligonal)",
+        "en": "{n} {what} with no area (empty, null or not polygons) left out"},
+    "msg.season_note_kind_guessed": {
+        "es": "tipo de todas las extensiones deducido como '{kind}' a partir de {file}; "
+              "elíjalo con --flood-kind",
+        "en": "kind of every extent guessed as '{kind}' from {file}; set it with --flood-kind"},
+    "msg.season_note_crs": {
+        "es": "las extensiones están en más de un sistema de coordenadas: los vectores se "
+              "reproyectaron a cada uno; los rásteres no se remuestrearon",
+        "en": "the extents are in more than one CRS: the vectors were reprojected to each; "
+              "rasters were not resampled"},
+    "msg.season_note_tasks": {
+        "es": "{days} extensiones en {grids} grilla(s), {tasks} tareas; un día cuenta como "
+              "inundado cuando ≥ {wet_share} del área observada está inundada (profundidad ≥ "
+              "{threshold_m} m); los días sin observación se cuentan aparte",
+        "en": "{days} extents on {grids} grid(s), {tasks} tasks; a day counts as flooded when "
+              "≥ {wet_share} of the observed area is flooded (depth ≥ {threshold_m} m); "
+              "unobserved days are counted apart"},
 })
 
 

@@ -29,7 +29,7 @@ from shapely.geometry import box
 from geo import io, schema, settings
 from geo.errors import CrecidaWarning, InputError, OverlapError, Problem, localise
 from geo.flood import FloodKind, FloodScenario, FloodSpec, open_scenario
-from geo.i18n import t
+from geo.i18n import STRINGS, t
 from geo.raster import RasterSource, open_raster
 
 __all__ = [
@@ -40,6 +40,7 @@ __all__ = [
     "counts",
     "load_inputs",
     "load_sample",
+    "sample_labels",
     "sample_manifest",
     "validation_report",
 ]
@@ -99,7 +100,9 @@ class Inputs:
                 for layer, items in self.decisions.items() if items}
 
     def scenario(self, name: str | None = None) -> FloodScenario:
-        """The scenario called ``name`` (the last, most severe one when ``None``).
+        """The scenario called ``name`` (the last, most severe one when ``None``); a scenario
+        of the bundled sample may be called by its name in either language
+        (:func:`sample_labels`: ``118,6 m – récord de 2012``).
 
         Raises
         ------
@@ -107,16 +110,16 @@ class Inputs:
             No scenario of that name.
         """
         if not self.scenarios:
-            raise InputError("no flood scenario is loaded")
+            raise InputError(Problem.keyed("no_flood_loaded"))
         if name is None:
             return list(self.scenarios.values())[-1]
         if name not in self.scenarios:
-            raise InputError(
-                Problem(
-                    f"no scenario named '{name}'",
-                    fix=f"choose one of: {', '.join(self.scenarios)}",
-                )
-            )
+            named = [own for own, labels in sample_labels().items()
+                     if own in self.scenarios and name in labels.values()]
+            name = named[0] if named else name
+        if name not in self.scenarios:
+            raise InputError(Problem.keyed("scenario_not_found", name=name,
+                                           names=", ".join(self.scenarios)))
         return self.scenarios[name]
 
 
@@ -124,14 +127,18 @@ def sample_manifest() -> dict:
     """The sample's manifest (``sample_data/manifest.json``)."""
     path = SAMPLE_DIR / "manifest.json"
     if not path.exists():
-        raise InputError(
-            Problem(
-                "the bundled sample is missing",
-                source=str(path.name),
-                fix="regenerate it with: python sample_data/build_sample.py",
-            )
-        )
+        raise InputError(Problem.keyed("sample_missing", source=str(path.name)))
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+def sample_labels() -> dict[str, dict[str, str]]:
+    """The bundled sample's scenario names in each language (the manifest's ``labels``), by
+    the name the scenario is loaded with; empty when the sample is missing."""
+    try:
+        scenarios = sample_manifest().get("scenarios", [])
+    except (OSError, ValueError):
+        return {}
+    return {s["name"]: dict(s.get("labels") or {}) for s in scenarios}
 
 
 def load_sample() -> Inputs:
@@ -276,7 +283,8 @@ def load_inputs(
             continue
         scenarios[scenario.name] = scenario
         sources[f"flood:{scenario.name}"] = str(spec.path)
-        notes.extend(f"{scenario.name}: {n}" for n in scenario.notes)
+        notes.extend(replace(n, source=n.source or scenario.name) if isinstance(n, Problem)
+                     else f"{scenario.name}: {n}" for n in scenario.notes)
         decisions[f"flood:{scenario.name}"] = list(scenario.decisions)
     if not specs and not stages:
         problems.append(Problem.keyed("no_flood_given"))
@@ -289,7 +297,8 @@ def load_inputs(
         for scenario in scenarios.values():
             problems.extend(_overlap_problems(scenario, centre_gdf, community_gdf))
     if problems:
-        kind = OverlapError if all("do not overlap" in p.message for p in problems) else InputError
+        kind = (OverlapError if all(p.key == "layers_do_not_overlap" for p in problems)
+                else InputError)
         raise kind(problems)
     if district_gdf is not None:
         centre_gdf = _fill_districts(centre_gdf, district_gdf, notes)
@@ -377,20 +386,23 @@ def _overlap_problems(
     if not extents:
         return []
     described = "; ".join(f"{name} {_fmt_bounds(b)}" for name, b in extents)
-    return [
-        Problem(
-            f"the flood raster {_fmt_bounds(scenario.bounds)} and the vector layers ({described}) "
-            f"do not overlap (all in {scenario.crs.to_string()})",
-            source=scenario.raster.label,
-            fix="check that the flood raster and the sites cover the same area and that each "
-            "file's coordinate system is declared correctly",
-        )
-    ]
+    return [Problem.keyed("layers_do_not_overlap", source=scenario.raster.label,
+                          raster=_fmt_bounds(scenario.bounds), layers=described,
+                          crs=scenario.crs.to_string())]
 
 
-def _fmt_bounds(bounds: Iterable[float]) -> str:
+def _fmt_bounds(bounds: Iterable[float], lang: str | None = None) -> str:
+    """``[west, south, east, north]``: metres whole, degrees to 4 decimals. With ``lang``,
+    written its way (Spanish: decimal comma, values apart by ``;``); without, in no language
+    (no thousands separator, a decimal point), for a problem's parameters."""
+    from geo.format import format_number
+
     b = [float(v) for v in bounds]
-    return "[" + ", ".join(f"{v:,.0f}" if abs(v) > 1000 else f"{v:.4f}" for v in b) + "]"
+    if lang is None:
+        return "[" + ", ".join(f"{v:.0f}" if abs(v) > 1000 else f"{v:.4f}" for v in b) + "]"
+    sep = "; " if lang == "es" else ", "
+    return "[" + sep.join(format_number(v, lang, decimals=0 if abs(v) > 1000 else 4)
+                          for v in b) + "]"
 
 
 def _fill_districts(
@@ -427,86 +439,119 @@ def _fill_districts(
 
 
 def validation_report(inputs: Inputs, *, lang: str = "en") -> str:
-    """A readable report of what was loaded: counts, CRS, extents, totals, the decisions taken
-    while reading each file, and the warnings (decisions and warnings in ``lang``)."""
+    """A readable report of what was loaded, in ``lang``: counts, CRS, extents, totals, the
+    decisions taken while reading each file, and the warnings (numbers written the ``lang``
+    way, :mod:`geo.format`; the sample's scenarios named in ``lang``, as
+    :meth:`Inputs.scenario` also takes them)."""
+    from geo.format import format_number
+
+    labels = sample_labels()
+
+    def named(scenario: str) -> str:
+        return labels.get(scenario, {}).get(lang) or scenario
+
+    def n(value: object) -> str:
+        return format_number(value, lang)
+
     c, m = inputs.centres, inputs.communities
-    lines = ["Crecida — input validation", "=" * 26]
+    title = t("report.title", lang)
+    lines = [title, "=" * len(title)]
     if inputs.only_sample:
-        lines.append("Data: bundled SYNTHETIC Iquitos sample — not for operational use.")
+        lines.append(t("report.sample_only", lang))
     elif inputs.sample_layers:
         lines.append(t("report.mixed_sample", lang, layers=", ".join(inputs.sample_layers)))
     lines.append("")
+    centres_name = t("report.layer_centres", lang)
     if "centres" in inputs.sources:
-        lines.append(f"Collective centres: {len(c)}  (source: {_name(inputs, 'centres')})")
-        lines.append(
-            f"  families: {int(c['families'].sum()):,}   persons: "
-            f"{int(c['persons'].sum()):,}   capacity: "
-            f"{int(c['capacity_persons'].fillna(0).sum()):,} persons "
-            f"({int(c['capacity_persons'].notna().sum())} centres with a capacity)"
-        )
-        by_status = c["status"].value_counts().to_dict()
-        lines.append("  status: " + ", ".join(f"{k} {v}" for k, v in sorted(by_status.items())))
-        by_kind = c["kind"].value_counts().to_dict()
-        lines.append("  kinds: " + ", ".join(f"{k} {v}" for k, v in sorted(by_kind.items())))
+        lines.append(t("report.count_source", lang, layer=centres_name, n=n(len(c)),
+                       file=_name(inputs, "centres")))
+        lines.append("  " + t(
+            "report.centre_totals", lang, families=n(c["families"].sum()),
+            persons=n(c["persons"].sum()), capacity=n(c["capacity_persons"].fillna(0).sum()),
+            with_capacity=n(c["capacity_persons"].notna().sum())))
+        for key, column, prefix in (("report.statuses", "status", "op"),
+                                    ("report.kinds", "kind", "kind")):
+            counted = sorted((_word(prefix, k, lang), v)
+                             for k, v in c[column].value_counts().items())
+            lines.append("  " + t(key, lang, items=", ".join(f"{k} {n(v)}" for k, v in counted)))
         if c["outside_study_area"].any():
-            lines.append(f"  outside the study area: {int(c['outside_study_area'].sum())}")
+            lines.append("  " + t("report.outside", lang, n=n(c["outside_study_area"].sum())))
         if len(c):
-            lines.append(f"  extent (lon/lat): {_fmt_bounds(c.total_bounds)}")
+            lines.append("  " + t("report.extent_lonlat", lang,
+                                  bounds=_fmt_bounds(c.total_bounds, lang)))
     else:
-        lines.append(t("report.not_given", lang, layer="Collective centres"))
+        lines.append(t("report.not_given", lang, layer=centres_name))
     lines.append("")
+    communities_name = t("report.layer_communities", lang)
     if "communities" in inputs.sources:
         derived = int(m["derived_boundary"].sum()) if len(m) else 0
-        lines.append(
-            f"River communities: {len(m)}  (source: {_name(inputs, 'communities')})"
-            + (f", {derived} with derived boundaries" if derived else "")
-        )
-        lines.append(
-            f"  population: {int(m['population'].sum()):,}   households: "
-            f"{int(m['households'].sum()):,}"
-        )
+        lines.append(t("report.count_source", lang, layer=communities_name, n=n(len(m)),
+                       file=_name(inputs, "communities"))
+                     + (t("report.derived", lang, n=n(derived)) if derived else ""))
+        lines.append("  " + t("report.community_totals", lang,
+                              population=n(m["population"].sum()),
+                              households=n(m["households"].sum())))
         if len(m):
-            lines.append(f"  extent (lon/lat): {_fmt_bounds(m.total_bounds)}")
+            lines.append("  " + t("report.extent_lonlat", lang,
+                                  bounds=_fmt_bounds(m.total_bounds, lang)))
     else:
-        lines.append(t("report.not_given", lang, layer="River communities"))
+        lines.append(t("report.not_given", lang, layer=communities_name))
     lines.append("")
-    lines.append(f"Flood scenarios: {len(inputs.scenarios)}")
+    lines.append(t("report.scenarios", lang, n=n(len(inputs.scenarios))))
     for s in inputs.scenarios.values():
-        res = s.raster.res
         nodata = s.raster.nodata
-        lines.append(
-            f"  - {s.name}: {s.kind}, {s.raster.width}×{s.raster.height} cells of "
-            f"{res[0]:g}×{res[1]:g} ({_unit(s.crs)}), {s.crs.to_string()}, nodata "
-            f"{'not set' if nodata is None else 'NaN' if np.isnan(nodata) else nodata:}"
-            f" = {s.nodata_means}"
-        )
-        lines.append(f"    extent: {_fmt_bounds(s.bounds)}  (file: {s.raster.label})")
-    for key, layer in (("districts", inputs.districts), ("rivers", inputs.rivers)):
+        lines.append("  " + t(
+            "report.scenario", lang, name=named(s.name),
+            kind=_word("report.kind", s.kind, lang), width=s.raster.width,
+            height=s.raster.height, res=f"{_g(s.raster.res[0], lang)}×{_g(s.raster.res[1], lang)}",
+            unit=_unit(s.crs), crs=s.crs.to_string(),
+            nodata=(t("report.nodata_not_set", lang) if nodata is None
+                    else "NaN" if np.isnan(nodata) else _g(nodata, lang)),
+            meaning=_word("report.nodata", s.nodata_means, lang)))
+        lines.append("    " + t("report.scenario_extent", lang,
+                                bounds=_fmt_bounds(s.bounds, lang), file=s.raster.label))
+    for key, layer in (("report.districts", inputs.districts), ("report.rivers", inputs.rivers)):
         if layer is not None:
-            names = ", ".join(map(str, layer["name"].head(8)))
-            lines.append(f"{key.capitalize()}: {len(layer)} ({names})")
-    for key, src in (("DEM", inputs.dem), ("Population raster", inputs.population)):
+            lines.append(t(key, lang, n=n(len(layer)),
+                           names=", ".join(map(str, layer["name"].head(8)))))
+    for key, src in (("report.raster_dem", inputs.dem),
+                     ("report.raster_population", inputs.population)):
         if src is not None:
-            lines.append(
-                f"{key}: {src.width}×{src.height} cells of {src.res[0]:g} ({_unit(src.crs)}), "
-                f"{src.crs.to_string()} ({src.label})"
-            )
+            lines.append(t("report.raster", lang, layer=t(key, lang), width=src.width,
+                           height=src.height, res=_g(src.res[0], lang), unit=_unit(src.crs),
+                           crs=src.crs.to_string(), file=src.label))
     lines.append("")
     decided = inputs.decision_texts(lang)
     if decided:
         lines.append(t("report.decisions", lang))
         for layer, items in decided.items():
             source = Path(inputs.sources.get(layer, "")).name
-            lines.append(f"  {layer}" + (f" ({source})" if source else "") + ":")
+            shown = (t("report.decided_flood", lang, name=named(layer[6:]))
+                     if layer.startswith("flood:") else _word("word", layer, lang))
+            lines.append(f"  {shown}" + (f" ({source})" if source else "") + ":")
             lines += [f"    • {text}" for text in items]
         lines.append("")
     if inputs.warnings:
         items = inputs.warning_items or inputs.warnings
-        lines.append(f"Warnings ({len(items)}):")
+        lines.append(t("report.warnings", lang, n=n(len(items))))
         lines += [f"  ! {localise(w, lang)}" for w in items]
     else:
-        lines.append("Warnings: none")
+        lines.append(t("report.no_warnings", lang))
     return "\n".join(lines)
+
+
+def _word(prefix: str, code: object, lang: str) -> str:
+    """The word for a code in ``lang`` (``t(f"{prefix}_{code}")``, ``t(f"word.{code}")`` for
+    the prefix ``word``), or the code itself when it has none."""
+    key = f"word.{code}" if prefix == "word" else f"{prefix}_{code}"
+    return t(key, lang) if key in STRINGS else str(code)
+
+
+def _g(value: float, lang: str) -> str:
+    """A measure as short as it can be written (``30``, ``0.000277778``), with the decimal
+    mark of ``lang``."""
+    text = f"{value:g}"
+    return text.replace(".", ",") if lang == "es" else text
 
 
 def _unit(crs) -> str:

@@ -130,14 +130,16 @@ def open_raster(path: str | Path, *, label: str | None = None) -> RasterSource:
     Raises
     ------
     FormatError
-        The file cannot be opened as a raster, it has several bands (a picture, not a grid of
-        values), or it is cut short (a download that stopped: its last blocks lie past the
-        end of the file).
+        The file does not exist or cannot be opened as a raster, it has several bands (a
+        picture, not a grid of values), or it is cut short (a download that stopped: its last
+        blocks lie past the end of the file).
     CRSError
         The raster has no coordinate reference system.
     """
     path = str(path)
     label = label or Path(path).name
+    if not path.startswith("/vsi") and not Path(path).exists():
+        raise FormatError(Problem.keyed("file_not_found", source=label))
     try:
         with warnings.catch_warnings():
             # A raster without georeferencing is refused below with a clearer message.
@@ -145,7 +147,7 @@ def open_raster(path: str | Path, *, label: str | None = None) -> RasterSource:
             ds = rasterio.open(path)
         with ds:
             if ds.count < 1:
-                raise FormatError(Problem("the raster has no bands", source=label))
+                raise FormatError(Problem.keyed("raster_no_bands", source=label))
             if ds.count > 1:
                 colours = {c.name for c in ds.colorinterp}
                 picture = bool(colours & {"red", "green", "blue", "alpha"})
@@ -156,21 +158,10 @@ def open_raster(path: str | Path, *, label: str | None = None) -> RasterSource:
             crs = ds.crs
             info = (ds.transform, ds.width, ds.height, ds.nodata, ds.dtypes[0])
     except RasterioIOError as exc:
-        raise FormatError(
-            Problem(
-                f"cannot be read as a raster ({exc})",
-                source=label,
-                fix="give a GeoTIFF/COG (.tif), or another single-band raster GDAL reads",
-            )
-        ) from None
+        raise FormatError(Problem.keyed("raster_unreadable", source=label,
+                                        detail=str(exc))) from None
     if crs is None:
-        raise CRSError(
-            Problem(
-                "the raster has no coordinate reference system",
-                source=label,
-                fix="assign one, e.g. gdal_edit.py -a_srs EPSG:32718 FILE.tif",
-            )
-        )
+        raise CRSError(Problem.keyed("raster_no_crs", source=label))
     transform, width, height, nodata, dtype = info
     return RasterSource(path, crs, transform, width, height, nodata, dtype, label)
 
@@ -200,7 +191,7 @@ def metric_crs(crs, *, bounds: tuple[float, float, float, float] | None = None) 
 def read_failed(exc: Exception, *, label: str) -> FormatError:
     """The error to raise when reading pixels of ``label`` failed (damaged or cut-short file)."""
     return FormatError(Problem.keyed("raster_read_failed", source=label,
-                                     reason=str(exc).splitlines()[0][:160] if str(exc)
+                                     detail=str(exc).splitlines()[0][:160] if str(exc)
                                      else type(exc).__name__))
 
 

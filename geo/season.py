@@ -197,7 +197,7 @@ def season_sources(specs: Sequence[str]) -> list[tuple[dt.date, Path]]:
 
 
 def open_season(sources: Sequence[tuple[dt.date, str | Path]], *, kind: str | None = None,
-                dem=None) -> tuple[list[SeasonExtent], list[str]]:
+                dem=None) -> tuple[list[SeasonExtent], list[Problem]]:
     """Open dated rasters as a season's extents, and say what was assumed.
 
     ``kind`` (depth, extent, water_level) applies to every extent; when ``None`` it is
@@ -207,14 +207,13 @@ def open_season(sources: Sequence[tuple[dt.date, str | Path]], *, kind: str | No
     from geo.flood import guess_kind, open_flood
     from geo.raster import open_raster
 
-    notes = []
+    notes: list[Problem] = []
     if not sources:
         raise InputError(Problem("a season needs at least one dated extent"))
     if kind is None:
         first = Path(sources[0][1])
         kind = guess_kind(open_raster(first), hint=first.name)
-        notes.append(f"kind of every extent guessed as '{kind}' from {first.name}; set it "
-                     "with --flood-kind")
+        notes.append(Problem.keyed("season_note_kind_guessed", kind=kind, file=first.name))
     extents = [SeasonExtent(day, open_flood(path, name=day.isoformat(), kind=kind, dem=dem))
                for day, path in sources]
     return extents, notes
@@ -363,7 +362,7 @@ class SeasonResult:
     timeline: pd.DataFrame
     daily: pd.DataFrame
     dates: list[dt.date]
-    notes: list[str] = field(default_factory=list)
+    notes: list[Problem | str] = field(default_factory=list)
     tasks: int = 0
 
     def layers(self) -> dict[str, pd.DataFrame]:
@@ -498,7 +497,7 @@ def season(
     if communities.crs is None or centres.crs is None:
         raise InputError(Problem("communities and centres need a CRS",
                                  fix="set one, e.g. gdf.set_crs('EPSG:4326')"))
-    notes: list[str] = []
+    notes: list[Problem | str] = []
     # Communities and centres in each extent's CRS (once per CRS), polygon areas in m².
     geoms: dict[str, np.ndarray] = {}
     sites: dict[str, np.ndarray] = {}
@@ -517,8 +516,7 @@ def season(
         if area_m2 is None:
             area_m2 = geometry_areas_m2(g, e.scenario.raster.crs)
         if len(geoms) == 2:
-            notes.append("the extents are in more than one CRS: the vectors were reprojected "
-                         "to each; rasters were not resampled")
+            notes.append(Problem.keyed("season_note_crs"))
     n, m, days = len(communities), len(centres), len(extents)
     area_m2 = np.zeros(n) if area_m2 is None else area_m2
     all_comm, all_cent = np.arange(n), np.arange(m)
@@ -557,9 +555,9 @@ def season(
         flooded[day, cidx] = wet
         centre_state[day, pidx] = states
     grids = {grid_key(e.scenario.raster) for e in extents}
-    notes.append(f"{days} extents on {len(grids)} grid(s), {len(tasks)} tasks; a day counts "
-                 f"as flooded when ≥ {wet_share:g} of the observed area is flooded "
-                 f"(depth ≥ {threshold_m:g} m); unobserved days are counted apart")
+    notes.append(Problem.keyed("season_note_tasks", days=days, grids=len(grids),
+                               tasks=len(tasks), wet_share=f"{wet_share:g}",
+                               threshold_m=f"{threshold_m:g}"))
     return _reduce(communities, centres, dates, observed, flooded, centre_state, area_m2,
                    wet_share=wet_share, notes=notes, tasks=len(tasks))
 
@@ -602,7 +600,7 @@ def _longest_spells(state: np.ndarray) -> np.ndarray:
 
 def _reduce(communities: gpd.GeoDataFrame, centres: gpd.GeoDataFrame, dates: list[dt.date],
             observed: np.ndarray, flooded: np.ndarray, centre_state: np.ndarray,
-            area_m2: np.ndarray, *, wet_share: float, notes: list[str],
+            area_m2: np.ndarray, *, wet_share: float, notes: list[Problem | str],
             tasks: int) -> SeasonResult:
     """The season's tables from the days × items arrays (no loop over items or days)."""
     iso = np.asarray([d.isoformat() for d in dates], dtype=object)

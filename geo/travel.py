@@ -76,7 +76,7 @@ class DepthGrid:
     transform: Affine
     crs: CRS
     factor: int = 1
-    notes: tuple[str, ...] = field(default=())
+    notes: tuple[Problem | str, ...] = field(default=())
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -147,15 +147,14 @@ def depth_grid(
     height = min(int(win.height) + 1, scenario.shape[0] - row0)
     width = min(int(win.width) + 1, scenario.shape[1] - col0)
     factor = max(1, int(np.ceil(np.sqrt(height * width / max_cells))))
-    notes: list[str] = []
+    notes: list[Problem | str] = []
     if factor == 1:
         depth = scenario.read_depth(Window(col0, row0, width, height))
     else:
         depth = _read_coarse(scenario, row0, col0, height, width, factor)
-        notes.append(
-            f"travel grid coarsened {factor}× to {abs(scenario.transform.a) * factor:g} m cells "
-            f"({depth.shape[1]}×{depth.shape[0]}); each cell takes the median depth of its block"
-        )
+        notes.append(Problem.keyed("travel_note_coarsened", factor=factor,
+                                   cell_m=f"{abs(scenario.transform.a) * factor:g}",
+                                   width=depth.shape[1], height=depth.shape[0]))
     base = scenario.transform * Affine.translation(col0, row0)
     return DepthGrid(depth, base * Affine.scale(factor), scenario.crs, factor, tuple(notes))
 
@@ -200,7 +199,7 @@ class CostSurface:
 
     grid: DepthGrid
     friction_min_per_m: np.ndarray
-    notes: tuple[str, ...] = field(default=())
+    notes: tuple[Problem | str, ...] = field(default=())
 
     @property
     def passable(self) -> np.ndarray:
@@ -255,7 +254,7 @@ def friction_surface(
     friction[flooded] = np.inf
     friction[shallow] = wade
     if np.isnan(depth).any():
-        notes.append("cells without flood data are taken as dry ground")
+        notes.append(Problem.keyed("travel_note_no_data_dry"))
     if rivers is not None and not rivers.empty and np.isfinite(boat):
         lines = rivers.to_crs(grid.crs).geometry
         lines = lines[lines.notna() & ~lines.is_empty]
@@ -272,12 +271,10 @@ def friction_surface(
                 linked = np.unique(labels[channel])
                 boatable = np.isin(labels, linked[linked > 0])
             friction[boatable] = np.minimum(friction[boatable], boat)
-            notes.append(
-                f"boats at {settings.BOAT_SPEED_KMH:g} km/h within "
-                f"{settings.RIVER_CHANNEL_BUFFER_M:g} m of the river lines"
-                + (" and on the floodwater connected to them" if settings.BOAT_ON_FLOODWATER
-                   else "")
-            )
+            notes.append(Problem.keyed(
+                "travel_note_boats_floodwater" if settings.BOAT_ON_FLOODWATER
+                else "travel_note_boats", speed_kmh=f"{settings.BOAT_SPEED_KMH:g}",
+                buffer_m=f"{settings.RIVER_CHANNEL_BUFFER_M:g}"))
     return CostSurface(grid, friction, tuple(notes))
 
 
@@ -350,7 +347,7 @@ class TravelResult:
     minutes: np.ndarray
     metres: np.ndarray
     connected: np.ndarray
-    notes: tuple[str, ...] = field(default=())
+    notes: tuple[Problem | str, ...] = field(default=())
 
 
 def travel_matrix(
@@ -390,8 +387,7 @@ def travel_matrix(
         src_node, src_step = _snap(surface, src_xy)
         dst_node, dst_step = _snap(surface, dst_xy)
         if (src_step > 0).any() or (dst_step > 0).any():
-            notes.append("points on water or off the grid start from the nearest passable "
-                         "cell, that step counted at walking speed")
+            notes.append(Problem.keyed("travel_note_snapped"))
         w = surface.grid.shape[1]
         limit = np.inf if limit_min is None else float(limit_min)
         for i, node in enumerate(src_node):

@@ -129,7 +129,9 @@ def test_no_operational_centre_reports_all_unserved():
     assert a["distance_m"].isna().all()
     assert res.catchments.empty and list(res.catchments.columns) == [
         *CATCHMENT_COLUMNS[:2], "mode", "area_m2", "geometry"]
-    assert any("no operational centre" in n for n in res.notes)
+    assert "no operational centre in this scenario: all demand is unserved" in map(str, res.notes)
+    assert ("ningún albergue operativo en este escenario: toda la demanda queda sin lugar"
+            in [n.text("es") for n in res.notes])
 
 
 def test_voronoi_catchments_split_the_study_area():

@@ -113,3 +113,37 @@ def test_export_by_extension(tmp_path):
     out = tmp_path / "albergues.kml"
     assert main(["export", "--lang", "en", "--out", str(out)]) == 0
     assert out.read_text(encoding="utf-8").lstrip().startswith("<?xml")
+
+
+def test_each_note_about_a_file_read_by_a_command_is_printed_once_in_its_language(tmp_path,
+                                                                                  capsys):
+    import geopandas as gpd
+    from shapely.geometry import Polygon
+
+    bowtie = Polygon([(-73.262, -3.742), (-73.252, -3.734), (-73.252, -3.742),
+                      (-73.262, -3.734)])
+    area = tmp_path / "zona.gpkg"
+    gpd.GeoDataFrame(geometry=[bowtie], crs=4326).to_file(area)
+    for lang, note in (("es", "crecida: aviso: zona.gpkg: 1 geometría(s) no válida(s) "
+                              "reparada(s) con make_valid (filas 1)"),
+                       ("en", "crecida: warning: zona.gpkg: 1 invalid geometry(ies) repaired "
+                              "with make_valid (rows 1)")):
+        assert main(["--lang", lang, "evaluate", "--area", str(area)]) == 0
+        err = capsys.readouterr().err.splitlines()
+        assert err.count(note) == 1, err
+
+
+def test_a_library_reason_is_left_out_of_the_spanish_error_and_kept_in_the_log(tmp_path,
+                                                                                capsys,
+                                                                                monkeypatch):
+    monkeypatch.setenv("CRECIDA_LOG_DIR", str(tmp_path / "log"))
+    bad = tmp_path / "roto.tif"
+    bad.write_bytes(b"II*\x00 not a raster")
+    code = main(["--lang", "es", "validate", "--centres", str(DATA / "centres_es.csv"),
+                 "--flood", f"x={bad}"])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "roto.tif: no se puede leer como ráster — dé un GeoTIFF/COG" in err
+    assert "not recognized" not in err and "TIFF" not in err.split("GeoTIFF/COG")[0]
+    log = (tmp_path / "log" / "crecida.log").read_text(encoding="utf-8")
+    assert "roto.tif: cannot be read as a raster (" in log and "cli validate" in log

@@ -47,3 +47,24 @@ def test_every_message_has_both_languages_and_the_same_placeholders(key):
     assert set(entry) == {"es", "en"} and all(entry.values())
     fields = {lang: set(re.findall(r"{(\w+)", text)) for lang, text in entry.items()}
     assert fields["es"] == fields["en"], key
+
+
+def test_a_term_parameter_reads_in_the_problems_language():
+    from geo.errors import Term
+
+    p = Problem.keyed("geometry_type_centres", source="x.gpkg", found=Term("geometry.lines"),
+                      rows="2")
+    assert p.message == "centres must be points, but the layer has lines (rows 2)"
+    assert p.text("es").startswith("x.gpkg: los albergues deben ser puntos, pero la capa "
+                                   "tiene líneas (filas 2)")
+    assert p == Problem.keyed("geometry_type_centres", source="x.gpkg",
+                              found=Term("geometry.lines"), rows="2")
+    assert len({p, p}) == 1  # hashable, as notes are deduplicated
+
+
+def test_a_library_reason_is_shown_in_english_only():
+    p = Problem.keyed("table_unreadable", source="a.xlsx", detail="File is not a zip file")
+    assert str(p).startswith("a.xlsx: cannot be read as a table (File is not a zip file) — ")
+    assert p.text("es").startswith("a.xlsx: no se puede leer como tabla — revise el archivo")
+    assert "zip file" not in p.text("es")
+    assert InputError(p).text("es") == p.text("es")

@@ -119,7 +119,9 @@ def test_centres_in_other_crs_are_reprojected(left_wet):
     out = assess_centres(centres(list(pts), crs="EPSG:4326"), left_wet)
     assert out["flood_status"].tolist() == ["flooded", "at_risk"]
     assert out.crs == "EPSG:4326"
-    assert any("reprojected" in n for n in out.attrs["notes"])
+    assert any("centres reprojected from EPSG:" in str(n) for n in out.attrs["notes"])
+    assert any(n.text("es").startswith("albergues reproyectados de EPSG:")
+               for n in out.attrs["notes"])
 
 
 def test_centres_not_overlapping_raise(left_wet):

@@ -9,7 +9,7 @@ from conftest import TINY_CELL_M, TINY_CRS, TINY_ORIGIN_E, TINY_ORIGIN_N
 from rasterio.transform import from_origin
 from shapely.geometry import box
 
-from geo.errors import InputError
+from geo.errors import InputError, Problem
 from geo.flood import flood_from_vector, guess_kind, open_flood
 from geo.raster import open_raster
 
@@ -28,7 +28,9 @@ def test_extent_read_contract_inf_for_water(write_tif):
     s = open_flood(write_tif(arr, "mask.tif", nodata=255), name="radar")
     assert s.kind == "extent" and not s.has_depth
     np.testing.assert_array_equal(s.read_depth(), [[0, np.inf, np.nan], [np.inf, np.inf, 0]])
-    assert s.notes == ("kind guessed as 'extent'",)
+    assert s.notes == (Problem.keyed("flood_kind_guessed", source="mask.tif", kind="extent"),)
+    assert str(s.notes[0]) == "mask.tif: kind guessed as 'extent'"
+    assert s.notes[0].text("es") == "mask.tif: tipo de inundación deducido: 'extent'"
 
 
 def test_water_level_minus_dem_gives_depth(write_tif):
@@ -51,7 +53,8 @@ def test_water_level_on_another_grid_is_warped_onto_the_dem_and_noted(write_tif)
     wl = write_tif(np.full((2, 2), 117.0, "float32"), "wl.tif", transform=coarse)
     s = open_flood(wl, name="wl", kind="water_level", dem=dem)
     assert s.shape == (4, 4)
-    assert any("warped (bilinear) onto the DEM grid" in n for n in s.notes)
+    assert Problem.keyed("flood_warped_onto_dem", source="wl.tif", dem="dem.tif") in s.notes
+    assert "wl.tif: water level warped (bilinear) onto the DEM grid of dem.tif" in map(str, s.notes)
     np.testing.assert_allclose(s.read_depth(), np.ones((4, 4)))
 
 
@@ -80,7 +83,10 @@ def test_unknown_kind_is_refused(write_tif):
 
 def test_missing_nodata_is_noted(write_tif):
     s = open_flood(write_tif(np.zeros((2, 2), "float32"), nodata=None), kind="depth")
-    assert s.notes == ("the raster sets no nodata value: every cell is taken as observed",)
+    assert [str(n) for n in s.notes] == [
+        "r.tif: the raster sets no nodata value: every cell is taken as observed"]
+    assert s.notes[0].text("es") == ("r.tif: el ráster no define nodata: todas las celdas se "
+                                     "toman como observadas")
 
 
 def test_vector_extent_is_rasterised_on_the_dem_grid(write_tif):
@@ -93,7 +99,8 @@ def test_vector_extent_is_rasterised_on_the_dem_grid(write_tif):
     depth = s.read_depth()
     assert depth.shape == (3, 3)  # the DEM window covering the polygon
     assert np.isinf(depth).sum() == 9
-    assert "rasterised from observed_event.shp at 30 m cells" in s.notes[0]
+    assert str(s.notes[0]) == ("rasterised from observed_event.shp at 30 m cells (cell centre "
+                               "in polygon = water)")
 
 
 def test_vector_extent_without_grid_uses_utm_cells():

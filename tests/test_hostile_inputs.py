@@ -96,9 +96,14 @@ def test_workbook_with_its_data_on_the_second_sheet(tmp_path):
 
 def test_hxl_tag_contradicting_its_header_is_said(tmp_path):
     path = _csv(tmp_path, "Distrito,lat,lon\n#adm2+name,#geo+lat,#geo+lon\nMaynas,-3.75,-73.25\n")
-    with pytest.warns(CrecidaWarning, match=r"the HXL tag #adm2\+name says 'province' but the "
-                                            r"header says 'district'"):
+    with pytest.warns(CrecidaWarning) as record:
         gdf = read_centres(path)
+    notes = [w.message.args[0] for w in record]
+    assert [n.key for n in notes] == ["hxl_contradicts_header", "ids_generated",
+                                      "kind_column_absent", "counts_absent_zero",
+                                      "status_column_absent"]
+    assert ("the HXL tag #adm2+name says 'province' but the header says 'district'"
+            in str(notes[0]))
     assert gdf["province"].tolist() == ["Maynas"] and gdf["district"].tolist() == [""]
 
 

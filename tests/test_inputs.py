@@ -181,3 +181,35 @@ def test_decisions_go_into_provenance_in_both_languages(tmp_path, sample):
     assert "nodata (-9999) = dry" in record[1]["en"] and "= seco" in record[1]["es"]
     assert ("decision:flood:RP100", record[1]["en"]) in prov.to_rows()
     assert "How the inputs were read (decisions):" in prov.to_text()
+
+
+def test_a_sample_scenario_is_found_by_its_name_in_either_language(sample):
+    assert sample.scenario("118,6 m – récord de 2012").name == "118.6 m – 2012 record"
+    assert sample.scenario("116.0 m – high water").name == "116.0 m – high water"
+    with pytest.raises(InputError) as err:
+        sample.scenario("récord")
+    assert err.value.text("es").startswith("no hay un escenario llamado 'récord' — elija uno "
+                                           "de: 116.0 m – high water")
+
+
+def test_the_report_reads_in_spanish(sample):
+    report = validation_report(sample, lang="es")
+    assert report.splitlines()[:2] == ["Crecida — validación de los datos", "=" * 33]
+    assert "Albergues: 77  (fuente: centres.csv)" in report
+    assert "  familias: 1100   personas: " in report  # four digits: no separator (RAE)
+    assert "  - 118,6 m – récord de 2012: profundidad, 834×834 celdas de 30×30 (m)" in report
+    assert "inundación:118,6 m – récord de 2012 (flood_depth_118_6m.tif):" in report
+    assert report.endswith("Avisos: ninguno")
+
+
+def test_the_report_lists_each_note_once_in_the_language_asked(tmp_path):
+    csv = tmp_path / "lista.csv"
+    csv.write_text("codigo,nombre,latitud,longitud,personas\nA1,Uno,-3.75,-73.25,10\n"
+                   "A1,Dos,-3.76,-73.26,20\n", encoding="utf-8")
+    inputs = load_inputs(centres=csv, with_sample=True)
+    keys = [n.key for n in inputs.warning_items]
+    assert keys == ["ids_made_unique", "kind_column_absent", "groups_estimated",
+                    "status_column_absent", "district_filled"]
+    report = validation_report(inputs, lang="es")
+    assert "Avisos (5):" in report
+    assert report.count("  ! lista.csv: códigos repetidos hechos únicos: A1→A1-2") == 1

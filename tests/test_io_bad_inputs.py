@@ -20,6 +20,7 @@ from geo.errors import (
     GeometryTypeError,
     InputError,
     OverlapError,
+    Problem,
 )
 from geo.io import read_centres, read_communities, safe_extract_zip
 from geo.raster import open_raster
@@ -31,6 +32,17 @@ def _csv(tmp_path: Path, text: str, name: str = "sites.csv") -> Path:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def _notes(record) -> list[Problem]:
+    """The note each warning carries (one warning per note, the keyed problem itself)."""
+    notes = [w.message.args[0] for w in record]
+    assert all(isinstance(n, Problem) and n.key for n in notes), notes
+    return notes
+
+
+#: The notes every centres table without ids, kinds, counts and statuses gets.
+_DEFAULTS = ["kind_column_absent", "counts_absent_zero", "status_column_absent"]
 
 
 def test_empty_file(tmp_path):
@@ -72,8 +84,11 @@ def test_projected_coordinates_in_a_table_are_refused(tmp_path):
 def test_swapped_latitude_and_longitude_are_fixed_with_a_warning(tmp_path):
     # Columns labelled the wrong way round: "lat" holds longitudes.
     path = _csv(tmp_path, "name,lat,lon\nA,-73.25,-3.75\nB,-73.30,-3.80\n")
-    with pytest.warns(CrecidaWarning, match="latitude and longitude columns are swapped"):
+    with pytest.warns(CrecidaWarning) as record:
         gdf = read_centres(path)
+    notes = _notes(record)
+    assert [n.key for n in notes] == ["coordinates_swapped", "ids_generated", *_DEFAULTS]
+    assert str(notes[0]).startswith("sites.csv: latitude and longitude columns are swapped")
     assert gdf.geometry.x.tolist() == [-73.25, -73.30]
     assert gdf.geometry.y.tolist() == [-3.75, -3.80]
     assert not gdf["outside_study_area"].any()
@@ -81,15 +96,21 @@ def test_swapped_latitude_and_longitude_are_fixed_with_a_warning(tmp_path):
 
 def test_one_swapped_row_is_fixed_and_named(tmp_path):
     path = _csv(tmp_path, "name,lat,lon\nA,-3.75,-73.25\nB,-73.30,-3.80\n")
-    with pytest.warns(CrecidaWarning, match="swapped in rows 2"):
+    with pytest.warns(CrecidaWarning) as record:
         gdf = read_centres(path)
+    notes = _notes(record)
+    assert [n.key for n in notes] == ["coordinates_swapped_rows", "ids_generated", *_DEFAULTS]
+    assert "swapped in rows 2:" in str(notes[0])
     assert gdf.geometry.x.tolist() == [-73.25, -73.30]
 
 
 def test_far_away_points_are_kept_and_flagged(tmp_path):
     path = _csv(tmp_path, "name,lat,lon\nIquitos,-3.75,-73.25\nLima,-12.05,-77.04\n")
-    with pytest.warns(CrecidaWarning, match=r"1 point\(s\) far outside the study area \(rows 2\)"):
+    with pytest.warns(CrecidaWarning) as record:
         gdf = read_centres(path)
+    notes = _notes(record)
+    assert [n.key for n in notes] == ["points_outside_study_area", "ids_generated", *_DEFAULTS]
+    assert "1 point(s) far outside the study area (rows 2)" in str(notes[0])
     assert len(gdf) == 2
     assert gdf["outside_study_area"].tolist() == [False, True]
 
@@ -97,8 +118,12 @@ def test_far_away_points_are_kept_and_flagged(tmp_path):
 def test_duplicate_ids_are_made_unique(tmp_path):
     path = _csv(tmp_path, "id,name,lat,lon\nA1,x,-3.75,-73.25\nA1,y,-3.76,-73.25\n"
                           "A1,z,-3.77,-73.25\nA1-2,w,-3.78,-73.25\n")
-    with pytest.warns(CrecidaWarning, match="duplicate id"):
+    with pytest.warns(CrecidaWarning) as record:
         gdf = read_centres(path)
+    notes = _notes(record)
+    assert [n.key for n in notes] == ["ids_made_unique", *_DEFAULTS]
+    assert str(notes[0]) == "sites.csv: duplicate id(s) made unique: A1→A1-3, A1→A1-4"
+    assert notes[0].text("es") == "sites.csv: códigos repetidos hechos únicos: A1→A1-3, A1→A1-4"
     assert gdf["centre_id"].tolist() == ["A1", "A1-3", "A1-4", "A1-2"]
 
 
@@ -108,9 +133,17 @@ def test_unknown_status_is_an_error_but_unknown_kind_becomes_other(tmp_path):
         read_centres(path)
     assert [(p.row, p.column) for p in err.value.problems] == [(1, "estado")]  # as in the file
     assert "unknown status 'quizás'" in str(err.value)
+    assert err.value.problems[0].text("es") == (
+        "sites.csv, fila 1, columna 'estado': estado desconocido 'quizás' — use uno de: "
+        "abierto, cerrado, propuesto")
     ok = _csv(tmp_path, "name,lat,lon,tipo\nA,-3.75,-73.25,mercado\n", "ok.csv")
-    with pytest.warns(CrecidaWarning, match="unknown kind value"):
+    with pytest.warns(CrecidaWarning) as record:
         assert read_centres(ok)["kind"].tolist() == ["other"]
+    notes = _notes(record)
+    assert [n.key for n in notes] == ["ids_generated", "kind_values_unknown",
+                                      "counts_absent_zero", "status_column_absent"]
+    assert "unknown kind value(s) mercado taken as 'other'" in str(notes[1])
+    assert "tipo(s) desconocido(s) mercado: se toman como 'otro'" in notes[1].text("es")
 
 
 def test_negative_and_fractional_counts(tmp_path):
@@ -130,8 +163,10 @@ def test_invalid_polygons_are_repaired_with_a_warning(tmp_path):
     gdf.to_file(path)
     with pytest.warns(CrecidaWarning) as record:
         out = read_communities(path)
-    assert any("1 invalid geometry repaired with make_valid (rows 1)" in str(w.message)
-               for w in record)
+    assert [n.key for n in _notes(record)] == ["geometries_repaired", "ids_generated",
+                                               "groups_estimated"]
+    assert str(record[0].message) == ("comunidades.gpkg: 1 invalid geometry(ies) repaired with "
+                                      "make_valid (rows 1)")
     assert out.geometry.is_valid.all()
     assert out.geometry.iloc[0].geom_type == "MultiPolygon"
     # A bow-tie of two triangles: half the bounding square survives, nothing is lost.
@@ -146,8 +181,11 @@ def test_community_points_get_derived_voronoi_boundaries(tmp_path):
                                      Point(-73.20, -3.75)], crs="EPSG:4326")
     path = tmp_path / "pts.geojson"
     pts.to_file(path, driver="GeoJSON")
-    with pytest.warns(CrecidaWarning, match="boundaries derived from 3 points"):
+    with pytest.warns(CrecidaWarning) as record:
         out = read_communities(path)
+    notes = _notes(record)
+    assert [n.key for n in notes] == ["ids_generated", "boundaries_derived"]
+    assert "boundaries derived from 3 points" in str(notes[1])
     assert out["derived_boundary"].tolist() == [True, True, True]
     assert (out.geometry.geom_type == "Polygon").all()
     assert out.geometry.contains(pts.geometry).all()
@@ -161,6 +199,12 @@ def test_wrong_geometry_kind_is_an_error(tmp_path):
     lines.to_file(path, driver="GeoJSON")
     with pytest.raises(GeometryTypeError, match="centres must be points, but the layer has lines"):
         read_centres(path)
+    with pytest.raises(GeometryTypeError) as err:
+        read_communities(path)
+    assert err.value.text("es") == (
+        "lines.geojson: las comunidades deben ser polígonos, multipolígonos o puntos, pero la "
+        "capa tiene líneas (filas 1) — dé una capa de comunidades con geometrías Polygon, "
+        "MultiPolygon o Point")
 
 
 @pytest.mark.parametrize("name, content", [
@@ -231,13 +275,17 @@ def test_raster_and_vectors_that_do_not_overlap_name_both_extents(tmp_path):
     with pytest.raises(OverlapError) as err:
         load_inputs(centres=DATA / "centres_hxl.csv", floods=[("far", far)])
     text = str(err.value)
-    assert "the flood raster [300,000, 7,999,910, 300,090, 8,000,000]" in text
+    assert "the flood raster [300000, 7999910, 300090, 8000000]" in text
     assert "centres_hxl.csv [" in text and "do not overlap" in text
+    assert "el ráster de inundación [300000, 7999910, 300090, 8000000]" in err.value.text("es")
 
 
 def test_not_found(tmp_path):
     with pytest.raises(FormatError, match="file not found"):
         read_centres(tmp_path / "missing.csv")
+    with pytest.raises(FormatError) as err:
+        open_raster(tmp_path / "falta.tif")
+    assert err.value.text("es") == "falta.tif: no se encontró el archivo"
 
 
 def test_problems_are_gathered_across_layers(tmp_path):

@@ -91,7 +91,11 @@ def test_cp1252_csv_with_spanish_accents(tmp_path):
     csv = tmp_path / "excel.csv"
     csv.write_bytes("Nombre;Latitud;Longitud;Personas;Familias\n"
                     "Parroquia Belén;-3,76;-73,24;10;2\n".encode("cp1252"))
-    with pytest.warns(CrecidaWarning, match="every row taken as 'open'"):
+    with pytest.warns(CrecidaWarning) as record:
         gdf = read_centres(csv)
+    notes = [w.message.args[0] for w in record]
+    assert [n.key for n in notes] == ["ids_generated", "kind_column_absent",
+                                      "status_column_absent"]
+    assert str(notes[-1]) == "excel.csv: no 'status' column: every row taken as 'open'"
     assert gdf.loc[0, "name"] == "Parroquia Belén"
     assert (gdf.geometry.x[0], gdf.geometry.y[0]) == (-73.24, -3.76)

@@ -212,30 +212,35 @@ def test_parse_counts_without_columns():
 
 
 def test_make_ids_generates_blanks_and_makes_duplicates_unique():
-    notes: list[str] = []
+    notes: list[Problem] = []
     ids = v.make_ids(pd.Series(["A1", " A1 ", "A1", "A1-2", None, 7.0]),
                      index=pd.RangeIndex(6), prefix="ALB", notes=notes)
     assert ids.tolist() == ["A1", "A1-3", "A1-4", "A1-2", "ALB-005", "7"]
-    assert notes == ["1 missing id(s) generated from the row number",
-                     "duplicate id(s) made unique: A1→A1-3, A1→A1-4"]
+    assert notes == [Problem.keyed("ids_generated", n=1),
+                     Problem.keyed("ids_made_unique", renamed="A1→A1-3, A1→A1-4")]
+    assert [str(n) for n in notes] == ["1 missing id(s) generated from the row number",
+                                       "duplicate id(s) made unique: A1→A1-3, A1→A1-4"]
+    assert [n.text("es") for n in notes] == [
+        "1 código(s) faltante(s) generado(s) a partir del número de fila",
+        "códigos repetidos hechos únicos: A1→A1-3, A1→A1-4"]
 
 
 def test_make_ids_without_a_column_and_with_zero_padding():
-    notes: list[str] = []
+    notes: list[Problem] = []
     ids = v.make_ids(None, index=pd.RangeIndex(2), prefix="COM", notes=notes)
     assert ids.tolist() == ["COM-001", "COM-002"]
-    assert notes == ["2 missing id(s) generated from the row number"]
+    assert notes == [Problem.keyed("ids_generated", n=2)]
     ubigeo = v.make_ids(pd.Series([60108.0, "160112", "X-1"]), index=pd.RangeIndex(3),
                         prefix="D", notes=[], zero_pad=6)
     assert ubigeo.tolist() == ["060108", "160112", "X-1"]
 
 
 def test_make_ids_names_ten_renamed_duplicates_at_most():
-    notes: list[str] = []
+    notes: list[Problem] = []
     ids = v.make_ids(pd.Series(["A"] * 12), index=pd.RangeIndex(12), prefix="X", notes=notes)
     assert ids.tolist() == ["A", *(f"A-{k}" for k in range(2, 13))]
-    assert notes == ["duplicate id(s) made unique: "
-                     + ", ".join(f"A→A-{k}" for k in range(2, 12)) + " …"]
+    assert [str(n) for n in notes] == ["duplicate id(s) made unique: "
+                                       + ", ".join(f"A→A-{k}" for k in range(2, 12)) + " …"]
 
 
 @pytest.mark.parametrize("cell, text", [
@@ -254,7 +259,8 @@ def test_clean_text_takes_defaults_for_blanks_and_missing_columns():
 
 def test_format_rows():
     assert v.format_rows([2]) == "2"
-    assert v.format_rows(list(range(1, 13))) == "1, 2, 3, 4, 5, 6, 7, 8, 9, 10 … (12 in all)"
+    # no word of any language: the text goes into Spanish and English messages alike
+    assert v.format_rows(list(range(1, 13))) == "1, 2, 3, 4, 5, 6, 7, 8, 9, 10 … (+2)"
 
 
 # --------------------------------------------------------------------------- categories
@@ -262,7 +268,7 @@ def test_format_rows():
 
 def _categories(values, *, strict):
     problems: list[Problem] = []
-    notes: list[str] = []
+    notes: list[Problem] = []
     got = v.parse_categories(values, schema.STATUS_ALIASES, "open", index=pd.RangeIndex(3),
                              column="status", label=LABEL, problems=problems, notes=notes,
                              strict=strict)
@@ -276,20 +282,52 @@ def test_parse_categories_maps_spanish_words_and_blanks():
 
 def test_parse_categories_strict_unknown_is_a_problem_per_row():
     _, problems, notes = _categories(pd.Series(["quizás", "abierto", "tal vez"]), strict=True)
-    fix = "use one of: closed, open, proposed (or in Spanish)"
-    assert problems == [Problem("unknown status 'quizás'", LABEL, 1, "status", fix),
-                        Problem("unknown status 'tal vez'", LABEL, 3, "status", fix)]
+    assert problems == [Problem.keyed("status_unknown", source=LABEL, row=1, column="status",
+                                      value="quizás"),
+                        Problem.keyed("status_unknown", source=LABEL, row=3, column="status",
+                                      value="tal vez")]
+    assert problems[0].message == "unknown status 'quizás'"
+    assert problems[0].fix == "use one of: open, closed, proposed (or in Spanish)"
+    assert problems[0].text("es").endswith(
+        "estado desconocido 'quizás' — use uno de: abierto, cerrado, propuesto")
     assert notes == []
 
 
 def test_parse_categories_lenient_unknown_becomes_the_default():
     got, problems, notes = _categories(pd.Series(["quizás", "abierto", "tal vez"]), strict=False)
     assert got == ["open", "open", "open"] and problems == []
-    assert notes == ["unknown status value(s) quizás, tal vez taken as 'open' "
-                     "(accepted: closed, open, proposed)"]
+    assert notes == [Problem.keyed("status_values_unknown", values="quizás, tal vez")]
+    assert str(notes[0]) == ("unknown status value(s) quizás, tal vez taken as 'open' "
+                             "(accepted: open, closed, proposed, or in Spanish)")
 
 
 def test_parse_categories_without_a_column():
     got, problems, notes = _categories(None, strict=True)
     assert got == ["open", "open", "open"] and problems == []
-    assert notes == ["no 'status' column: every row taken as 'open'"]
+    assert notes == [Problem.keyed("status_column_absent")]
+    assert str(notes[0]) == "no 'status' column: every row taken as 'open'"
+    assert notes[0].text("es") == ("no hay columna de estado: todas las filas se toman como "
+                                   "'abierto'")
+
+
+@pytest.mark.parametrize(("column", "aliases", "categories"), [
+    ("status", schema.STATUS_ALIASES, schema.OPERATING_STATUSES),
+    ("kind", schema.KIND_ALIASES, schema.CENTRE_KINDS),
+])
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_the_words_a_category_message_lists_are_read_as_every_category(column, aliases,
+                                                                         categories, lang):
+    """The accepted words the messages name (in each language) are read by the aliases of
+    :mod:`geo.schema`, one per category: the messages cannot drift from what is read."""
+    from geo.i18n import t
+
+    listed = [t(f"fix.{column}_unknown", lang).split(": ", 1)[1].split(" (")[0],
+              t(f"msg.{column}_values_unknown", lang, values="x").rsplit(" (", 1)[1]
+              .split(": ", 1)[1].removesuffix(")").removesuffix(", or in Spanish")]
+    for text in listed:
+        words = text.split(", ")
+        read = [aliases.get(schema.normalise_header(w)) for w in words]
+        assert sorted(read) == sorted(categories), (words, read)
+    default = {"status": "open", "kind": "other"}[column]
+    quoted = t(f"msg.{column}_column_absent", lang).rsplit("'", 2)[1]
+    assert aliases[schema.normalise_header(quoted)] == default

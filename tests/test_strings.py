@@ -8,9 +8,9 @@ layer names, the draw tool's texts, zoom and full-screen titles), every problem 
 bad input files, and the analysis' own messages. The lists below are the words that must not
 appear; each is matched as a whole word.
 
-Messages from the readers (``geo/io``) that are not translated yet are listed in
-:data:`READERS_NOT_TRANSLATED_YET` and expected to fail (strict: a message translated by the
-readers' work makes its case pass and the marker must then go).
+Every problem and every note of the readers (``geo/io``, the rasters, the flood scenarios and
+the session's checks) is keyed: its Spanish text is checked here, each note as the one warning
+that carries it.
 """
 
 from __future__ import annotations
@@ -170,6 +170,32 @@ def test_every_view_speaks_one_language(lang):
     assert hits == {view: [] for view in seen}
 
 
+def test_the_notes_on_an_upload_are_listed_once_each_in_the_users_language(tmp_path,
+                                                                          monkeypatch):
+    import tempfile
+
+    scratch = tmp_path / "tmp"  # the app keeps uploads in the temp folder: this test's own
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    data = (b"codigo,nombre,latitud,longitud,personas\n"
+            b"A1,Uno,-3.75,-73.25,10\nA1,Dos,-3.76,-73.26,20\n")
+    at = AppTest.from_file(APP, default_timeout=240).run()
+    at.file_uploader(key="upload_centres").set_value(("lista.csv", data, "text/csv")).run()
+    assert not at.exception, [e.value for e in at.exception]
+    for lang in ("es", "en"):
+        at.radio(key="lang").set_value(lang)
+        _run(at)
+        boxes = [e for e in at.expander if e.label == t("warnings_header", lang)]
+        assert len(boxes) == 1
+        shown = [m.value.replace("\\", "") for m in boxes[0].markdown]
+        expected = {"es": "lista.csv: códigos repetidos hechos únicos: A1→A1-2",
+                    "en": "lista.csv: duplicate id(s) made unique: A1→A1-2"}[lang]
+        assert shown.count(f"- {expected}") == 1, shown
+        assert len(shown) == len(set(shown)) >= 3  # ids, kinds, statuses: each once
+        # the file's own column ('personas') is named as the file names it
+        assert _found(shown, lang, allow=("personas",)) == []
+
+
 # --------------------------------------------------------------------------- the maps
 def _map_texts(element) -> list[str]:
     """What a map shows people: tooltips, popups, legend, layer names, controls' texts."""
@@ -312,15 +338,11 @@ BAD_INPUTS = {
     "zip_without_shp": lambda p: read_centres(_zip(p, "capa.zip", {"leeme.txt": b"x"})),
     "raster_without_crs": lambda p: open_raster(_write_tif(p / "sin_crs.tif", crs=None)),
     "not_found": lambda p: read_centres(p / "no_existe.csv"),
-    "layers_do_not_overlap": lambda p: load_inputs(floods=[("lejos", _write_tif(
-        p / "lejos.tif", crs="EPSG:32718", origin=(300000, 8000000)))]),
+    "layers_do_not_overlap": lambda p: load_inputs(
+        centres=_csv(p, "nombre,latitud,longitud\nA,-3.75,-73.25\n"),
+        floods=[("lejos", _write_tif(p / "lejos.tif", crs="EPSG:32718",
+                                     origin=(300000, 8000000)))]),
 }
-#: Cases whose Spanish text still holds English from ``geo/io`` (the readers' issue 10 converts
-#: them to keyed problems; expected to fail until then).
-READERS_NOT_TRANSLATED_YET: frozenset[str] = frozenset({
-    "unknown_status", "lines_as_communities", "corrupt", "raster_without_crs",
-    "layers_do_not_overlap",
-})
 
 
 def _gpkg(tmp_path: Path) -> Path:
@@ -331,10 +353,7 @@ def _gpkg(tmp_path: Path) -> Path:
     return path
 
 
-@pytest.mark.parametrize("case", [
-    pytest.param(c, marks=pytest.mark.xfail(
-        strict=True, reason="geo/io message not translated yet (readers engineer, issue 10)"))
-    if c in READERS_NOT_TRANSLATED_YET else c for c in BAD_INPUTS])
+@pytest.mark.parametrize("case", list(BAD_INPUTS))
 def test_every_problem_of_a_bad_input_file_is_in_spanish(tmp_path, case):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", CrecidaWarning)
@@ -351,21 +370,52 @@ WARNING_INPUTS = {
     "far_away": "nombre,latitud,longitud\nA,-3.75,-73.25\nB,-12.05,-77.04\n",
     "persons_missing": "nombre,latitud,longitud,familias\nA,-3.75,-73.25,3\n",
 }
-WARNINGS_NOT_TRANSLATED_YET: frozenset[str] = frozenset(WARNING_INPUTS)
 
 
-@pytest.mark.parametrize("case", [
-    pytest.param(c, marks=pytest.mark.xfail(
-        strict=True, reason="geo/io note not translated yet (readers engineer, issue 10)"))
-    if c in WARNINGS_NOT_TRANSLATED_YET else c for c in WARNING_INPUTS])
+@pytest.mark.parametrize("case", list(WARNING_INPUTS))
 def test_every_note_about_a_file_is_in_spanish(tmp_path, case):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", CrecidaWarning)
-        read_centres(_csv(tmp_path, WARNING_INPUTS[case]))
-    notes = [w.message for w in caught if issubclass(w.category, CrecidaWarning)]
-    assert notes
-    texts = [localise(getattr(n, "problem", None) or n.args[0], "es") for n in notes]
+        gdf = read_centres(_csv(tmp_path, WARNING_INPUTS[case]))
+    notes = [w.message.args[0] for w in caught if issubclass(w.category, CrecidaWarning)]
+    # one warning per note, carrying the keyed note itself
+    assert notes == gdf.attrs["notes"] and len(notes) > 1
+    assert all(isinstance(n, Problem) and n.key and n.source == "albergues.csv" for n in notes)
+    texts = [localise(n, "es") for n in notes]
     assert _found(texts, "es") == []
+
+
+@pytest.mark.parametrize("argv", [
+    ["validate"],
+    ["exposure", "--out", "{tmp}/e.gpkg"],
+    ["catchment", "--out", "{tmp}/c.gpkg"],
+    ["siting", "--count", "2", "--out", "{tmp}/s.gpkg"],
+    ["evaluate", "--bbox=-73.262,-3.742,-73.252,-3.734", "--out", "{tmp}/a.gpkg"],
+    ["export", "--out", "{tmp}/x.kml"],
+], ids=lambda argv: argv[0])
+def test_every_command_line_result_is_in_spanish(tmp_path, capsys, argv):
+    """What the commands print with ``--lang es`` (results, notes, warnings): the names of the
+    layers written keep the names QGIS lists them by (``coverage``); paths are left out."""
+    from geo.cli import main
+
+    assert main(["--lang", "es", *(a.format(tmp=tmp_path) for a in argv)]) == 0
+    printed = capsys.readouterr()
+    lines = [line.replace(str(tmp_path), "") for line in
+             printed.out.splitlines() + printed.err.splitlines()]
+    assert lines
+    assert _found([_unquoted(line) for line in lines], "es", allow=("coverage",)) == []
+
+
+def test_the_stage_table_is_headed_in_the_users_language():
+    from geo.cli import _Speaker
+
+    for lang in ("es", "en"):
+        headers = [_Speaker(lang).word(f"cli.stage.col_{c}")
+                   for c in ("stage", "flooded", "isolated", "exposed")]
+        assert _found(headers, lang) == []
+    assert "  ".join(t(f"cli.stage.col_{c}", "en") for c in (
+        "stage", "flooded", "isolated", "exposed")) == (
+        "stage (m)  centres flooded  centres isolated  people exposed")
 
 
 def test_the_analysis_messages_are_written_in_both_languages():

@@ -100,7 +100,7 @@ def test_points_on_water_start_from_nearest_dry_cell(tmp_path):
     # (0, 0) is water; its nearest dry cell is (1, 1), one diagonal away, then one more
     assert res.metres[0, 0] == pytest.approx(2 * CELL * math.sqrt(2))
     assert res.minutes[0, 0] == pytest.approx(2 * CELL * math.sqrt(2) * WALK)
-    assert any("nearest passable" in n for n in res.notes)
+    assert any("nearest passable" in str(n) for n in res.notes)
 
 
 def test_allocation_splits_at_the_water(tmp_path):
@@ -119,7 +119,8 @@ def test_coarsening_takes_block_median(tmp_path):
     grid = depth_grid(_scenario(tmp_path, np.where(np.isnan(depth), -9999, depth)), max_cells=4)
     assert grid.factor == 2 and grid.cell_size_m == 200.0
     np.testing.assert_array_equal(grid.depth_m, [[2.0, 0.0], [0.0, 5.0]])
-    assert "coarsened 2×" in grid.notes[0]
+    assert "coarsened 2×" in str(grid.notes[0])
+    assert "agrandada 2×" in grid.notes[0].text("es")
 
 
 def test_flood_aware_assignment_exceeds_straight_line(tmp_path):

@@ -123,7 +123,7 @@ def test_evaluate_on_the_command_line_reports_and_writes_the_area(tmp_path, caps
                         .to_crs(32718).area.iloc[0])
     assert layer["area_m2"].iloc[0] == pytest.approx(expected_m2, rel=1e-9)
     assert layer["capacity_site_persons"].iloc[0] == int(expected_m2 // 45)
-    assert f"area_m2: {expected_m2:,.1f}" in printed
+    assert f"  Area (m²): {expected_m2:,.0f}\n" in printed
     run = PlanningRun(load_sample())
     report = run.evaluate(box(-73.262, -3.742, -73.252, -3.734))
     assert layer["displaced_within_m"].iloc[0] == pytest.approx(

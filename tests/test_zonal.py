@@ -273,7 +273,7 @@ def test_other_crs_is_reprojected_and_noted(depth3):
     out = assess_communities(frame(list(poly), crs="EPSG:4326", population=[1000]), depth3)
     assert out.crs == "EPSG:4326"
     assert out.iloc[0]["flooded_area_m2"] == pytest.approx(500.0)
-    assert any("reprojected" in n for n in out.attrs["notes"])
+    assert any("reprojected" in str(n) for n in out.attrs["notes"])
 
 
 @pytest.fixture(params=["by_window", "by_polygon"])

@@ -141,7 +141,7 @@ def safe_extract_zip(
             NotImplementedError, RuntimeError) as exc:
         # "Bad CRC-32", a truncated member, an unknown compression or an encrypted member
         raise FormatError(Problem.keyed("zip_member_damaged", source=label,
-                                        reason=str(exc).splitlines()[0][:120] if str(exc)
+                                        detail=str(exc).splitlines()[0][:120] if str(exc)
                                         else type(exc).__name__)) from None
     return dest
 

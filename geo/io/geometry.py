@@ -15,18 +15,20 @@ from pyproj.aoi import AreaOfInterest
 from pyproj.transformer import TransformerGroup
 
 from geo import settings
-from geo.errors import CRSError, GeometryTypeError, Problem
+from geo.errors import CRSError, GeometryTypeError, Problem, Term
 from geo.io.validate import format_rows
 
 __all__ = ["missing_geometry_rows", "repair_geometries", "require_geometry", "to_display_crs"]
 
-_PLURALS = {
+#: Geometry type → its word in :mod:`geo.i18n` (``geometry.<word>``), plural.
+_WORDS = {
     "Point": "points",
     "MultiPoint": "multipoints",
     "LineString": "lines",
     "MultiLineString": "multilines",
     "Polygon": "polygons",
     "MultiPolygon": "multipolygons",
+    "GeometryCollection": "collections",
 }
 
 
@@ -46,7 +48,9 @@ def require_geometry(
     allowed
         Accepted geometry types (``"Point"``, ``"Polygon"``…); missing geometries pass.
     label, layer
-        File and role of the layer (``"centres"``) named in the message.
+        File and role of the layer: ``centres``, ``communities``, ``districts``, ``rivers``,
+        ``flood extent`` or ``points`` (the message ``geometry_type_<role>`` of
+        :mod:`geo.i18n` names the kinds each role takes).
 
     Returns
     -------
@@ -57,7 +61,7 @@ def require_geometry(
     Raises
     ------
     GeometryTypeError
-        Naming the kinds found and the rows that hold them.
+        One problem per wrong kind found, naming the rows that hold it.
     """
     geoms = gdf.geometry
     if "Point" in allowed:
@@ -69,15 +73,12 @@ def require_geometry(
     kinds = geoms.geom_type.dropna()
     wrong = sorted(set(kinds) - set(allowed))
     if wrong:
-        rows = (np.flatnonzero(~geoms.geom_type.isin(allowed).to_numpy()) + 1).tolist()
-        raise GeometryTypeError(
-            Problem(
-                f"{layer} must be {' or '.join(_plural(a) for a in allowed)}, but the layer has "
-                f"{', '.join(_plural(w) for w in wrong)} (rows {format_rows(rows)})",
-                source=label,
-                fix=f"give a {layer} layer of {' or '.join(allowed)} geometries",
-            )
-        )
+        key = f"geometry_type_{layer.replace(' ', '_')}"
+        types = geoms.geom_type.to_numpy()
+        raise GeometryTypeError([
+            Problem.keyed(key, source=label, found=_word(kind),
+                          rows=format_rows((np.flatnonzero(types == kind) + 1).tolist()))
+            for kind in wrong])
     return gdf
 
 
@@ -106,13 +107,7 @@ def to_display_crs(gdf: gpd.GeoDataFrame, *, label: str,
         The layer declares no CRS (Crecida does not guess one).
     """
     if gdf.crs is None:
-        raise CRSError(
-            Problem(
-                "the layer has no coordinate reference system",
-                source=label,
-                fix="save it again with its CRS (e.g. EPSG:4326 or EPSG:32718)",
-            )
-        )
+        raise CRSError(Problem.keyed("vector_no_crs", source=label))
     if gdf.crs.equals(settings.DISPLAY_CRS):
         return gdf
     source = PCRS.from_user_input(gdf.crs)
@@ -151,7 +146,7 @@ def missing_geometry_rows(gdf: gpd.GeoDataFrame) -> list[int]:
     return (np.flatnonzero(missing) + 1).tolist()
 
 
-def repair_geometries(gdf: gpd.GeoDataFrame, *, notes: list[str]) -> gpd.GeoDataFrame:
+def repair_geometries(gdf: gpd.GeoDataFrame, *, notes: list) -> gpd.GeoDataFrame:
     """Repair invalid geometries with ``make_valid``; polygons keep only polygonal parts.
 
     Parameters
@@ -159,7 +154,7 @@ def repair_geometries(gdf: gpd.GeoDataFrame, *, notes: list[str]) -> gpd.GeoData
     gdf
         The layer (any CRS).
     notes
-        Gets one note naming the rows repaired.
+        Gets one note (a keyed :class:`~geo.errors.Problem`) naming the rows repaired.
 
     Returns
     -------
@@ -177,10 +172,7 @@ def repair_geometries(gdf: gpd.GeoDataFrame, *, notes: list[str]) -> gpd.GeoData
     gdf = gdf.copy()
     gdf.loc[invalid, gdf.geometry.name] = fixed
     rows = (np.flatnonzero(invalid.to_numpy()) + 1).tolist()
-    notes.append(
-        f"{len(rows)} invalid geometr{'y' if len(rows) == 1 else 'ies'} repaired "
-        f"with make_valid (rows {format_rows(rows)})"
-    )
+    notes.append(Problem.keyed("geometries_repaired", n=len(rows), rows=format_rows(rows)))
     return gdf
 
 
@@ -191,5 +183,6 @@ def _polygonal_part(geom: shapely.Geometry) -> shapely.Geometry:
     return shapely.union_all(parts) if parts else shapely.Polygon()
 
 
-def _plural(kind: str) -> str:
-    return _PLURALS.get(kind, kind)
+def _word(kind: str) -> Term | str:
+    """The geometry type as a word people read (its OGC name when it has none)."""
+    return Term(f"geometry.{_WORDS[kind]}") if kind in _WORDS else kind

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import geopandas as gpd
@@ -196,9 +196,9 @@ def _polygons(raw: gpd.GeoDataFrame, *, label: str, decisions: list[Problem]
         decisions.append(Problem.keyed("geometry_missing_dropped", source=label, n=len(rows),
                                        rows=format_rows(rows)))
     gdf = to_display_crs(gdf, label=label, decisions=decisions)
-    notes: list = []
+    notes: list[Problem] = []
     gdf = repair_geometries(gdf, notes=notes)
-    decisions += [Problem.keyed("decision_repaired", source=label, text=str(n)) for n in notes]
+    decisions += [replace(n, source=label) for n in notes]
     return gdf.reset_index(drop=True)
 
 

@@ -3,10 +3,12 @@
 Every reader returns a validated GeoDataFrame in EPSG:4326 with the canonical columns of
 :mod:`geo.schema` (extra columns of the file are kept after them), or raises one
 :class:`~geo.errors.InputError` that lists every problem with file, row and column (columns
-named as the file names them). Changes made to usable input (swapped coordinates, repaired
-polygons, duplicate ids…) are reported as one :class:`~geo.errors.CrecidaWarning` and listed
-in ``frame.attrs["warnings"]`` (English text) and ``frame.attrs["notes"]`` (the keyed
-problems, for other languages). How the file was read — which layer or sheet, which header
+named as the file names them). Each change made to usable input (swapped coordinates,
+repaired polygons, duplicate ids…) is reported as one :class:`~geo.errors.CrecidaWarning`
+whose argument is the keyed :class:`~geo.errors.Problem` (its ``source`` the file's label:
+:func:`geo.errors.localise` gives it in the user's language), and listed in
+``frame.attrs["notes"]`` (the same problems) and ``frame.attrs["warnings"]`` (their English
+text). How the file was read — which layer or sheet, which header
 row, which number format, which coordinate transformation — is listed in
 ``frame.attrs["decisions"]``.
 
@@ -482,23 +484,20 @@ def _optional_numbers(
 
 def _finish(gdf: gpd.GeoDataFrame, notes: list, *, label: str,
             decisions: list[Problem] | None = None) -> gpd.GeoDataFrame:
-    """Reset the index, record notes and decisions in ``attrs``; emit the notes as one warning.
+    """Reset the index, record notes and decisions in ``attrs``; emit one warning per note,
+    carrying the note itself (a :class:`Problem` whose source is ``label``).
 
-    Called directly by the public readers: the warning points at their caller.
+    Called directly by the public readers: the warnings point at their caller.
     """
     gdf = gdf.reset_index(drop=True)
-    kept = [replace(n, source=n.source or label) if isinstance(n, Problem) else n
+    kept = [replace(n, source=n.source or label) if isinstance(n, Problem) else f"{label}: {n}"
             for n in notes]
-    texts = [n.text("en") if isinstance(n, Problem) else f"{label}: {n}" for n in kept]
-    gdf.attrs["warnings"] = texts
+    gdf.attrs["warnings"] = [str(n) for n in kept]
     gdf.attrs["notes"] = kept
     gdf.attrs["decisions"] = [replace(d, source=d.source or label) for d in decisions or []]
     gdf.attrs["source"] = label
-    if notes:
-        plain = [str(replace(n, source=None)) if isinstance(n, Problem) else str(n)
-                 for n in notes]
-        text = plain[0] if len(plain) == 1 else "; ".join(plain)
-        warnings.warn(f"{label}: {text}", CrecidaWarning, stacklevel=3)
+    for note in kept:
+        warnings.warn(CrecidaWarning(note), stacklevel=3)
     return gdf
 
 

@@ -101,7 +101,7 @@ def list_sheets(path: Path, *, label: str | None = None) -> list[str]:
         book = openpyxl.load_workbook(path, read_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged workbook
         raise FormatError(Problem.keyed("table_unreadable", source=label,
-                                        reason=exception_summary(exc))) from None
+                                        detail=exception_summary(exc))) from None
     try:
         return list(book.sheetnames)
     finally:
@@ -119,7 +119,7 @@ def _csv_rows(path: Path, *, label: str) -> list[list[object]]:
         return [[cell.strip() for cell in row] for row in reader]
     except csv.Error as exc:
         raise FormatError(Problem.keyed("table_unreadable", source=label,
-                                        reason=exception_summary(exc))) from None
+                                        detail=exception_summary(exc))) from None
 
 
 def _decode(data: bytes) -> str:
@@ -151,13 +151,12 @@ def _workbook_rows(path: Path, *, label: str, sheet: str | None,
     except FormatError as exc:
         if exc.problems[0].key != "zip_unreadable":
             raise
-        raise FormatError(Problem.keyed("table_unreadable", source=label,
-                                        reason="not an Excel workbook")) from None
+        raise FormatError(Problem.keyed("table_not_workbook", source=label)) from None
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged workbook
         raise FormatError(Problem.keyed("table_unreadable", source=label,
-                                        reason=exception_summary(exc))) from None
+                                        detail=exception_summary(exc))) from None
     try:
         sheets = {ws.title: [[_cell(v) for v in row] for row in ws.iter_rows(values_only=True)]
                   for ws in book.worksheets}

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from geo import schema, settings
-from geo.errors import Problem
+from geo.errors import Problem, Term
 
 __all__ = [
     "cell_text",
@@ -40,9 +40,10 @@ _BLANKS = ("", "nan", "NaN", "None", "<NA>", "NA", "N/A", "-")
 
 
 def format_rows(rows: Sequence[int], limit: int = 10) -> str:
-    """Row numbers for a message: ``"1, 2, 3"``, the first ``limit`` then how many in all."""
+    """Row numbers for a message in any language: ``"1, 2, 3"``, or the first ``limit`` and
+    how many more (``"1, 2, … 10 … (+2)"``)."""
     text = ", ".join(map(str, rows[:limit]))
-    return text + (f" … ({len(rows)} in all)" if len(rows) > limit else "")
+    return text + (f" … (+{len(rows) - limit})" if len(rows) > limit else "")
 
 
 def parse_numbers(
@@ -344,16 +345,20 @@ def parse_counts(
     """
     names = names or {}
     ppf = settings.PERSONS_PER_FAMILY
-    shown_people = names.get(people_col, people_col)
-    shown_groups = names.get(groups_col, groups_col)
     have_people, have_groups = people_col in frame.columns, groups_col in frame.columns
+    # a column the file has is named as the file names it; one it lacks, in the reader's words
+    shown_people = (names.get(people_col, people_col) if have_people
+                    else Term(f"column.{people_col}"))
+    shown_groups = (names.get(groups_col, groups_col) if have_groups
+                    else Term(f"column.{groups_col}"))
     if not have_people and not have_groups:
         zero = pd.Series(0, index=frame.index, dtype="int64")
         if required:
-            problems.append(Problem.keyed("counts_no_columns", source=label, people=people_col,
-                                          groups=groups_col))
+            problems.append(Problem.keyed("counts_no_columns", source=label, people=shown_people,
+                                          groups=shown_groups))
             return zero, zero.copy()
-        notes.append(Problem.keyed("counts_absent_zero", people=people_col, groups=groups_col))
+        notes.append(Problem.keyed("counts_absent_zero", people=shown_people,
+                                   groups=shown_groups))
         return zero, zero.copy()
     nan = pd.Series(np.nan, index=frame.index)
     found: list[Problem] = []
@@ -414,7 +419,7 @@ def make_ids(
     *,
     index: pd.Index,
     prefix: str,
-    notes: list[str],
+    notes: list,
     zero_pad: int | None = None,
 ) -> pd.Series:
     """Unique text ids: blanks generated from the row number, duplicates suffixed.
@@ -428,7 +433,8 @@ def make_ids(
     prefix
         Generated ids are ``<prefix>-<row, 3 digits>`` (``ALB-001``).
     notes
-        Gets a note on ids generated and one on duplicates renamed (the first ten named).
+        Gets a note (a keyed :class:`~geo.errors.Problem`) on ids generated and one on
+        duplicates renamed (the first ten named).
     zero_pad
         Width all-digit ids are left-padded to with zeros (6 for INEI ubigeos).
 
@@ -446,7 +452,7 @@ def make_ids(
     blank = ids.eq("")
     if blank.any():
         ids[blank] = [f"{prefix}-{i + 1:03d}" for i in np.flatnonzero(blank.to_numpy())]
-        notes.append(f"{int(blank.sum())} missing id(s) generated from the row number")
+        notes.append(Problem.keyed("ids_generated", n=int(blank.sum())))
     counts: dict[str, int] = {}
     renamed: list[str] = []
     seen = set(ids)
@@ -464,10 +470,8 @@ def make_ids(
         renamed.append(f"{value}→{new}")
         fixed.append(new)
     if renamed:
-        notes.append(
-            f"duplicate id(s) made unique: {', '.join(renamed[:10])}"
-            + (" …" if len(renamed) > 10 else "")
-        )
+        notes.append(Problem.keyed("ids_made_unique", renamed=", ".join(renamed[:10])
+                                   + (" …" if len(renamed) > 10 else "")))
     return pd.Series(fixed, index=values.index, dtype=str)
 
 
@@ -512,9 +516,13 @@ def parse_categories(
     aliases
         Normalised value (:func:`geo.schema.normalise_header`) → category.
     default
-        Category of blank cells.
+        Category of blank cells (and of every row when the column is absent), as the
+        messages of the column name it: ``open`` for ``status``, ``other`` for ``kind``.
     index, column, label
-        Index of the result when ``values`` is ``None``; column and file named in messages.
+        Index of the result when ``values`` is ``None``; the canonical column (``status``,
+        ``kind``: its messages ``<column>_column_absent``, ``<column>_unknown`` and
+        ``<column>_values_unknown`` of :mod:`geo.i18n` list the words accepted, in each
+        language) and the file named in messages.
     problems, notes
         An unknown value is one problem per row when ``strict``, else one note and
         ``default``.
@@ -522,30 +530,21 @@ def parse_categories(
         The column as the file names it, for the problems' location (default ``column``).
     """
     if values is None:
-        notes.append(f"no '{column}' column: every row taken as '{default}'")
+        notes.append(Problem.keyed(f"{column}_column_absent"))
         return pd.Series(default, index=index, dtype=str)
     keys = values.map(lambda v: schema.normalise_header(cell_text(v)))
     mapped = keys.map(lambda k: aliases.get(k, default if k == "" else None))
     unknown = mapped.isna()
     if unknown.any():
-        accepted = sorted(set(aliases.values()))
         if strict:
             for pos in np.flatnonzero(unknown.to_numpy()):
-                problems.append(
-                    Problem(
-                        f"unknown {column} '{values.iloc[pos]}'",
-                        source=label,
-                        row=int(pos) + 1,
-                        column=shown or column,
-                        fix=f"use one of: {', '.join(accepted)} (or in Spanish)",
-                    )
-                )
+                problems.append(Problem.keyed(f"{column}_unknown", source=label,
+                                              row=int(pos) + 1, column=shown or column,
+                                              value=values.iloc[pos]))
         else:
             found = sorted(set(values[unknown].astype(str)))
-            notes.append(
-                f"unknown {column} value(s) {', '.join(found[:8])} taken as "
-                f"'{default}' (accepted: {', '.join(accepted)})"
-            )
+            notes.append(Problem.keyed(f"{column}_values_unknown",
+                                       values=", ".join(found[:8])))
     return mapped.fillna(default).astype(str)
 
 

@@ -403,7 +403,7 @@ def _entries(dataset: str, *, label: str, stem: str | None = None) -> list[_Entr
         raise
     except Exception as exc:  # pyogrio raises several unrelated types for corrupt files
         raise FormatError(Problem.keyed("vector_unreadable", source=label,
-                                        reason=exception_summary(exc))) from None
+                                        detail=exception_summary(exc))) from None
     if not entries:
         raise FormatError(Problem.keyed("no_layer", source=label))
     if is_kml:  # LIBKML declares no geometry type: look at the features
@@ -425,7 +425,7 @@ def _read_dataframe(dataset: str, layer: str, *, label: str, is_kml: bool) -> gp
             return pyogrio.read_dataframe(dataset, layer=layer)
     except Exception as exc:  # pyogrio raises several unrelated types for corrupt files
         raise FormatError(Problem.keyed("vector_unreadable", source=label,
-                                        reason=exception_summary(exc))) from None
+                                        detail=exception_summary(exc))) from None
 
 
 @contextlib.contextmanager

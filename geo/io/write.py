@@ -39,12 +39,7 @@ def write_layers(path: PathLike, layers: Mapping[str, pd.DataFrame]) -> Path:
     """
     path = Path(path)
     if path.suffix.lower() != ".gpkg":
-        raise InputError(
-            Problem(
-                f"'{path.name}' is not a GeoPackage name",
-                fix="give an output path ending in .gpkg",
-            )
-        )
+        raise InputError(Problem.keyed("gpkg_name_required", name=path.name))
     with atomic_path(path) as tmp:
         for name, frame in layers.items():
             if not isinstance(frame, gpd.GeoDataFrame):
