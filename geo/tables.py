@@ -100,20 +100,12 @@ def label(prefix: str, value: object, lang: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _sample_labels() -> dict[str, dict[str, str]]:
-    from geo.inputs import sample_manifest
-
-    try:
-        scenarios = sample_manifest().get("scenarios", [])
-    except (OSError, ValueError):
-        return {}
-    return {s["name"]: dict(s.get("labels") or {}) for s in scenarios}
-
-
 def scenario_label(name: str, lang: str) -> str:
     """A scenario's name as people read it in ``lang``: the bundled sample's scenarios have
     names in both languages (``labels`` in its manifest); any other keeps its own name."""
-    return _sample_labels().get(str(name), {}).get(lang) or str(name)
+    from geo.inputs import sample_labels
+
+    return sample_labels().get(str(name), {}).get(lang) or str(name)
 
 
 # --------------------------------------------------------------------------- building blocks
