@@ -71,6 +71,8 @@ __all__ = [
     "assess",
     "assess_centres",
     "assess_communities",
+    "empty_points",
+    "empty_polygons",
     "metres_per_unit",
     "prepare_polygons",
 ]
@@ -626,8 +628,8 @@ def assess(
     """
     items = _scenario_items(scenarios)
     classes = depth_classes(threshold_m, classes_m=depth_classes_m, rates=displacement_rates)
-    centres = _empty_points() if centres is None else centres
-    communities = _empty_polygons() if communities is None else communities
+    centres = empty_points() if centres is None else centres
+    communities = empty_polygons() if communities is None else communities
     notes: list[Problem | str] = []
     groups: dict[tuple, list[tuple[str, FloodScenario]]] = {}
     for name, sc in items:
@@ -723,12 +725,14 @@ def _scenario_task(item: tuple[str, FloodScenario, tuple], *, geoms: dict, centr
     return stats, cols, notes
 
 
-def _empty_points() -> gpd.GeoDataFrame:
+def empty_points() -> gpd.GeoDataFrame:
+    """An empty frame of centres (EPSG:4326): what "no centres" is given as."""
     return gpd.GeoDataFrame({"centre_id": pd.Series(dtype="str")},
                             geometry=gpd.GeoSeries([], crs=settings.DISPLAY_CRS))
 
 
-def _empty_polygons() -> gpd.GeoDataFrame:
+def empty_polygons() -> gpd.GeoDataFrame:
+    """An empty frame of communities (EPSG:4326): what "no communities" is given as."""
     return gpd.GeoDataFrame({"community_id": pd.Series(dtype="str")},
                             geometry=gpd.GeoSeries([], crs=settings.DISPLAY_CRS))
 

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from geo.export.table import is_missing
 from geo.format import format_number
 from geo.i18n import STRINGS, t
 from geo.schema import operating_status
@@ -67,7 +68,7 @@ class Table:
                 out[column] = [format_number(v, self.lang, decimals=self.decimals[column])
                                for v in out[column]]
             else:
-                out[column] = ["" if _missing(v) else str(v) for v in out[column]]
+                out[column] = ["" if is_missing(v) else str(v) for v in out[column]]
         return out
 
     def styler(self):
@@ -77,23 +78,14 @@ class Table:
             c: (lambda v, d=d: format_number(v, self.lang, decimals=d))
             for c, d in self.decimals.items()}
         return self.frame.style.format(formats, na_rep="").format(
-            lambda v: "" if _missing(v) else str(v),
+            lambda v: "" if is_missing(v) else str(v),
             subset=[c for c in self.frame.columns if c not in self.decimals])
-
-
-def _missing(value: object) -> bool:
-    if value is None:
-        return True
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
 
 
 def label(prefix: str, value: object, lang: str) -> str:
     """The ``lang`` word for a code (``t(f"{prefix}_{value}")``); empty for a missing value,
     the value itself when it has no word."""
-    if _missing(value) or value == "":
+    if is_missing(value) or value == "":
         return ""
     key = f"{prefix}_{value}"
     return t(key, lang) if key in STRINGS else str(value)
@@ -134,7 +126,7 @@ def _build(frame: pd.DataFrame, columns: Sequence[_Col], lang: str) -> Table:
         elif col.codes is not None:
             data[header] = [label(col.codes, v, lang) for v in values]
         else:
-            data[header] = ["" if _missing(v) else str(v) for v in values]
+            data[header] = ["" if is_missing(v) else str(v) for v in values]
     return Table(pd.DataFrame(data).reset_index(drop=True), decimals, lang)
 
 
@@ -201,7 +193,7 @@ def needs_table(needs: pd.DataFrame, lang: str) -> Table:
 def _need_text(prefix: str, item: str, given: object, lang: str) -> str:
     """The unit or source of a need item in ``lang``; a custom item keeps its own text."""
     key = f"{prefix}.{item}"
-    return t(key, lang) if key in STRINGS else ("" if _missing(given) else str(given))
+    return t(key, lang) if key in STRINGS else ("" if is_missing(given) else str(given))
 
 
 #: Metrics of the scenario comparison, in the order shown.
@@ -234,7 +226,7 @@ def capacity_table(capacity: pd.DataFrame, lang: str) -> Table:
     frame = _blank(capacity, ["incoming", "spare"], ~operational)
     over = capacity.get("overcrowded", pd.Series(False, index=capacity.index))
     frame["overcrowded_label"] = [
-        "" if not op or _missing(v) else t("yes" if bool(v) else "no", lang)
+        "" if not op or is_missing(v) else t("yes" if bool(v) else "no", lang)
         for op, v in zip(operational, over, strict=True)]
     frame["status"] = operating_status(capacity).to_numpy() if "status" in capacity else "open"
     return _build(frame, [

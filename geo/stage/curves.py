@@ -45,10 +45,10 @@ from rasterio.features import rasterize
 from geo import settings
 from geo.depth import depth_classes
 from geo.errors import InputError, Problem
-from geo.exposure import metres_per_unit, prepare_polygons
+from geo.exposure import empty_points, empty_polygons, metres_per_unit, prepare_polygons
 from geo.schema import FLOOD_STATUSES
 from geo.stage.fill import NEVER, ceil_cm
-from geo.stage.names import stage_name
+from geo.stage.names import CM_PER_M, stage_cm, stage_name
 from geo.zonal import cell_areas_m2, check_overlap
 
 if TYPE_CHECKING:
@@ -59,7 +59,6 @@ __all__ = ["StageCurves"]
 _SHIFT = 20                      # staircase keys: feature << 20 | level above base (< 65535)
 _LEVEL_MASK = (1 << _SHIFT) - 1
 _RELIEF_SPAN = 4.0e4             # m: wider than any height range on Earth, for running minima
-_CM_PER_M = 1.0 / settings.STAGE_STEP_M
 
 
 @dataclass
@@ -210,8 +209,8 @@ class StageCurves:
             raise InputError(Problem("stage curves need a model with a CRS",
                                      source=model.grid.label))
         notes = list(model.notes)
-        centres = _empty_points() if centres is None else centres
-        communities = _empty_polygons() if communities is None else communities
+        centres = empty_points() if centres is None else centres
+        communities = empty_polygons() if communities is None else communities
         wet = _WetLevels(model)
         cen, site, ring, need, nvalid, near = _centre_curves(
             model, wet, centres, thr=thr, ring_r=ring_r, share=share, risk=risk,
@@ -230,21 +229,9 @@ class StageCurves:
     # Lookups
     # -----------------------------------------------------------------------------------------
     def stage_cm(self, stage_m: float) -> int:
-        """A stage (m) in whole centimetres, checked against the curves' range."""
-        try:
-            value = float(stage_m)
-        except (TypeError, ValueError):
-            value = math.nan
-        if not math.isfinite(value):
-            raise InputError(Problem(f"stage {stage_m!r} is not a number of metres",
-                                     source="stage", fix="e.g. 117.8"))
-        cm = round(value * _CM_PER_M)
-        if self.top_cm is not None and cm > self.top_cm:
-            raise InputError(Problem(
-                f"stage {value:g} m is above the highest stage these curves were built for "
-                f"({self.top_cm / _CM_PER_M:g} m)", source="stage",
-                fix="rebuild the stage model with a higher maximum stage"))
-        return int(cm)
+        """A stage (m) in whole centimetres, checked against the range built for
+        (:func:`geo.stage.names.stage_cm`)."""
+        return stage_cm(stage_m, top_cm=self.top_cm)
 
     def status_at(self, stage_m: float) -> dict[str, np.ndarray]:
         """The centres' exposure at a stage, as arrays (the fast path, no frames).
@@ -262,7 +249,7 @@ class StageCurves:
         flooded = known & (site["wet_cm"] <= s)
         reached = known & (site["reach_cm"] <= s)
         digits = max(0, round(-math.log10(settings.STAGE_HEIGHT_TOLERANCE_M)))
-        depth = np.where(reached, np.maximum(np.round(s / _CM_PER_M - site["relief"], digits),
+        depth = np.where(reached, np.maximum(np.round(s / CM_PER_M - site["relief"], digits),
                                              0.0), 0.0)
         depth[~known] = np.nan
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -293,7 +280,7 @@ class StageCurves:
         """
         s = self.stage_cm(stage_m)
         rel = s - self.base_cm
-        stage = s / _CM_PER_M
+        stage = s / CM_PER_M
         first = self._areas[self.threshold_m]
         pos = first.upto(rel)
         flooded = first.total("area", pos)
@@ -552,11 +539,11 @@ def _centre_curves(model, wet, centres, *, thr, ring_r, share, risk, search, not
         risk_cm = np.full(n, np.inf)
     out = centres.copy()
     out["depth_known"] = known
-    out["stage_flooded_m"] = site["wet_cm"] / _CM_PER_M
-    out["stage_isolated_m"] = np.where(ok, need / _CM_PER_M, np.nan)
+    out["stage_flooded_m"] = site["wet_cm"] / CM_PER_M
+    out["stage_isolated_m"] = np.where(ok, need / CM_PER_M, np.nan)
     out["stage_at_risk_m"] = np.where(ok, np.minimum(risk_cm, np.where(
-        known, site["wet_cm"], np.inf)) / _CM_PER_M, np.nan)
-    out["stage_ponding_m"] = site["bath_cm"] / _CM_PER_M
+        known, site["wet_cm"], np.inf)) / CM_PER_M, np.nan)
+    out["stage_ponding_m"] = site["bath_cm"] / CM_PER_M
     return _geometry_last(out), site, ring, need, nvalid, near
 
 
@@ -667,23 +654,13 @@ def _community_curves(model, wet, communities, *, thr, edges, notes):
     out["observed_area_m2"] = observed
     out["nodata_area_m2"] = nodata
     out["not_covered_area_m2"] = not_covered
-    out["stage_first_flooded_m"] = first_flooded / _CM_PER_M
+    out["stage_first_flooded_m"] = first_flooded / CM_PER_M
     return _geometry_last(out), areas, bathtub, observed
 
 
 # ---------------------------------------------------------------------------------------------
 # Frames
 # ---------------------------------------------------------------------------------------------
-def _empty_points() -> gpd.GeoDataFrame:
-    return gpd.GeoDataFrame({"centre_id": pd.Series(dtype="str")},
-                            geometry=gpd.GeoSeries([], crs=settings.DISPLAY_CRS))
-
-
-def _empty_polygons() -> gpd.GeoDataFrame:
-    return gpd.GeoDataFrame({"community_id": pd.Series(dtype="str")},
-                            geometry=gpd.GeoSeries([], crs=settings.DISPLAY_CRS))
-
-
 def _geometry_last(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     geom = frame.geometry.name
     return frame[[c for c in frame.columns if c != geom] + [geom]]

@@ -33,7 +33,7 @@ from geo.errors import InputError, Problem
 from geo.flood import FloodScenario
 from geo.raster import RasterSource, gdal_env, open_raster
 from geo.stage.fill import NEVER, DemCheck, flood_levels, quantise, relief_m
-from geo.stage.names import stage_name
+from geo.stage.names import CM_PER_M, stage_cm, stage_name
 from geo.stage.seeds import gauge_cell, seeds_from_extent, seeds_from_rivers
 
 if TYPE_CHECKING:
@@ -41,7 +41,6 @@ if TYPE_CHECKING:
 
 __all__ = ["StageModel", "flooding_stage"]
 
-_STEP_CM_PER_M = 1.0 / settings.STAGE_STEP_M if settings.STAGE_STEP_M else 100.0
 
 
 @dataclass
@@ -249,7 +248,7 @@ class StageModel:
                                           fill_voids=fill, srtm_voids=srtm)
         out = flood_levels(levels, seeds, progress=progress)
         del levels
-        top_cm = None if max_stage_m is None else round(float(max_stage_m) * _STEP_CM_PER_M)
+        top_cm = None if max_stage_m is None else round(float(max_stage_m) * CM_PER_M)
         offset = _default(datum_offset_m, settings.DATUM_OFFSET_M)
         slope = _default(slope_cm_per_km, settings.SLOPE_CM_PER_KM)
         model = cls(grid=grid, levels=out, base_cm=int(base_cm), top_cm=top_cm,
@@ -278,35 +277,16 @@ class StageModel:
         for r0 in range(0, self.shape[0], int(settings.WINDOW_ROWS)):
             rows = slice(r0, r0 + int(settings.WINDOW_ROWS))
             lv = self.levels[rows]
-            block = (lv.astype(np.float64) + self.base_cm) / _STEP_CM_PER_M
+            block = (lv.astype(np.float64) + self.base_cm) / CM_PER_M
             block[lv == NEVER] = np.inf
             block[np.isnan(self.relief[rows])] = np.nan
             out[rows] = block
         return out
 
     def stage_cm(self, stage_m: float) -> int:
-        """A gauge stage (m) as whole centimetres, checked against the model's range.
-
-        Raises
-        ------
-        InputError
-            Not a finite number, or above the model's top (rebuild with a higher
-            ``max_stage_m``).
-        """
-        try:
-            value = float(stage_m)
-        except (TypeError, ValueError):
-            value = math.nan
-        if not math.isfinite(value):
-            raise InputError(Problem(f"stage {stage_m!r} is not a number of metres",
-                                     source="stage", fix="e.g. 117.8"))
-        cm = round(value * _STEP_CM_PER_M)
-        if self.top_cm is not None and cm > self.top_cm:
-            raise InputError(Problem(
-                f"stage {value:g} m is above the highest stage this model was built for "
-                f"({self.top_cm / _STEP_CM_PER_M:g} m)", source="stage",
-                fix="rebuild the stage model with a higher maximum stage"))
-        return int(cm)
+        """A stage (m) in whole centimetres, checked against the range built for
+        (:func:`geo.stage.names.stage_cm`)."""
+        return stage_cm(stage_m, top_cm=self.top_cm)
 
     def reached_at(self, stage_m: float, window: Window | None = None) -> np.ndarray:
         """bool: cells river water reaches at this stage (depth ≥ 0)."""
@@ -331,13 +311,13 @@ class StageModel:
         """float32 depth (m) of *ponding risk*: ground below the stage that river water does
         not reach (closed depressions, land behind levees); 0 elsewhere, NaN without height.
         Rounded as :meth:`depth_at`."""
-        stage = self.stage_cm(stage_m) / _STEP_CM_PER_M
+        stage = self.stage_cm(stage_m) / CM_PER_M
         low = ~self.reached_at(stage_m, window)
         low &= self._window(self.relief, window) < np.float32(stage)
         return self._depth(stage_m, window, low)
 
     def _depth(self, stage_m: float, window: Window | None, where: np.ndarray) -> np.ndarray:
-        stage = self.stage_cm(stage_m) / _STEP_CM_PER_M
+        stage = self.stage_cm(stage_m) / CM_PER_M
         relief = self._window(self.relief, window)
         depth = np.zeros(relief.shape, dtype=np.float32)
         digits = max(0, round(-math.log10(settings.STAGE_HEIGHT_TOLERANCE_M)))
@@ -371,7 +351,7 @@ class StageModel:
             A stage above the model's top, or a model without a CRS.
         """
         cm = self.stage_cm(stage_m)
-        stage = cm / _STEP_CM_PER_M
+        stage = cm / CM_PER_M
         name = name or stage_name(stage)
         if self.grid.crs is None:
             raise InputError(Problem("the stage model has no CRS", source=self.grid.label,
@@ -451,7 +431,7 @@ class StageModel:
         else:
             out.append("flat water surface: the gauge stage holds over the whole DEM")
         if self.top_cm is not None:
-            out.append(f"model built up to {self.top_cm / _STEP_CM_PER_M:g} m: higher ground "
+            out.append(f"model built up to {self.top_cm / CM_PER_M:g} m: higher ground "
                        "is not flooded, higher stages are refused")
         out.extend(self.dem_check.notes())
         return out

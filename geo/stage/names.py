@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import math
 
+from geo import settings
 from geo.errors import InputError, Problem
 
-__all__ = ["parse_stages", "stage_name"]
+__all__ = ["CM_PER_M", "parse_stages", "stage_cm", "stage_name"]
+
+#: Stage steps per metre (whole centimetres: ``settings.STAGE_STEP_M``).
+CM_PER_M: float = 1.0 / settings.STAGE_STEP_M if settings.STAGE_STEP_M else 100.0
 
 
 def stage_name(stage_m: float) -> str:
@@ -44,3 +48,28 @@ def parse_stages(text: str) -> list[float]:
         raise InputError(Problem(f"range '{text}' holds {n} stages", source="stages",
                                  fix="use a larger step (at most 1,000 stages)"))
     return [round(start + i * step, 2) for i in range(n)]
+
+
+def stage_cm(stage_m: object, *, top_cm: int | None) -> int:
+    """A stage (m) in whole centimetres, checked: a finite number, at most ``top_cm`` (the
+    highest stage a model or its curves were built for; ``None``: no limit).
+
+    Raises
+    ------
+    InputError
+        Not a finite number, or above ``top_cm`` (rebuild with a higher maximum stage).
+    """
+    try:
+        value = float(stage_m)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        value = math.nan
+    if not math.isfinite(value):
+        raise InputError(Problem(f"stage {stage_m!r} is not a number of metres",
+                                 source="stage", fix="e.g. 117.8"))
+    cm = round(value * CM_PER_M)
+    if top_cm is not None and cm > top_cm:
+        raise InputError(Problem(
+            f"stage {value:g} m is above the highest stage the stage model was built for "
+            f"({top_cm / CM_PER_M:g} m)", source="stage",
+            fix="rebuild the stage model with a higher maximum stage"))
+    return int(cm)
