@@ -141,6 +141,12 @@ def sample_labels() -> dict[str, dict[str, str]]:
     return {s["name"]: dict(s.get("labels") or {}) for s in scenarios}
 
 
+def scenario_label(name: str, lang: str) -> str:
+    """A scenario's name as people read it in ``lang``: the bundled sample's scenarios have
+    names in both languages (``labels`` in its manifest); any other keeps its own name."""
+    return sample_labels().get(str(name), {}).get(lang) or str(name)
+
+
 def load_sample() -> Inputs:
     """The bundled synthetic Iquitos scenario (not for operational use)."""
     return load_inputs()

@@ -23,6 +23,7 @@ import pandas as pd
 from geo.export.table import is_missing
 from geo.format import format_number
 from geo.i18n import STRINGS, t
+from geo.inputs import scenario_label
 from geo.schema import operating_status
 
 __all__ = [
@@ -92,14 +93,6 @@ def label(prefix: str, value: object, lang: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def scenario_label(name: str, lang: str) -> str:
-    """A scenario's name as people read it in ``lang``: the bundled sample's scenarios have
-    names in both languages (``labels`` in its manifest); any other keeps its own name."""
-    from geo.inputs import sample_labels
-
-    return sample_labels().get(str(name), {}).get(lang) or str(name)
-
-
 # --------------------------------------------------------------------------- building blocks
 @dataclass(frozen=True)
 class _Col:

@@ -18,6 +18,7 @@ import rasterio
 from geo.export import Writer, decimated_depth
 from geo.flood import FloodScenario
 from geo.i18n import t
+from geo.inputs import scenario_label
 from geo.provenance import Provenance
 from geo.raster import open_raster
 from geo.schema import one_scenario
@@ -68,7 +69,7 @@ def write_html(
         centres=shown.get("centres_exposure"),
         communities=shown.get("communities_exposure"),
         flood=_overlay(flood, threshold_m=threshold_m) if flood is not None else None,
-        flood_name=flood.name if flood is not None else "",
+        flood_name=scenario_label(flood.name, lang) if flood is not None else "",
         flood_depth_known=flood.has_depth if flood is not None else True,
         districts=shown.get("districts"),
         rivers=shown.get("rivers"),

@@ -30,6 +30,7 @@ from geo import settings
 from geo.depth import depth_classes
 from geo.export.texts import label
 from geo.format import format_number
+from geo.inputs import scenario_label
 from geo.io.files import atomic_path
 from geo.palette import (
     COMMUNITY_OUTLINE_COLOUR,
@@ -208,7 +209,7 @@ def briefing_figure(layers: Mapping[str, gpd.GeoDataFrame], *, data: BriefingDat
     title = _plain(data.title) if data.title else label(
         "export.title", lang, area=label("export.area", lang))
     fig.text(0.03, 0.945, title, fontsize=17, fontweight="bold", va="top")
-    scenario = _plain(data.scenario or "—")
+    scenario = _plain(scenario_label(data.scenario, lang) if data.scenario else "—")
     fig.text(0.03, 0.9, label("export.scenario_date", lang, scenario=scenario,
                                date=data.date or dt.date.today().isoformat()),
              fontsize=11, va="top")
@@ -419,7 +420,8 @@ def save_briefing(fig: Figure, out: Path, *, kind: str, dpi: int, data: Briefing
         metadata = {
             "Title": title,
             "Author": provenance.producer or "Crecida",
-            "Subject": f"{data.scenario or ''} — {label('export.disclaimer', data.lang)}",
+            "Subject": f"{scenario_label(data.scenario, data.lang) if data.scenario else ''} — "
+                       f"{label('export.disclaimer', data.lang)}",
             "Keywords": provenance.to_json(),
             "Creator": f"Crecida {provenance.version}",
         }
