@@ -402,13 +402,7 @@ def _parser(lang: str) -> argparse.ArgumentParser:
     p.add_argument("--communities", type=Path, metavar="PATH", help="community polygons")
     p.add_argument("--centres", type=Path, metavar="PATH", help="collective centres")
     p.add_argument("--dem", type=Path, metavar="PATH", help="DEM, for water-level extents")
-    p.add_argument(
-        "--threshold",
-        type=types.number,
-        metavar="M",
-        default=settings.FLOOD_THRESHOLD_M,
-        help=f"flooded at or above this depth (default {settings.FLOOD_THRESHOLD_M})",
-    )
+    _add_threshold(p, types)
     p.add_argument(
         "--wet-share",
         type=types.number,
@@ -525,7 +519,7 @@ def _add_workspace(p: argparse.ArgumentParser) -> None:
     )
 
 
-def _add_exposure_options(p: argparse.ArgumentParser, types: _Types) -> None:
+def _add_threshold(p: argparse.ArgumentParser, types: _Types) -> None:
     p.add_argument(
         "--threshold",
         type=types.number,
@@ -533,6 +527,10 @@ def _add_exposure_options(p: argparse.ArgumentParser, types: _Types) -> None:
         default=settings.FLOOD_THRESHOLD_M,
         help=f"flooded at or above this depth (default {settings.FLOOD_THRESHOLD_M})",
     )
+
+
+def _add_exposure_options(p: argparse.ArgumentParser, types: _Types) -> None:
+    _add_threshold(p, types)
     p.add_argument(
         "--access-radius",
         type=types.number,
