@@ -6,6 +6,7 @@ The tiny grid sits in Iquitos (EPSG:32718, UTM 18S) so reprojections behave as o
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -130,3 +131,15 @@ def tiny_communities() -> gpd.GeoDataFrame:
         crs=TINY_CRS,
     )
     return frame.to_crs("EPSG:4326")
+
+
+@pytest.fixture
+def clean_temp(tmp_path, monkeypatch):
+    """Python's temp folder (and the log folder) redirected; nothing may be left in the first."""
+    scratch = tmp_path / "system_temp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    monkeypatch.setenv("TMPDIR", str(scratch))
+    monkeypatch.setenv("CRECIDA_LOG_DIR", str(tmp_path / "log"))
+    yield scratch
+    assert sorted(p.name for p in scratch.rglob("*")) == []

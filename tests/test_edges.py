@@ -13,7 +13,6 @@ import resource
 import signal
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -32,15 +31,9 @@ APP = str(ROOT / "app.py")
 
 
 @pytest.fixture(autouse=True)
-def clean_temp(tmp_path, monkeypatch):
-    """Python's temp folder and the log folder redirected; nothing may be left in the first."""
-    scratch = tmp_path / "system_temp"
-    scratch.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
-    monkeypatch.setenv("TMPDIR", str(scratch))
-    monkeypatch.setenv("CRECIDA_LOG_DIR", str(tmp_path / "log"))
-    yield scratch
-    assert sorted(p.name for p in scratch.rglob("*")) == []
+def _nothing_left_in_temp(clean_temp):
+    """Every test here leaves Python's temp folder empty (conftest's ``clean_temp``)."""
+    return clean_temp
 
 
 @pytest.fixture
