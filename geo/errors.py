@@ -14,9 +14,11 @@ in the user's language. Notes (changes made to usable input) are keyed problems 
 strings in older code.
 
 A parameter that is itself a word people read (a kind of geometry, a layer's role) is given as
-a :class:`Term`, shown in the problem's language. A library's own reason for a failure (GDAL's,
-openpyxl's: English) is a problem's ``detail``: the English text and the logs show it, the
-other languages leave it out rather than mix English words into their sentence.
+a :class:`Term`, shown in the problem's language; a number is given as a :class:`Num`, written
+the language's way (``12 345`` and ``0,5`` in Spanish, ``12,345`` and ``0.5`` in English). A
+library's own reason for a failure (GDAL's, openpyxl's: English) is a problem's ``detail``: the
+English text and the logs show it, the other languages leave it out rather than mix English
+words into their sentence.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ __all__ = [
     "FormatError",
     "GeometryTypeError",
     "InputError",
+    "Num",
     "OutputError",
     "OverlapError",
     "Problem",
@@ -63,11 +66,49 @@ class Term:
         return self.text("en")
 
 
+@dataclass(frozen=True)
+class Num:
+    """A number given as a problem's parameter, written the way of the problem's language
+    (:func:`geo.format.format_number`).
+
+    Parameters
+    ----------
+    value
+        The number.
+    decimals
+        Places after the decimal mark; ``None`` keeps those the number has (up to six
+        significant digits, as ``{:g}`` would: ``0.5`` stays ``0,5``/``0.5``).
+    unit
+        A unit written after the number with a no-break space (``m``, ``cm/km``), if any.
+    """
+
+    value: float
+    decimals: int | None = None
+    unit: str | None = None
+
+    def text(self, lang: str = "en") -> str:
+        """The number in ``lang``."""
+        from geo.format import format_number
+
+        decimals = self.decimals
+        if decimals is None:
+            shown = f"{float(self.value):g}"
+            decimals = 0 if "." not in shown else len(shown.split(".")[1].split("e")[0])
+            if "e" in shown:  # very large or small: kept in scientific notation
+                out = shown.replace(".", "," if lang == "es" else ".")
+                return f"{out}\u00a0{self.unit}" if self.unit else out
+        out = format_number(self.value, lang, decimals=decimals, missing=str(self.value))
+        return f"{out}\u00a0{self.unit}" if self.unit else out
+
+    def __str__(self) -> str:
+        return self.text("en")
+
+
 def _values(params: tuple[tuple[str, object], ...] | dict[str, object], lang: str
             ) -> dict[str, object]:
-    """A problem's parameters with every :class:`Term` in ``lang``."""
+    """A problem's parameters with every :class:`Term` and :class:`Num` in ``lang``."""
     items = params.items() if isinstance(params, dict) else params
-    return {k: v.text(lang) if isinstance(v, Term) else v for k, v in items}
+    return {k: v.text(lang) if isinstance(v, (Term, Num)) else v for k, v in items}
 
 
 @dataclass(frozen=True)

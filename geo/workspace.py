@@ -35,7 +35,7 @@ from shapely.geometry.base import BaseGeometry
 
 from geo import settings
 from geo.analysis import Parameters, PlanningRun
-from geo.errors import FormatError, InputError, Problem
+from geo.errors import FormatError, InputError, Num, Problem, Term
 from geo.inputs import SAMPLE_DIR, Inputs, load_inputs
 from geo.io.files import PathLike, atomic_path, sha256_file
 from geo.provenance import crecida_version
@@ -329,8 +329,25 @@ def _note_json(note: Problem | str) -> dict:
     if isinstance(note, Problem):
         return {"message": note.message, "source": note.source, "row": note.row,
                 "column": note.column, "fix": note.fix, "key": note.key,
-                "params": [[k, v] for k, v in note.params]}
+                "params": [[k, _param_json(v)] for k, v in note.params]}
     return {"message": str(note)}
+
+
+def _param_json(value: object) -> object:
+    """A note's parameter as JSON: a :class:`Term` or :class:`Num` keeps what it is."""
+    if isinstance(value, Term):
+        return {"term": value.key}
+    if isinstance(value, Num):
+        return {"num": value.value, "decimals": value.decimals, "unit": value.unit}
+    return value
+
+
+def _param_from_json(value: object) -> object:
+    if isinstance(value, dict) and "term" in value:
+        return Term(str(value["term"]))
+    if isinstance(value, dict) and "num" in value:
+        return Num(float(value["num"]), value.get("decimals"), value.get("unit"))
+    return value
 
 
 def _note_from_json(data: dict) -> Problem | str:
@@ -338,7 +355,7 @@ def _note_from_json(data: dict) -> Problem | str:
         return str(data["message"])
     return Problem(data.get("message", ""), data.get("source"), data.get("row"),
                    data.get("column"), data.get("fix"), data.get("key"),
-                   tuple((str(k), v) for k, v in data.get("params", [])))
+                   tuple((str(k), _param_from_json(v)) for k, v in data.get("params", [])))
 
 
 # --------------------------------------------------------------------------- reading

@@ -143,11 +143,19 @@ def wait_for_markers(page, count: int, *, timeout_ms: int = 30_000) -> None:
     frame.locator(FLOOD_IMAGE).first.wait_for(state="attached", timeout=timeout_ms)
     frame.locator(BACKGROUND).first.wait_for(state="attached", timeout=timeout_ms)
     frame.locator(LEGEND).first.wait_for(state="attached", timeout=timeout_ms)
+    wait_for_count(page, CENTRE_MARKERS, count, timeout_ms=timeout_ms)
+
+
+def wait_for_count(page, selector: str, count: int, *, timeout_ms: int = 30_000) -> None:
+    """Wait until the map holds exactly ``count`` elements matching ``selector`` (layers that
+    streamlit-folium adds after the map itself, such as the proposed sites, come a moment
+    later than the script's run ends)."""
+    frame = map_frame(page)
     deadline = time.monotonic() + timeout_ms / 1000
-    while frame.locator(CENTRE_MARKERS).count() != count:
+    while frame.locator(selector).count() != count:
         if time.monotonic() > deadline:
-            raise AssertionError(f"the map shows {frame.locator(CENTRE_MARKERS).count()} "
-                                 f"centre markers, expected {count}")
+            raise AssertionError(f"the map shows {frame.locator(selector).count()} "
+                                 f"{selector!r}, expected {count}")
         time.sleep(0.05)
 
 

@@ -314,7 +314,7 @@ def test_new_centres_view_draw_tool_and_optimiser_markers_offline(app_url, brows
     sites = app.map_frame(page).locator(app.SITE_MARKERS)
     sites.first.wait_for(state="attached", timeout=180_000)
     app.wait_for_markers(page, N_CENTRES)
-    assert sites.count() == 3  # k = 3, the view's default
+    app.wait_for_count(page, app.SITE_MARKERS, 3)  # k = 3, the view's default
     app.ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(app.ARTIFACTS / "app_sites_offline.png"))
     assert attempted == []
@@ -423,7 +423,7 @@ def test_the_optimisers_markers_are_on_top_and_open_their_popup(app_url, browser
     sites = app.map_frame(page).locator(app.SITE_MARKERS)
     sites.first.wait_for(state="attached", timeout=180_000)
     app.wait_until_idle(page)
-    assert sites.count() == 3  # k = 3, the view's default
+    app.wait_for_count(page, app.SITE_MARKERS, 3)  # k = 3, the view's default
     page.evaluate("() => window.scrollTo(0, 0)")
     point = app.point_on_top(page, ".crecida-site")
     assert point is not None, "every proposed site is covered by something"
@@ -487,8 +487,9 @@ def test_work_saved_and_reopened_in_a_fresh_session_gives_the_same_results(
             .first.wait_for(timeout=90_000)
         app.wait_until_idle(other)
         assert {k: app.metric_value(other, t(k, "es")) for k in figures} == figures
-        assert app.map_frame(other).locator(app.SITE_MARKERS).count() == 3
-        assert app.map_frame(other).locator("path.crecida-drawn").count() >= 1
+        app.wait_for_count(other, app.SITE_MARKERS, 3)
+        app.map_frame(other).locator("path.crecida-drawn").first.wait_for(state="attached",
+                                                                          timeout=30_000)
         assert other.get_by_label(t("ws_notes", "es")).input_value() == (
             "Reunión COE: revisar el sitio 1")
     finally:

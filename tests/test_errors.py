@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from geo.errors import InputError, Problem, localise
+from geo.errors import InputError, Num, Problem, localise
 from geo.i18n import STRINGS
 from geo.io.validate import parse_numbers
 
@@ -68,3 +68,16 @@ def test_a_library_reason_is_shown_in_english_only():
     assert p.text("es").startswith("a.xlsx: no se puede leer como tabla — revise el archivo")
     assert "zip file" not in p.text("es")
     assert InputError(p).text("es") == p.text("es")
+
+
+def test_a_number_parameter_is_written_the_languages_way():
+    # format_number's rules (geo.format): a decimal comma and a no-break space in Spanish
+    # from five digits; a point and a comma from four digits in English.
+    p = Problem.keyed("catchment_note_capacity_unknown", n=Num(12345))
+    assert p.text("es").startswith("12\u00a0345 albergue(s) sin capacidad")
+    assert p.text("en").startswith("12,345 centre(s) without") and str(p) == p.text("en")
+    assert Num(12345.5, unit="m").text("es") == "12\u00a0345,5\u00a0m"
+    assert Num(0.5).text("es") == "0,5" and Num(0.5).text("en") == "0.5"
+    assert Num(117.86, decimals=1).text("es") == "117,9"
+    assert Num(3.0).text("es") == "3"
+    assert Num(1e-7).text("es") == "1e-07"  # never rounded to a plausible 0
