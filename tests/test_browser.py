@@ -27,7 +27,7 @@ playwright_sync = pytest.importorskip("playwright.sync_api")
 
 import browser_app as app  # noqa: E402  (after the importorskip)
 from conftest import XSS_NAME  # noqa: E402
-from test_strings import _found  # noqa: E402
+from wording import foreign_words  # noqa: E402
 
 import geo.inputs  # noqa: E402
 from geo.i18n import t  # noqa: E402
@@ -347,7 +347,7 @@ def test_every_view_fits_the_laptop_screen_and_speaks_one_language(app_url, brow
         texts[view] = app.visible_text(page)
         app.ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(app.ARTIFACTS / f"screen_{lang}_{view}.png"))
-    assert {v: _found(text.splitlines(), lang) for v, text in texts.items()} == {
+    assert {v: foreign_words(text.splitlines(), lang) for v, text in texts.items()} == {
         v: [] for v in texts}
     # Streamlit's own uploader texts, replaced in the page's style sheet
     button = page.locator('[data-testid="stFileUploaderDropzone"] button > div').first
@@ -432,7 +432,7 @@ def test_the_optimisers_markers_are_on_top_and_open_their_popup(app_url, browser
     popup.wait_for(timeout=10_000)
     text = popup.inner_text()
     assert t("col_capacity_persons", lang) in text and t("col_nearest_existing", lang) in text
-    assert _found(text.splitlines(), lang) == []
+    assert foreign_words(text.splitlines(), lang) == []
     legend = app.map_frame(page).locator(app.LEGEND).first.inner_html()
     assert "rotate(45deg)" in legend  # the legend draws the same diamond
     assert attempted == [] and not errors, errors

@@ -30,6 +30,7 @@ from rasterio.transform import from_origin
 from shapely.geometry import LineString, box
 from streamlit import dataframe_util
 from streamlit.testing.v1 import AppTest
+from wording import foreign_words
 
 from geo import settings
 from geo.analysis import PlanningRun
@@ -45,62 +46,19 @@ from geo.tables import scenario_label
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
 
-#: Codes of the data model that must never reach a planner, in either language.
-RAW_CODES: tuple[str, ...] = (
-    "over_capacity", "too_far", "no_centre", "unreachable", "at_risk", "partly_flooded",
-    "no_data", "flood-aware", "community_hall", "tent_camp", "displaced_est", "pop_exposed",
-    "centre_id", "None", "nan", "NaN", "True", "False",
-)
-#: English in the Spanish interface: the issue's examples, and the words of every label.
-ENGLISH: tuple[str, ...] = (
-    "flooded", "isolated", "dry", "open", "closed", "proposed", "coverage", "median",
-    "straight", "school", "church", "coliseum",
-    "Upload", "per file", "Drag and drop", "Browse files", "Finish", "Delete last point",
-    "shape edges", "Cancel", "Flooded", "Dry", "At risk", "Isolated", "Centres", "centre",
-    "Communities", "Persons", "persons", "Capacity", "Distance", "Download", "red alert",
-    "2012 record", "high water", "miles", "mi", "ft", "Zoom in", "Zoom out", "Full Screen",
-    "Measure", "Sphere", "latrines", "Layers", "Legend", "Loaded", "Notes", "Save", "Open",
-    "Choose", "Press", "the", "is", "not", "file", "column", "row", "missing", "number",
-    "found", "must", "give", "should", "cannot", "with", "from", "and",
-)
-#: Spanish in the English interface (words that the sample's own names do not contain).
-SPANISH: tuple[str, ...] = (
-    "Inundado", "Seco", "Aislado", "En riesgo", "Desplazados", "desplazados", "Capacidad",
-    "Distancia", "Descargar", "alerta roja", "récord", "aguas altas", "Terminar", "Cancelar",
-    "Elegir archivo", "arrástrelo", "Leyenda", "Acercar", "Alejar", "Pantalla completa",
-    "Esfera", "litros", "letrinas", "Albergues", "albergues", "Personas", "personas", "Guardar",
-    "Abrir", "Cargado", "Sitio", "sitios", "Área", "lleno", "menos", "sin lugar", "más",
-)
-FORBIDDEN: dict[str, tuple[str, ...]] = {"es": RAW_CODES + ENGLISH, "en": RAW_CODES + SPANISH}
-
-
-def _found(texts, lang: str, *, allow: tuple[str, ...] = ()) -> list[tuple[str, str]]:
-    """(word, text) for every forbidden word of ``lang`` in ``texts`` (whole words), but those
-    in ``allow``."""
-    hits = []
-    for text in texts:
-        text = str(text)
-        for word in FORBIDDEN[lang]:
-            if word in allow:
-                continue
-            if re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text):
-                hits.append((word, text[:160]))
-    return hits
-
-
 def _plain(markup: str) -> str:
     """Visible text of an HTML snippet."""
     return html.unescape(re.sub(r"<[^>]+>", " ", str(markup)))
 
 
-def test_the_lists_catch_what_the_issue_found():
-    assert _found(["Aforo: 40 (over_capacity)"], "es") == [
+def test_the_lists_catch_what_the_issueforeign_words():
+    assert foreign_words(["Aforo: 40 (over_capacity)"], "es") == [
         ("over_capacity", "Aforo: 40 (over_capacity)")]
-    assert [w for w, _ in _found(["117.0 m – red alert", "Finish", "None"], "es")] == [
+    assert [w for w, _ in foreign_words(["117.0 m – red alert", "Finish", "None"], "es")] == [
         "red alert", "Finish", "None"]
-    assert _found(["118,6 m – récord de 2012"], "es") == []
-    assert [w for w, _ in _found(["118,6 m – récord de 2012"], "en")] == ["récord"]
-    assert _found(["Nanay", "Open work", "Disponible"], "en") == []
+    assert foreign_words(["118,6 m – récord de 2012"], "es") == []
+    assert [w for w, _ in foreign_words(["118,6 m – récord de 2012"], "en")] == ["récord"]
+    assert foreign_words(["Nanay", "Open work", "Disponible"], "en") == []
 
 
 # --------------------------------------------------------------------------- the app
@@ -166,7 +124,7 @@ def test_every_view_speaks_one_language(lang):
         seen[view] = _texts(at)
         assert not at.error, [e.value for e in at.error]
     assert len(seen["sites"]) > 50 and len(seen["export"]) > 20
-    hits = {view: _found(texts, lang) for view, texts in seen.items()}
+    hits = {view: foreign_words(texts, lang) for view, texts in seen.items()}
     assert hits == {view: [] for view in seen}
 
 
@@ -193,7 +151,7 @@ def test_the_notes_on_an_upload_are_listed_once_each_in_the_users_language(tmp_p
         assert shown.count(f"- {expected}") == 1, shown
         assert len(shown) == len(set(shown)) >= 3  # ids, kinds, statuses: each once
         # the file's own column ('personas') is named as the file names it
-        assert _found(shown, lang, allow=("personas",)) == []
+        assert foreign_words(shown, lang, allow=("personas",)) == []
 
 
 # --------------------------------------------------------------------------- the maps
@@ -273,7 +231,7 @@ def test_every_map_speaks_one_language(sample_run, lang):
     texts = {view: _map_texts(fmap) for view, fmap in
              (("exposure", exposure), ("catchment", catchment), ("sites", sites))}
     assert all(len(v) > 40 for v in texts.values())
-    assert {view: _found(v, lang) for view, v in texts.items()} == {v: [] for v in texts}
+    assert {view: foreign_words(v, lang) for view, v in texts.items()} == {v: [] for v in texts}
     html_page = exposure.get_root().render()
     assert "imperial: false" in html_page and f'"localization": "{lang}"' in html_page
     # the Spanish draw tool says Terminar, never Finish
@@ -361,7 +319,7 @@ def test_every_problem_of_a_bad_input_file_is_in_spanish(tmp_path, case):
             BAD_INPUTS[case](tmp_path)
     problems = getattr(info.value, "problems", None) or [Problem(str(info.value))]
     texts = [localise(p, "es") for p in problems]
-    assert texts and _found(texts, "es") == []
+    assert texts and foreign_words(texts, "es") == []
 
 
 WARNING_INPUTS = {
@@ -382,7 +340,7 @@ def test_every_note_about_a_file_is_in_spanish(tmp_path, case):
     assert notes == gdf.attrs["notes"] and len(notes) > 1
     assert all(isinstance(n, Problem) and n.key and n.source == "albergues.csv" for n in notes)
     texts = [localise(n, "es") for n in notes]
-    assert _found(texts, "es") == []
+    assert foreign_words(texts, "es") == []
 
 
 @pytest.mark.parametrize("argv", [
@@ -403,7 +361,7 @@ def test_every_command_line_result_is_in_spanish(tmp_path, capsys, argv):
     lines = [line.replace(str(tmp_path), "") for line in
              printed.out.splitlines() + printed.err.splitlines()]
     assert lines
-    assert _found([_unquoted(line) for line in lines], "es", allow=("coverage",)) == []
+    assert foreign_words([_unquoted(line) for line in lines], "es", allow=("coverage",)) == []
 
 
 def test_the_stage_table_is_headed_in_the_users_language():
@@ -412,7 +370,7 @@ def test_the_stage_table_is_headed_in_the_users_language():
     for lang in ("es", "en"):
         headers = [_Speaker(lang).word(f"cli.stage.col_{c}")
                    for c in ("stage", "flooded", "isolated", "exposed")]
-        assert _found(headers, lang) == []
+        assert foreign_words(headers, lang) == []
     assert "  ".join(t(f"cli.stage.col_{c}", "en") for c in (
         "stage", "flooded", "isolated", "exposed")) == (
         "stage (m)  centres flooded  centres isolated  people exposed")
@@ -434,7 +392,7 @@ def test_the_analysis_messages_are_written_in_both_languages():
         # In English these are plain words of a command-line user's message (and an example
         # column name), not codes leaking into a page.
         allow = ("flood-aware", "unreachable", "NaN", "personas") if lang == "en" else ()
-        assert _found(texts, lang, allow=allow) == [], lang
+        assert foreign_words(texts, lang, allow=allow) == [], lang
 
 
 def _unquoted(text: str) -> str:
@@ -456,7 +414,7 @@ def test_an_analysis_error_reads_in_spanish():
     text = info.value.text("es")
     assert text.startswith("3 problemas encontrados:")
     assert "objetivo desconocido 'centre'" in text
-    assert _found([_unquoted(text)], "es") == []
+    assert foreign_words([_unquoted(text)], "es") == []
 
 
 def test_sample_scenarios_are_named_in_both_languages():
@@ -464,7 +422,7 @@ def test_sample_scenarios_are_named_in_both_languages():
 
     for scenario in sample_manifest()["scenarios"]:
         es, en = (scenario_label(scenario["name"], lang) for lang in ("es", "en"))
-        assert es != en and _found([es], "es") == [] and _found([en], "en") == []
+        assert es != en and foreign_words([es], "es") == [] and foreign_words([en], "en") == []
         assert en == scenario["name"]
     assert scenario_label("radar 12 mar", "es") == "radar 12 mar"  # a user's own name stays
 
@@ -473,4 +431,4 @@ def test_every_need_has_its_unit_and_source_in_both_languages():
     for item in settings.NEEDS_PROFILE:
         for part in ("need_unit", "need_source"):
             assert f"{part}.{item}" in STRINGS, (part, item)
-    assert _found([t(f"need_source.{i}", "es") for i in settings.NEEDS_PROFILE], "es") == []
+    assert foreign_words([t(f"need_source.{i}", "es") for i in settings.NEEDS_PROFILE], "es") == []
