@@ -52,6 +52,8 @@ from geo.tables import (
     compare_table,
     needs_table,
     scenario_label,
+    season_centres_table,
+    season_communities_table,
     sites_table,
 )
 from geo.workspace import (
@@ -1051,45 +1053,48 @@ def season_view(run: PlanningRun, params: dict, lang: str) -> None:
     from geo.season import SeasonExtent, date_from_name, open_season
     from layers.season import season_day_layer, season_days_layer, season_legend
 
-    st.caption(t("season_intro", lang))
-    files = st.file_uploader(t("season_upload", lang), type=["tif", "tiff"],
-                             accept_multiple_files=True, key="upload_season")
+    with st.expander(t("season_upload_header", lang), expanded=False):
+        st.caption(t("season_intro", lang))
+        files = st.file_uploader(t("season_upload", lang), type=["tif", "tiff"],
+                                 accept_multiple_files=True, key="upload_season")
     sources = []
     for file in files or []:
         up = _save_upload("season", file.name, file.getvalue())
         day = date_from_name(file.name)
         if day is None:
-            st.error(t("season_upload", lang) + f": {_md(file.name)}")
+            st.error(t("season_no_date", lang, name=_md(file.name)))
             continue
         sources.append((day, Path(up.path)))
     try:
         if sources:
             extents, _notes = open_season(sorted(sources, key=lambda s: s[0]))
-        else:
-            st.info(t("season_none", lang))
+        elif run.inputs.sample_scenarios:
+            # The synthetic sample has no season: its scenarios stand for made-up dates.
+            st.caption(t("season_none", lang))
             start = dt.date.fromisoformat(SAMPLE_SEASON_START)
             extents = [SeasonExtent(start + dt.timedelta(days=k), sc)
                        for k, sc in enumerate(run.inputs.scenarios.values())]
-            st.caption(t("season_sample_note", lang))
-        with st.spinner("…"):
+        else:
+            st.info(t("season_own_data", lang))
+            return
+        with st.spinner(t("season_running", lang)):
             result = run.season(extents, scheduler=os.environ.get(SCHEDULER_ENV)
                                 or "synchronous")
     except CrecidaError as exc:
         st.error(_md(_error_text(exc, lang)))
         return
     peak = result.timeline.groupby("date")["population_exposed"].sum()
-    c1, c2, c3 = st.columns(3)
+    dates = [d.isoformat() for d in result.dates]
+    # One row of figures and choices above the map (the map starts on the first screen).
+    c1, c2, c3, c4, c5 = st.columns([0.8, 1.3, 1.2, 1.6, 2.1], vertical_alignment="bottom")
     c1.metric(t("season_metric_days", lang), len(result.dates))
     c2.metric(t("season_metric_flooded", lang),
               _fmt(float((result.communities["days_flooded"] > 0).sum()), lang))
     c3.metric(t("season_metric_peak", lang), _fmt(float(peak.max()) if len(peak) else 0.0, lang))
-    dates = [d.isoformat() for d in result.dates]
-    left, right = st.columns([1, 2])
-    mode = left.radio(t("season_map", lang), ["days", "day"], horizontal=True,
-                      key="season_map_mode",
-                      format_func=lambda m: t(f"season_map_{m}", lang))
-    chosen = (right.select_slider(t("season_date", lang), options=dates, value=dates[-1],
-                                  key="season_date") if len(dates) > 1 else dates[0])
+    mode = c4.radio(t("season_map", lang), ["days", "day"], key="season_map_mode",
+                    format_func=lambda m: t(f"season_map_{m}", lang))
+    chosen = (c5.select_slider(t("season_date", lang), options=dates, value=dates[-1],
+                               key="season_date") if len(dates) > 1 else dates[0])
     day = dt.date.fromisoformat(chosen)
     layer = (season_days_layer(result, lang=lang) if mode == "days"
              else season_day_layer(result, day, lang=lang))
@@ -1100,10 +1105,11 @@ def season_view(run: PlanningRun, params: dict, lang: str) -> None:
     chart = result.timeline.pivot_table(index="date", columns="district",
                                         values="population_exposed", aggfunc="sum")
     chart.index.name = t("season_date", lang)
-    st.line_chart(chart)
+    st.line_chart(chart, y_label=t("season_people_exposed", lang))
     st.subheader(t("season_table", lang))
-    st.dataframe(pd.DataFrame(result.communities.drop(columns=result.communities.geometry.name)),
-                 hide_index=True)
+    _show_table(season_communities_table(result.communities, lang))
+    st.subheader(t("season_centres_table", lang))
+    _show_table(season_centres_table(result.centres, lang))
 
 
 # --------------------------------------------------------------------------- page

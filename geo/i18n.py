@@ -1320,6 +1320,28 @@ STRINGS.update({
               "counts as flooded when at least half of the community's observed area is "
               "flooded; unobserved days are counted apart, never as dry.",
     },
+    "season_upload_header": {"es": "Cargar extensiones diarias", "en": "Upload daily extents"},
+    "season_no_date": {
+        "es": "{name}: el nombre del archivo no lleva una fecha AAAA-MM-DD (p. ej. "
+              "gfm_2012-04-15.tif); no se usó.",
+        "en": "{name}: the file name carries no YYYY-MM-DD date (e.g. gfm_2012-04-15.tif); "
+              "it was not used."},
+    "season_own_data": {
+        "es": "Sus datos no traen una temporada: cargue extensiones con fecha (una por día) "
+              "para verla.",
+        "en": "Your data carry no season: upload dated extents (one per day) to see one."},
+    "season_running": {"es": "Calculando la temporada…", "en": "Computing the season…"},
+    "season_centres_table": {"es": "Albergues en la temporada",
+                             "en": "Collective centres in the season"},
+    "col_days_flooded": {"es": "Días con inundación", "en": "Days flooded"},
+    "col_days_dry": {"es": "Días sin inundación", "en": "Days dry"},
+    "col_days_unobserved": {"es": "Días sin observación", "en": "Days not observed"},
+    "col_first_flooded": {"es": "Primera fecha con inundación", "en": "First flooded"},
+    "col_last_flooded": {"es": "Última fecha con inundación", "en": "Last flooded"},
+    "col_longest_spell_days": {"es": "Racha más larga (días)",
+                               "en": "Longest spell (days)"},
+    "col_peak_flooded_share": {"es": "Máximo inundado (%)", "en": "Peak flooded (%)"},
+    "col_peak_date": {"es": "Fecha del máximo", "en": "Peak date"},
     "season_upload": {"es": "Extensiones diarias (nombres con fecha AAAA-MM-DD)",
                       "en": "Daily extents (file names with a YYYY-MM-DD date)"},
     "season_none": {

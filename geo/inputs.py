@@ -90,6 +90,12 @@ class Inputs:
         return [k for k, v in self.sources.items() if v.startswith(str(SAMPLE_DIR))]
 
     @property
+    def sample_scenarios(self) -> bool:
+        """True when every flood scenario came from the synthetic sample."""
+        sample = set(self.sample_layers)
+        return bool(self.scenarios) and all(f"flood:{n}" in sample for n in self.scenarios)
+
+    @property
     def only_sample(self) -> bool:
         """True when every layer came from the synthetic sample."""
         return bool(self.sources) and len(self.sample_layers) == len(self.sources)

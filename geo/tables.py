@@ -38,6 +38,8 @@ __all__ = [
     "label",
     "needs_table",
     "scenario_label",
+    "season_centres_table",
+    "season_communities_table",
     "sites_table",
 ]
 
@@ -289,3 +291,32 @@ def area_nearest_table(nearest: pd.DataFrame, lang: str) -> Table:
     """The centres nearest a drawn area and how far (whole metres)."""
     return _build(nearest, [_Col("centre_id", "col_centre_id"), _Col("name", "col_name"),
                             _Col("distance_m", "col_distance_m", 0)], lang)
+
+
+def season_communities_table(communities: pd.DataFrame, lang: str) -> Table:
+    """A season per community (``communities_season`` of :mod:`geo.season`): days flooded,
+    dry and not observed, the first and last flooded dates, the longest spell and the peak
+    flooded share (whole percent) with its date. Dates stay ISO (``2012-03-01``) in both
+    languages."""
+    return _build(communities, [
+        _Col("community_id", "col_community_id"), _Col("name", "col_name"),
+        _Col("district", "col_district"), _Col("population", "col_population", 0),
+        _Col("days_flooded", "col_days_flooded", 0), _Col("days_dry", "col_days_dry", 0),
+        _Col("days_unobserved", "col_days_unobserved", 0),
+        _Col("first_flooded", "col_first_flooded"), _Col("last_flooded", "col_last_flooded"),
+        _Col("longest_spell_days", "col_longest_spell_days", 0),
+        _Col("peak_flooded_share", "col_peak_flooded_share", 0, scale=100.0),
+        _Col("peak_date", "col_peak_date"),
+    ], lang)
+
+
+def season_centres_table(centres: pd.DataFrame, lang: str) -> Table:
+    """A season per collective centre (``centres_season``): days flooded, dry and not
+    observed, the first and last flooded dates."""
+    return _build(centres, [
+        _Col("centre_id", "col_centre_id"), _Col("name", "col_name"),
+        _Col("district", "col_district"), _Col("persons", "col_persons", 0),
+        _Col("days_flooded", "col_days_flooded", 0), _Col("days_dry", "col_days_dry", 0),
+        _Col("days_unobserved", "col_days_unobserved", 0),
+        _Col("first_flooded", "col_first_flooded"), _Col("last_flooded", "col_last_flooded"),
+    ], lang)

@@ -331,3 +331,42 @@ def test_a_river_stage_replaces_the_scenario_and_its_figures_follow_the_stage(ap
         expected = int(next(v for k, v in by_name.items() if k.startswith(name)))
         assert _metric(app, t("m_centres_flooded", "es")) == expected
     assert any(s.value == t("stage_centres_flooded_by_stage", "es") for s in app.subheader)
+
+
+def _season_view(at: AppTest) -> AppTest:
+    at.radio(key="view_es").set_value("season")
+    return at.run()
+
+
+def test_the_season_view_shows_the_samples_made_up_dates_in_readable_tables(app):
+    at = _ok(_season_view(app))
+    assert _metric(at, t("season_metric_days", "es")) == 3
+    assert t("season_none", "es") in [c.value for c in at.caption]
+    table = _table(at, t("col_days_flooded", "es"))
+    assert list(table.columns)[:2] == [t("col_community_id", "es"), t("col_name", "es")]
+    centres = _table(at, t("col_persons", "es"))
+    assert len(centres) == len(load_sample().centres)
+
+
+def test_the_season_view_never_dresses_a_users_scenarios_as_sample_dates(tmp_path, monkeypatch):
+    import tempfile
+
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    raster = Path(APP).parent / "sample_data" / "flood_depth_117_0m.tif"
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT_S).run()
+    at.file_uploader(key="upload_floods").set_value(
+        ("mi_crecida.tif", raster.read_bytes(), "image/tiff")).run()
+    at = _ok(_season_view(at))
+    assert [i.value for i in at.info] == [t("season_own_data", "es")]
+    assert not at.metric or t("season_metric_days", "es") not in [m.label for m in at.metric]
+    # A dated upload makes a season; one without a date in its name is named and left out.
+    at.file_uploader(key="upload_season").set_value([
+        ("gfm_2012-04-15.tif", raster.read_bytes(), "image/tiff"),
+        ("gfm_2012-04-16.tif", raster.read_bytes(), "image/tiff"),
+        ("sin_fecha.tif", raster.read_bytes(), "image/tiff")]).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [e.value.replace("\\", "") for e in at.error] == [
+        t("season_no_date", "es", name="sin_fecha.tif")]
+    assert _metric(at, t("season_metric_days", "es")) == 2

@@ -122,7 +122,7 @@ def _open(page, url: str, lang: str) -> None:
 
 #: Something each view shows once it is drawn.
 _VIEW_READY = {"exposure": "m_centres_flooded", "catchment": "m_operational",
-               "sites": "k_sites", "export": "fmt_excel"}
+               "sites": "k_sites", "export": "fmt_excel", "season": "season_metric_days"}
 
 
 def _show(page, view: str, lang: str) -> None:
@@ -331,10 +331,18 @@ def test_every_view_fits_the_laptop_screen_and_speaks_one_language(app_url, brow
     page, attempted, _dialogs, errors = browser_page
     _open(page, app_url, lang)
     texts = {}
-    for view in (*MAP_VIEWS, "export"):
+    for view in (*MAP_VIEWS, "season", "export"):
         _show(page, view, lang)
-        if view in MAP_VIEWS:
-            app.wait_for_markers(page, N_CENTRES, timeout_ms=60_000)
+        if view == "season":  # communities coloured by days flooded, no centre markers
+            frame = app.map_frame(page)
+            frame.locator(app.LEGEND).first.wait_for(state="attached", timeout=60_000)
+            frame.get_by_text(t("season_layer_days", lang, n=3), exact=True).first.wait_for(
+                state="attached", timeout=60_000)
+            page.get_by_text(t("season_centres_table", lang), exact=True).wait_for(
+                timeout=60_000)
+        if view in (*MAP_VIEWS, "season"):
+            if view != "season":
+                app.wait_for_markers(page, N_CENTRES, timeout_ms=60_000)
             page.evaluate("() => window.scrollTo(0, 0)")
             top = page.locator(app.MAP_FRAME).first.bounding_box()["y"]
             assert 0 < top < app.SCREEN["height"], (view, top)

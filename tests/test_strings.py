@@ -108,7 +108,7 @@ def test_every_view_speaks_one_language(lang):
     at.radio(key="lang").set_value(lang)
     _run(at)
     seen: dict[str, list[str]] = {}
-    for view in ("exposure", "catchment", "sites", "export"):
+    for view in ("exposure", "catchment", "sites", "season", "export"):
         at.radio(key=f"view_{lang}").set_value(view)
         _run(at)
         if view == "sites":
@@ -123,7 +123,10 @@ def test_every_view_speaks_one_language(lang):
             _run(at)
         seen[view] = _texts(at)
         assert not at.error, [e.value for e in at.error]
-    assert len(seen["sites"]) > 50 and len(seen["export"]) > 20
+    assert len(seen["sites"]) > 50 and len(seen["export"]) > 20 and len(seen["season"]) > 40
+    # the season's tables read as words: no column of the data model shows
+    assert not {"days_flooded", "peak_flooded_share", "first_flooded"} & set(
+        " ".join(seen["season"]).split())
     hits = {view: foreign_words(texts, lang) for view, texts in seen.items()}
     assert hits == {view: [] for view in seen}
 
@@ -199,11 +202,24 @@ def sample_run():
     return run
 
 
+def _sample_season(run):
+    """The sample's three scenarios as three dates (as the Temporada view shows them)."""
+    import datetime as dt
+
+    from geo.season import SeasonExtent
+
+    start = dt.date(2012, 3, 1)
+    return run.season([SeasonExtent(start + dt.timedelta(days=k), sc)
+                       for k, sc in enumerate(run.inputs.scenarios.values())],
+                      scheduler="synchronous")
+
+
 @pytest.mark.parametrize("lang", ["es", "en"])
 def test_every_map_speaks_one_language(sample_run, lang):
     from layers.catchment import assignment_layers, catchment_legend
     from layers.flood import flood_overlay
     from layers.map import build_map
+    from layers.season import season_day_layer, season_days_layer, season_legend
     from layers.sites import drawn_areas_layer, sites_layer, sites_legend, suitability_layer
 
     run = sample_run
@@ -228,9 +244,16 @@ def test_every_map_speaks_one_language(sample_run, lang):
                       top_layers=[sites_layer(plan.new_sites, lang=lang),
                                   drawn_areas_layer([box(-73.26, -3.74, -73.25, -3.73)],
                                                     lang=lang)])
+    season = _sample_season(run)
+    season_maps = [build_map(lang=lang, districts=inputs.districts, rivers=inputs.rivers,
+                             extra_layers=[layer], extra_legend=[season_legend(lang=lang, day=d)])
+                   for layer, d in ((season_days_layer(season, lang=lang), False),
+                                    (season_day_layer(season, season.dates[1], lang=lang), True))]
     texts = {view: _map_texts(fmap) for view, fmap in
-             (("exposure", exposure), ("catchment", catchment), ("sites", sites))}
-    assert all(len(v) > 40 for v in texts.values())
+             (("exposure", exposure), ("catchment", catchment), ("sites", sites),
+              ("season_days", season_maps[0]), ("season_day", season_maps[1]))}
+    assert all(len(v) > 40 for k, v in texts.items() if not k.startswith("season"))
+    assert all(len(v) > 10 for k, v in texts.items() if k.startswith("season"))
     assert {view: foreign_words(v, lang) for view, v in texts.items()} == {v: [] for v in texts}
     html_page = exposure.get_root().render()
     assert "imperial: false" in html_page and f'"localization": "{lang}"' in html_page

@@ -17,6 +17,8 @@ from geo.tables import (
     label,
     needs_table,
     scenario_label,
+    season_centres_table,
+    season_communities_table,
 )
 
 
@@ -107,3 +109,31 @@ def test_needs_and_compare_tables_in_spanish():
     assert list(compare.columns) == [t("col_metric", "es"), "117,0 m – alerta roja"]
     assert compare.set_index(t("col_metric", "es")).loc[
         t("metric_pop_exposed", "es")].tolist() == ["30\u00a0276"]
+
+
+def test_season_tables_read_as_words_whole_days_and_percent():
+    communities = pd.DataFrame({
+        "community_id": ["C1", "C2"], "name": ["Belén Bajo", "Padre Cocha"],
+        "district": ["Belén", "Punchana"], "population": [12345.4, 60.0],
+        "days_total": [8, 8], "days_flooded": [5, 0], "days_dry": [2, 6],
+        "days_unobserved": [1, 2], "first_flooded": ["2012-04-02", None],
+        "last_flooded": ["2012-04-08", None], "longest_spell_days": [4, 0],
+        "peak_flooded_share": [0.875, 0.0], "peak_date": ["2012-04-05", None]})
+    es = season_communities_table(communities, "es")
+    assert list(es.frame.columns) == [t(k, "es") for k in (
+        "col_community_id", "col_name", "col_district", "col_population", "col_days_flooded",
+        "col_days_dry", "col_days_unobserved", "col_first_flooded", "col_last_flooded",
+        "col_longest_spell_days", "col_peak_flooded_share", "col_peak_date")]
+    assert es.display().iloc[0].tolist() == [
+        "C1", "Belén Bajo", "Belén", "12\u00a0345", "5", "2", "1", "2012-04-02", "2012-04-08",
+        "4", "88", "2012-04-05"]  # 0.875 → 87.5 % → 88 (half away from zero)
+    assert es.display().iloc[1].tolist()[7:] == ["", "", "0", "0", ""]
+    assert season_communities_table(communities, "en").display().iloc[0, 3] == "12,345"
+    centres = pd.DataFrame({"centre_id": ["A1"], "name": ["I.E. 601675"], "district": ["Belén"],
+                            "persons": [72], "days_flooded": [2], "days_dry": [5],
+                            "days_unobserved": [1], "first_flooded": ["2012-04-03"],
+                            "last_flooded": ["2012-04-04"]})
+    shown = season_centres_table(centres, "es").display()
+    assert shown.columns[4] == "Días con inundación"
+    assert shown.iloc[0].tolist() == ["A1", "I.E. 601675", "Belén", "72", "2", "5", "1",
+                                      "2012-04-03", "2012-04-04"]
