@@ -415,7 +415,8 @@ def test_a_drawn_area_keeps_the_map_view(app_url, browser_page):
     app.wait_until_idle(page)
     page.wait_for_timeout(1500)
     assert app.map_view(page) == before
-    assert app.map_frame(page).locator("path.crecida-drawn").count() >= 1
+    app.map_frame(page).locator("path.crecida-drawn").first.wait_for(state="attached",
+                                                                     timeout=30_000)
     page.mouse.move(5, 5)
     assert app.map_frame(page).locator(".leaflet-draw-tooltip:visible").count() == 0
     assert not errors, errors
