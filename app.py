@@ -546,7 +546,7 @@ def show_map(*, key: str, lang: str, returned_objects: list[str],
         groups = [_stable_ids(localise_assets(g), f"crecida{i}")
                   for i, g in enumerate(dynamic or [])]
     except CrecidaError as exc:
-        st.error(t("map_cannot_draw", lang, reason=_md(exc)))
+        st.error(t("map_cannot_draw", lang, reason=_md(_error_text(exc, lang))))
         return None
     return st_folium(fmap, key=key, height=MAP_HEIGHT_PX, use_container_width=True,
                      returned_objects=returned_objects,

@@ -39,7 +39,7 @@ from rasterio.enums import ColorInterp, Resampling
 from rasterio.vrt import WarpedVRT
 from rasterio.warp import transform_bounds
 
-from geo.errors import CRSError, FormatError, InputError, OverlapError, Problem
+from geo.errors import CRSError, FormatError, InputError, Num, OverlapError, Problem
 from geo.raster import gdal_env
 
 BasemapKind = Literal["geotiff", "mbtiles", "pmtiles"]
@@ -135,9 +135,8 @@ def basemap_kind(path: str | Path) -> BasemapKind:
     """
     suffix = Path(path).suffix.lower()
     if suffix not in BASEMAP_SUFFIXES:
-        raise FormatError(Problem(
-            f"a basemap must be a GeoTIFF, MBTiles or PMTiles file, not '{suffix or '?'}'",
-            source=Path(path).name, fix="export the background as .tif, .mbtiles or .pmtiles"))
+        raise FormatError(Problem.keyed("basemap_wrong_type", source=Path(path).name,
+                                        suffix=suffix or "?"))
     return BASEMAP_SUFFIXES[suffix]
 
 
@@ -182,15 +181,16 @@ def _intersect(a: tuple[float, float, float, float],
         return a
     box = (max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), min(a[3], b[3]))
     if box[0] >= box[2] or box[1] >= box[3]:
-        raise OverlapError(Problem(
-            f"the basemap covers {_fmt_box(a)}, which does not overlap the map's area "
-            f"{_fmt_box(b)}", source=source,
-            fix="choose a basemap of the study area (check its coordinate system)"))
+        raise OverlapError(Problem.keyed("basemap_no_overlap", source=source,
+                                         **_box_params(a), **_box_params(b, "area_")))
     return box
 
 
-def _fmt_box(box: tuple[float, float, float, float]) -> str:
-    return f"lon {box[0]:.3f}…{box[2]:.3f}, lat {box[1]:.3f}…{box[3]:.3f}"
+def _box_params(box: tuple[float, float, float, float], prefix: str = "") -> dict[str, Num]:
+    """A lon/lat box as a message's parameters (degrees to 3 decimals, the language's way)."""
+    names = ("west", "south", "east", "north")
+    return {prefix + name: Num(value, decimals=3) for name, value in zip(names, box,
+                                                                          strict=True)}
 
 
 # --------------------------------------------------------------------------- GeoTIFF
@@ -210,9 +210,7 @@ def _read_geotiff(path: Path, *, bounds_lonlat, max_size_px: int, name: str) -> 
     try:
         with gdal_env(), rasterio.open(path) as src:
             if src.crs is None:
-                raise CRSError(Problem(
-                    "the basemap GeoTIFF has no coordinate system", source=name,
-                    fix="georeference it (e.g. in QGIS) and save it with its CRS"))
+                raise CRSError(Problem.keyed("basemap_no_crs", source=name))
             own = transform_bounds(src.crs, "EPSG:4326", *src.bounds)
             west, south, east, north = _intersect(own, bounds_lonlat, source=name)
             left, bottom = lonlat_to_mercator(west, south)
@@ -238,8 +236,8 @@ def _read_geotiff(path: Path, *, bounds_lonlat, max_size_px: int, name: str) -> 
                     mask = vrt.dataset_mask() > 0
                 colormap = src.colormap(1) if paletted else None
     except rasterio.errors.RasterioIOError as exc:
-        raise FormatError(Problem(f"cannot read the basemap GeoTIFF ({exc})", source=name,
-                                 fix="check that the file is a complete GeoTIFF")) from None
+        raise FormatError(Problem.keyed("basemap_geotiff_unreadable", source=name,
+                                        detail=str(exc))) from None
     rgba = _to_rgba(data, mask, colormap=colormap, interp=interp)
     return BasemapImage(rgba=rgba, bounds=[[south, west], [north, east]], name=name,
                         kind="geotiff")
@@ -303,15 +301,12 @@ def _mosaic(fetch, bounds_lonlat, zoom: int, *, name: str) -> tuple[np.ndarray, 
             try:
                 tile = Image.open(io.BytesIO(data)).convert("RGBA")
             except (OSError, ValueError):
-                raise FormatError(Problem(
-                    f"tile {zoom}/{x}/{y} is not a picture Crecida can decode", source=name,
-                    fix="export the package with PNG, JPEG or WebP tiles")) from None
+                raise FormatError(Problem.keyed("basemap_tile_undecodable", source=name,
+                                                tile=f"{zoom}/{x}/{y}")) from None
             size = size or tile.size[0]
             tiles[(x, y)] = tile
     if not tiles:
-        raise InputError(Problem(
-            f"the package has no tiles at zoom {zoom} over the map's area", source=name,
-            fix="export the package for the study area"))
+        raise InputError(Problem.keyed("basemap_no_tiles_here", source=name, zoom=Num(zoom)))
     canvas = Image.new("RGBA", ((x1 - x0 + 1) * size, (y1 - y0 + 1) * size), (0, 0, 0, 0))
     for (x, y), tile in tiles.items():
         if tile.size != (size, size):
@@ -339,25 +334,21 @@ def _read_mbtiles(path: Path, *, bounds_lonlat, max_size_px: int, name: str) -> 
     try:
         con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     except sqlite3.Error as exc:
-        raise InputError(Problem(f"cannot open the MBTiles file ({exc})", source=name)
-                         ) from None
+        raise InputError(Problem.keyed("basemap_mbtiles_unopenable", source=name,
+                                       detail=str(exc))) from None
     try:
         try:
             meta = dict(con.execute("SELECT name, value FROM metadata").fetchall())
             zooms = con.execute("SELECT MIN(zoom_level), MAX(zoom_level) FROM tiles").fetchone()
         except sqlite3.DatabaseError as exc:
-            raise FormatError(Problem(
-                f"this is not an MBTiles package ({exc})", source=name,
-                fix="export the background as MBTiles (tables 'metadata' and 'tiles')")
-            ) from None
+            raise FormatError(Problem.keyed("basemap_not_mbtiles", source=name,
+                                            detail=str(exc))) from None
         fmt = str(meta.get("format", "png")).lower()
         if fmt not in _RASTER_TILE_TYPES:
-            raise InputError(Problem(
-                f"the MBTiles package holds '{fmt}' tiles, not pictures", source=name,
-                fix="use a raster package (PNG, JPEG or WebP tiles); vector tiles need a "
-                    "style to be drawn"))
+            raise InputError(Problem.keyed("basemap_mbtiles_not_pictures", source=name,
+                                           tile_format=fmt))
         if zooms[0] is None:
-            raise InputError(Problem("the MBTiles package has no tiles", source=name))
+            raise InputError(Problem.keyed("basemap_mbtiles_empty", source=name))
         own = _mbtiles_bounds(meta.get("bounds"))
         box = _intersect(own, bounds_lonlat, source=name)
         zoom = _choose_zoom(box, int(zooms[0]), int(zooms[1]), max_size_px)
@@ -418,11 +409,10 @@ def parse_pmtiles_header(raw: bytes, *, source: str = "") -> PMTilesHeader:
         Not a PMTiles archive, or a version other than 3.
     """
     if len(raw) < PMTILES_HEADER_BYTES or raw[:7] != b"PMTiles":
-        raise FormatError(Problem("this is not a PMTiles archive", source=source,
-                                 fix="export the background as PMTiles version 3"))
+        raise FormatError(Problem.keyed("basemap_not_pmtiles", source=source))
     if raw[7] != 3:
-        raise InputError(Problem(f"PMTiles version {raw[7]} is not supported", source=source,
-                                 fix="convert it to version 3 (pmtiles convert)"))
+        raise InputError(Problem.keyed("basemap_pmtiles_version", source=source,
+                                       version=Num(raw[7])))
     fields = struct.unpack_from("<8Q3Q4B2B4i", raw, 8)
     (root_o, root_l, meta_o, meta_l, leaf_o, leaf_l, data_o, data_l, _addressed, _entries,
      _contents, _clustered, internal, tile_comp, tile_type, min_z, max_z,
@@ -494,17 +484,16 @@ def _decompress(raw: bytes, method: str, *, source: str) -> bytes:
         return raw
     if method == "gzip":
         return gzip.decompress(raw)
-    raise InputError(Problem(
-        f"the PMTiles archive uses {method} compression, which Crecida cannot read offline",
-        source=source, fix="convert it with gzip or no compression"))
+    raise InputError(Problem.keyed("basemap_pmtiles_compression", source=source,
+                                   method=method))
 
 
 def _read_pmtiles(path: Path, *, bounds_lonlat, max_size_px: int, name: str) -> BasemapImage:
     try:
         handle = open(path, "rb")  # noqa: SIM115 (closed by the with block below)
     except OSError as exc:
-        raise FormatError(Problem(f"cannot open the PMTiles file ({exc})", source=name)
-                          ) from None
+        raise FormatError(Problem.keyed("basemap_pmtiles_unopenable", source=name,
+                                        detail=str(exc))) from None
     with handle:
         def read(offset: int, length: int) -> bytes:
             handle.seek(offset)
@@ -512,10 +501,8 @@ def _read_pmtiles(path: Path, *, bounds_lonlat, max_size_px: int, name: str) -> 
 
         header = parse_pmtiles_header(read(0, PMTILES_HEADER_BYTES), source=name)
         if header.tile_type not in ("png", "jpeg", "webp"):
-            raise InputError(Problem(
-                f"the PMTiles archive holds '{header.tile_type}' tiles, not pictures",
-                source=name, fix="use a raster archive (PNG, JPEG or WebP tiles); vector "
-                                 "tiles need a style to be drawn"))
+            raise InputError(Problem.keyed("basemap_pmtiles_not_pictures", source=name,
+                                           tile_type=header.tile_type))
         attribution = None
         if header.metadata_length:
             try:

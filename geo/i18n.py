@@ -407,6 +407,143 @@ STRINGS.update({
         "en": "Offline mode: the map requests nothing from the internet.",
     },
 })
+# --- Offline basemaps, zonal overlap, the map libraries (geo.basemap, geo.zonal, layers.assets)
+STRINGS.update({
+    # a basemap the user brings (geo.basemap)
+    "msg.basemap_wrong_type": {
+        "es": "un mapa de fondo debe ser un archivo GeoTIFF, MBTiles o PMTiles, no '{suffix}'",
+        "en": "a basemap must be a GeoTIFF, MBTiles or PMTiles file, not '{suffix}'"},
+    "fix.basemap_wrong_type": {"es": "exporte el fondo como .tif, .mbtiles o .pmtiles",
+                               "en": "export the background as .tif, .mbtiles or .pmtiles"},
+    "msg.basemap_no_overlap": {
+        "es": "el mapa de fondo cubre lon {west}…{east}, lat {south}…{north}, que no se "
+              "superpone al área del mapa lon {area_west}…{area_east}, lat "
+              "{area_south}…{area_north}",
+        "en": "the basemap covers lon {west}…{east}, lat {south}…{north}, which does not "
+              "overlap the map's area lon {area_west}…{area_east}, lat "
+              "{area_south}…{area_north}"},
+    "fix.basemap_no_overlap": {
+        "es": "elija un mapa de fondo del área de estudio (revise su sistema de coordenadas)",
+        "en": "choose a basemap of the study area (check its coordinate system)"},
+    "msg.basemap_no_crs": {"es": "el GeoTIFF del mapa de fondo no tiene sistema de coordenadas",
+                           "en": "the basemap GeoTIFF has no coordinate system"},
+    "fix.basemap_no_crs": {
+        "es": "georreferéncielo (p. ej. en QGIS) y guárdelo con su sistema de coordenadas",
+        "en": "georeference it (e.g. in QGIS) and save it with its CRS"},
+    "msg.basemap_geotiff_unreadable": {"es": "no se puede leer el GeoTIFF del mapa de fondo",
+                                       "en": "cannot read the basemap GeoTIFF"},
+    "fix.basemap_geotiff_unreadable": {"es": "compruebe que el archivo sea un GeoTIFF completo",
+                                       "en": "check that the file is a complete GeoTIFF"},
+    "msg.basemap_tile_undecodable": {
+        "es": "la tesela {tile} no es una imagen que Crecida pueda decodificar",
+        "en": "tile {tile} is not a picture Crecida can decode"},
+    "fix.basemap_tile_undecodable": {"es": "exporte el paquete con teselas PNG, JPEG o WebP",
+                                     "en": "export the package with PNG, JPEG or WebP tiles"},
+    "msg.basemap_no_tiles_here": {
+        "es": "el paquete no tiene teselas en el nivel de zoom {zoom} sobre el área del mapa",
+        "en": "the package has no tiles at zoom {zoom} over the map's area"},
+    "fix.basemap_no_tiles_here": {"es": "exporte el paquete para el área de estudio",
+                                  "en": "export the package for the study area"},
+    "msg.basemap_mbtiles_unopenable": {"es": "no se puede abrir el archivo MBTiles",
+                                       "en": "cannot open the MBTiles file"},
+    "msg.basemap_not_mbtiles": {"es": "no es un paquete MBTiles",
+                                "en": "this is not an MBTiles package"},
+    "fix.basemap_not_mbtiles": {
+        "es": "exporte el fondo como MBTiles (tablas 'metadata' y 'tiles')",
+        "en": "export the background as MBTiles (tables 'metadata' and 'tiles')"},
+    "msg.basemap_mbtiles_not_pictures": {
+        "es": "el paquete MBTiles contiene teselas '{tile_format}', no imágenes",
+        "en": "the MBTiles package holds '{tile_format}' tiles, not pictures"},
+    "fix.basemap_mbtiles_not_pictures": {
+        "es": "use un paquete ráster (teselas PNG, JPEG o WebP); las teselas vectoriales "
+              "necesitan un estilo para dibujarse",
+        "en": "use a raster package (PNG, JPEG or WebP tiles); vector tiles need a style to "
+              "be drawn"},
+    "msg.basemap_mbtiles_empty": {"es": "el paquete MBTiles no tiene teselas",
+                                  "en": "the MBTiles package has no tiles"},
+    "msg.basemap_not_pmtiles": {"es": "no es un archivo PMTiles",
+                                "en": "this is not a PMTiles archive"},
+    "fix.basemap_not_pmtiles": {"es": "exporte el fondo como PMTiles versión 3",
+                                "en": "export the background as PMTiles version 3"},
+    "msg.basemap_pmtiles_version": {"es": "la versión {version} de PMTiles no es compatible",
+                                    "en": "PMTiles version {version} is not supported"},
+    "fix.basemap_pmtiles_version": {"es": "conviértalo a la versión 3 (pmtiles convert)",
+                                    "en": "convert it to version 3 (pmtiles convert)"},
+    "msg.basemap_pmtiles_compression": {
+        "es": "el archivo PMTiles usa compresión {method}, que Crecida no puede leer sin "
+              "conexión",
+        "en": "the PMTiles archive uses {method} compression, which Crecida cannot read "
+              "offline"},
+    "fix.basemap_pmtiles_compression": {"es": "conviértalo con compresión gzip o sin compresión",
+                                        "en": "convert it with gzip or no compression"},
+    "msg.basemap_pmtiles_unopenable": {"es": "no se puede abrir el archivo PMTiles",
+                                       "en": "cannot open the PMTiles file"},
+    "msg.basemap_pmtiles_not_pictures": {
+        "es": "el archivo PMTiles contiene teselas '{tile_type}', no imágenes",
+        "en": "the PMTiles archive holds '{tile_type}' tiles, not pictures"},
+    "fix.basemap_pmtiles_not_pictures": {
+        "es": "use un archivo ráster (teselas PNG, JPEG o WebP); las teselas vectoriales "
+              "necesitan un estilo para dibujarse",
+        "en": "use a raster archive (PNG, JPEG or WebP tiles); vector tiles need a style to "
+              "be drawn"},
+    # vectors that miss the raster (geo.zonal.check_overlap)
+    "msg.zonal_no_overlap": {
+        "es": "la capa de {what} (extensión {bounds}) no se superpone al ráster {raster} "
+              "(extensión {raster_bounds}); ambas extensiones en el sistema de coordenadas "
+              "del ráster, {crs}",
+        "en": "the {what} layer (extent {bounds}) does not overlap the raster {raster} "
+              "(extent {raster_bounds}); both extents in the raster's CRS {crs}"},
+    "fix.zonal_no_overlap": {
+        "es": "compruebe que ambas capas cubran la misma zona y tengan el sistema de "
+              "coordenadas correcto",
+        "en": "check that both layers cover the same area and have the right CRS"},
+    # the map libraries served from static/vendor (layers.assets)
+    "msg.assets_not_served": {"es": "el mapa pide {url}, que Crecida no sirve por sí mismo",
+                              "en": "the map asks for {url}, which Crecida does not serve "
+                                    "itself"},
+    "fix.assets_not_served": {
+        "es": "agregue el paquete npm a package.json y la dirección a "
+              "layers.assets.CDN_FILES",
+        "en": "add the npm package to package.json and the address to "
+              "layers.assets.CDN_FILES"},
+    "msg.assets_not_installed": {
+        "es": "{n} archivo(s) de las bibliotecas del mapa no están instalados en {folder} "
+              "(el primero: {first})",
+        "en": "{n} map library file(s) are not installed in {folder} (first: {first})"},
+    "fix.assets_not_installed": {
+        "es": "ejecute `make run` o `make assets` una vez (necesita npm)",
+        "en": "run `make run` or `make assets` once (needs npm)"},
+    "msg.assets_package_missing": {"es": "falta {folder}", "en": "{folder} is missing"},
+    "fix.assets_package_missing": {"es": "ejecute primero `npm ci`",
+                                   "en": "run `npm ci` first"},
+    "msg.assets_wrong_version": {
+        "es": "está instalado {package} {version}, pero Crecida fija la versión {pinned}",
+        "en": "{package} {version} is installed, Crecida pins {pinned}"},
+    "fix.assets_wrong_version": {"es": "ejecute `npm ci`", "en": "run `npm ci`"},
+    "msg.assets_outside_vendor": {"es": "{url} apunta fuera de {folder}",
+                                  "en": "{url} points outside {folder}"},
+    "msg.assets_file_not_installed": {"es": "{path} no está instalado",
+                                      "en": "{path} is not installed"},
+    "fix.assets_file_not_installed": {"es": "ejecute `make assets` (necesita npm)",
+                                      "en": "run `make assets` (needs npm)"},
+    "msg.assets_css_from_network": {
+        "es": "una hoja de estilos en {folder} carga {url} desde la red",
+        "en": "a style sheet under {folder} loads {url} from the network"},
+    "msg.assets_css_file_missing": {
+        "es": "{url}, nombrado en una hoja de estilos en {folder}, no está instalado",
+        "en": "{url}, named in a style sheet under {folder}, is not installed"},
+    "msg.assets_image_not_served": {
+        "es": "la página muestra una imagen que Crecida no sirve: {url}",
+        "en": "the page shows an image Crecida does not serve: {url}"},
+    # what `python -m layers.assets` prints
+    "assets.installed": {"es": "bibliotecas del mapa: {n} archivos en {folder}",
+                         "en": "map libraries: {n} files in {folder}"},
+    "assets.all_installed": {"es": "bibliotecas del mapa: los {n} archivos están instalados",
+                             "en": "map libraries: all {n} files installed"},
+    "assets.usage": {
+        "es": "uso: python -m layers.assets [--lang es|en] install|check|licences",
+        "en": "usage: python -m layers.assets [--lang es|en] install|check|licences"},
+})
 # --- end of offline maps ---------------------------------------------------------------------
 # --- River stages (appended with issue 14: geo/stage; names like "117.8 m" need no text) --
 STRINGS.update({

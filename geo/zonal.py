@@ -66,7 +66,7 @@ from rasterio.windows import Window
 
 from geo import settings
 from geo.depth import class_index, depth_classes
-from geo.errors import OverlapError, Problem
+from geo.errors import OverlapError, Problem, Term
 from geo.flood import FloodScenario
 from geo.raster import RasterSource, gdal_env, read_band, read_failed
 
@@ -208,18 +208,20 @@ def check_overlap(bounds: Sequence[float], raster: RasterSource, *, what: str) -
     raster
         The raster.
     what
-        Name of the vector layer, for the message.
+        Name of the vector layer, for the message (``centres`` and ``communities`` are shown
+        as the word in the problem's language).
     """
     left, bottom, right, top = raster.bounds
     minx, miny, maxx, maxy = bounds
     if not (maxx <= left or minx >= right or maxy <= bottom or miny >= top):
         return
+    # Coordinates in the raster's CRS are written in no language (no thousands separator,
+    # a decimal point), as the other extents of the problems are.
     fmt = lambda b: "(" + ", ".join(f"{v:.6g}" for v in b) + ")"  # noqa: E731
-    raise OverlapError(Problem(
-        f"{what} (extent {fmt(bounds)}) does not overlap the raster {raster.label} "
-        f"(extent {fmt(raster.bounds)}); both extents in the raster's CRS {raster.crs}",
-        source=what, fix="check that both layers cover the same area and have the right CRS",
-    ))
+    layer = Term(f"word.{what}") if what in ("centres", "communities") else what
+    raise OverlapError(Problem.keyed(
+        "zonal_no_overlap", what=layer, bounds=fmt(bounds), raster=raster.label,
+        raster_bounds=fmt(raster.bounds), crs=str(raster.crs)))
 
 
 def raster_windows(height: int, width: int) -> list[Window]:
@@ -792,6 +794,8 @@ def zonal_flood_stats(
     grid = scenarios[0].raster
     for sc in scenarios[1:]:
         if not sc.raster.same_grid(grid):
+            # A programming error, not a user's: every caller groups scenarios by grid_key
+            # first (geo.exposure, geo.season), so it is not worded for planners.
             raise ValueError(f"scenario {sc.name} is not on the grid of {scenarios[0].name}")
     geoms = np.asarray(geoms, dtype=object)
     n = len(geoms)

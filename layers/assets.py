@@ -36,7 +36,9 @@ from pathlib import Path, PurePosixPath
 import branca.element
 import folium.elements
 
-from geo.errors import CrecidaError
+from geo.errors import CrecidaError, Num, Problem
+from geo.format import format_number
+from geo.i18n import LANGUAGES, t
 
 ROOT: Path = Path(__file__).resolve().parent.parent
 VENDOR_DIR: Path = ROOT / "static" / "vendor"
@@ -53,7 +55,21 @@ APP_STATIC_URL: str = "../../app/static/vendor/"
 
 
 class AssetError(CrecidaError, FileNotFoundError):
-    """A map library that has no local copy (not installed, or unknown to Crecida)."""
+    """A map library that has no local copy (not installed, or unknown to Crecida).
+
+    Parameters
+    ----------
+    problem
+        What is missing and how to install it (``Problem.keyed("assets_…", …)``).
+    """
+
+    def __init__(self, problem: Problem):
+        self.problems: list[Problem] = [problem]
+        super().__init__(problem.text("en"))
+
+    def text(self, lang: str = "en") -> str:
+        """The problem, in ``lang``."""
+        return self.problems[0].text(lang)
 
 
 @dataclass(frozen=True)
@@ -174,9 +190,7 @@ def local_url(url: str, *, base_url: str = APP_STATIC_URL) -> str | None:
     if url.startswith(base_url):
         return url
     if url not in CDN_FILES:
-        raise AssetError(
-            f"the map asks for {url}, which Crecida does not serve itself — add the npm "
-            "package to package.json and the address to layers.assets.CDN_FILES")
+        raise AssetError(Problem.keyed("assets_not_served", url=url))
     path = CDN_FILES[url]
     return None if path is None else base_url + path
 
@@ -226,9 +240,8 @@ def check_installed(vendor_dir: Path = VENDOR_DIR) -> None:
     """Raise :class:`AssetError` naming the missing files and the fix, if any are missing."""
     missing = missing_files(vendor_dir)
     if missing:
-        raise AssetError(
-            f"{len(missing)} map library file(s) are not installed in {vendor_dir} (first: "
-            f"{missing[0]}) — run `make run` or `make assets` once (needs npm)")
+        raise AssetError(Problem.keyed("assets_not_installed", n=Num(len(missing)),
+                                       folder=str(vendor_dir), first=missing[0]))
 
 
 # --------------------------------------------------------------------------- install
@@ -249,11 +262,12 @@ def install(*, node_modules: Path = NODE_MODULES, vendor_dir: Path = VENDOR_DIR)
         source = node_modules / package.name
         manifest = source / "package.json"
         if not manifest.is_file():
-            raise AssetError(f"{source} is missing — run `npm ci` first")
+            raise AssetError(Problem.keyed("assets_package_missing", folder=str(source)))
         version = json.loads(manifest.read_text("utf-8")).get("version")
         if version != package.version:
-            raise AssetError(f"{package.name} {version} is installed, Crecida pins "
-                             f"{package.version} — run `npm ci`")
+            raise AssetError(Problem.keyed("assets_wrong_version", package=package.name,
+                                           version=str(version or "?"),
+                                           pinned=package.version))
         target = vendor_dir / package.folder
         if target.exists():
             shutil.rmtree(target)
@@ -314,9 +328,10 @@ def _vendor_path(url: str, vendor_dir: Path, base_url: str) -> Path | None:
         return None
     path = (vendor_dir / PurePosixPath(local[len(base_url):])).resolve()
     if not path.is_relative_to(vendor_dir.resolve()):
-        raise AssetError(f"{url} points outside {vendor_dir}")
+        raise AssetError(Problem.keyed("assets_outside_vendor", url=url,
+                                       folder=str(vendor_dir)))
     if not path.is_file():
-        raise AssetError(f"{path} is not installed — run `make assets` (needs npm)")
+        raise AssetError(Problem.keyed("assets_file_not_installed", path=str(path)))
     return path
 
 
@@ -334,10 +349,12 @@ def _inline_css(css: str, folder: Path, vendor_dir: Path) -> str:
         if url.startswith(("data:", "#")):
             return match.group(0)
         if re.match(r"^[a-z][a-z0-9+.-]*:", url, re.IGNORECASE) or url.startswith("//"):
-            raise AssetError(f"a style sheet under {folder} loads {url} from the network")
+            raise AssetError(Problem.keyed("assets_css_from_network", folder=str(folder),
+                                           url=url))
         path = (folder / url.split("?", 1)[0].split("#", 1)[0]).resolve()
         if not path.is_relative_to(vendor_dir.resolve()) or not path.is_file():
-            raise AssetError(f"{url}, named in a style sheet under {folder}, is not installed")
+            raise AssetError(Problem.keyed("assets_css_file_missing", url=url,
+                                           folder=str(folder)))
         return f'url("{data_uri(path)}")'
 
     return _CSS_URL.sub(replace, css)
@@ -393,8 +410,7 @@ def inline_assets(html: str, *, vendor_dir: Path = VENDOR_DIR,
             return tag
         path = _vendor_path(src.group("url"), vendor_dir, base_url)
         if path is None:
-            raise AssetError(f"the page shows an image Crecida does not serve: "
-                             f"{src.group('url')}")
+            raise AssetError(Problem.keyed("assets_image_not_served", url=src.group("url")))
         quote = src.group(1)
         return tag[:src.start()] + f"src={quote}{data_uri(path)}{quote}" + tag[src.end():]
 
@@ -403,23 +419,39 @@ def inline_assets(html: str, *, vendor_dir: Path = VENDOR_DIR,
 
 # --------------------------------------------------------------------------- command line
 def main(argv: list[str] | None = None) -> int:
-    """``python -m layers.assets install|check|licences``."""
-    args = sys.argv[1:] if argv is None else argv
+    """``python -m layers.assets [--lang es|en] install|check|licences``.
+
+    Speaks the language of ``--lang``, else of the user's locale (as ``python -m geo`` does);
+    the licences file is English, as the licences are.
+    """
+    from geo.cli import default_language
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    lang = default_language()
+    if "--lang" in args:
+        at = args.index("--lang")
+        value = args[at + 1] if at + 1 < len(args) else None
+        del args[at:at + 2]
+        if value not in LANGUAGES:
+            print(t("assets.usage", lang), file=sys.stderr)
+            return 2
+        lang = value
     command = args[0] if args else "check"
     try:
         if command == "install":
-            files = install()
-            print(f"map libraries: {len(files)} files in {VENDOR_DIR.relative_to(ROOT)}/")
+            files = install(node_modules=NODE_MODULES, vendor_dir=VENDOR_DIR)
+            print(t("assets.installed", lang, n=format_number(len(files), lang),
+                    folder=f"{VENDOR_DIR.relative_to(ROOT)}/"))
         elif command == "check":
-            check_installed()
-            print(f"map libraries: all {len(served_files())} files installed")
+            check_installed(VENDOR_DIR)
+            print(t("assets.all_installed", lang, n=format_number(len(served_files()), lang)))
         elif command == "licences":
             print(licences_text())
         else:
-            print("usage: python -m layers.assets install|check|licences", file=sys.stderr)
+            print(t("assets.usage", lang), file=sys.stderr)
             return 2
     except AssetError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"{t('cli.error', lang)}: {exc.text(lang)}", file=sys.stderr)
         return 2
     return 0
 
