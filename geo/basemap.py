@@ -28,6 +28,7 @@ import json
 import math
 import sqlite3
 import struct
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -39,7 +40,15 @@ from rasterio.enums import ColorInterp, Resampling
 from rasterio.vrt import WarpedVRT
 from rasterio.warp import transform_bounds
 
-from geo.errors import CRSError, FormatError, InputError, Num, OverlapError, Problem
+from geo.errors import (
+    CrecidaError,
+    CRSError,
+    FormatError,
+    InputError,
+    Num,
+    OverlapError,
+    Problem,
+)
 from geo.raster import gdal_env
 
 BasemapKind = Literal["geotiff", "mbtiles", "pmtiles"]
@@ -495,58 +504,71 @@ def _read_pmtiles(path: Path, *, bounds_lonlat, max_size_px: int, name: str) -> 
         raise FormatError(Problem.keyed("basemap_pmtiles_unopenable", source=name,
                                         detail=str(exc))) from None
     with handle:
-        def read(offset: int, length: int) -> bytes:
-            handle.seek(offset)
-            return handle.read(length)
+        try:
+            return _pmtiles_image(handle, bounds_lonlat=bounds_lonlat,
+                                  max_size_px=max_size_px, name=name)
+        except CrecidaError:
+            raise
+        except (OSError, EOFError, zlib.error, IndexError, ValueError, struct.error) as exc:
+            # a cut-short file, a directory or tile that is not what the header says
+            raise FormatError(Problem.keyed("basemap_pmtiles_damaged", source=name,
+                                            detail=f"{type(exc).__name__}: {exc}")) from None
 
-        header = parse_pmtiles_header(read(0, PMTILES_HEADER_BYTES), source=name)
-        if header.tile_type not in ("png", "jpeg", "webp"):
-            raise InputError(Problem.keyed("basemap_pmtiles_not_pictures", source=name,
-                                           tile_type=header.tile_type))
-        attribution = None
-        if header.metadata_length:
-            try:
-                meta = json.loads(_decompress(read(header.metadata_offset,
-                                                   header.metadata_length),
-                                              header.internal_compression, source=name))
-                attribution = meta.get("attribution") if isinstance(meta, dict) else None
-            except ValueError:
-                attribution = None
-        root = parse_pmtiles_directory(_decompress(
-            read(header.root_offset, header.root_length), header.internal_compression,
-            source=name))
 
-        def find(tile_id: int) -> tuple[int, int] | None:
-            entries = root
-            for _depth in range(4):  # the spec allows at most three levels of leaves
-                lo, hi = 0, len(entries) - 1
-                found = None
-                while lo <= hi:
-                    mid = (lo + hi) // 2
-                    if entries[mid][0] <= tile_id:
-                        found, lo = entries[mid], mid + 1
-                    else:
-                        hi = mid - 1
-                if found is None:
-                    return None
-                start, offset, length, run = found
-                if run == 0:  # a leaf directory
-                    entries = parse_pmtiles_directory(_decompress(
-                        read(header.leaf_offset + offset, length),
-                        header.internal_compression, source=name))
-                    continue
-                return (offset, length) if tile_id < start + run else None
-            return None
+def _pmtiles_image(handle, *, bounds_lonlat, max_size_px: int, name: str) -> BasemapImage:
+    """The picture of an open PMTiles archive over ``bounds_lonlat``."""
+    def read(offset: int, length: int) -> bytes:
+        handle.seek(offset)
+        return handle.read(length)
 
-        def fetch(z: int, x: int, y: int) -> bytes | None:
-            where = find(zxy_to_tile_id(z, x, y))
-            if where is None:
+    header = parse_pmtiles_header(read(0, PMTILES_HEADER_BYTES), source=name)
+    if header.tile_type not in ("png", "jpeg", "webp"):
+        raise InputError(Problem.keyed("basemap_pmtiles_not_pictures", source=name,
+                                       tile_type=header.tile_type))
+    attribution = None
+    if header.metadata_length:
+        try:
+            meta = json.loads(_decompress(read(header.metadata_offset,
+                                               header.metadata_length),
+                                          header.internal_compression, source=name))
+            attribution = meta.get("attribution") if isinstance(meta, dict) else None
+        except ValueError:
+            attribution = None
+    root = parse_pmtiles_directory(_decompress(
+        read(header.root_offset, header.root_length), header.internal_compression,
+        source=name))
+
+    def find(tile_id: int) -> tuple[int, int] | None:
+        entries = root
+        for _depth in range(4):  # the spec allows at most three levels of leaves
+            lo, hi = 0, len(entries) - 1
+            found = None
+            while lo <= hi:
+                mid = (lo + hi) // 2
+                if entries[mid][0] <= tile_id:
+                    found, lo = entries[mid], mid + 1
+                else:
+                    hi = mid - 1
+            if found is None:
                 return None
-            return _decompress(read(header.data_offset + where[0], where[1]),
-                               header.tile_compression, source=name)
+            start, offset, length, run = found
+            if run == 0:  # a leaf directory
+                entries = parse_pmtiles_directory(_decompress(
+                    read(header.leaf_offset + offset, length),
+                    header.internal_compression, source=name))
+                continue
+            return (offset, length) if tile_id < start + run else None
+        return None
 
-        box = _intersect(header.bounds_lonlat, bounds_lonlat, source=name)
-        zoom = _choose_zoom(box, header.min_zoom, header.max_zoom, max_size_px)
-        rgba, bounds = _mosaic(fetch, box, zoom, name=name)
+    def fetch(z: int, x: int, y: int) -> bytes | None:
+        where = find(zxy_to_tile_id(z, x, y))
+        if where is None:
+            return None
+        return _decompress(read(header.data_offset + where[0], where[1]),
+                           header.tile_compression, source=name)
+
+    box = _intersect(header.bounds_lonlat, bounds_lonlat, source=name)
+    zoom = _choose_zoom(box, header.min_zoom, header.max_zoom, max_size_px)
+    rgba, bounds = _mosaic(fetch, box, zoom, name=name)
     return BasemapImage(rgba=rgba, bounds=bounds, name=name, kind="pmtiles",
                         attribution=attribution, zoom=zoom)

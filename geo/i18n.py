@@ -478,6 +478,14 @@ STRINGS.update({
                                         "en": "convert it with gzip or no compression"},
     "msg.basemap_pmtiles_unopenable": {"es": "no se puede abrir el archivo PMTiles",
                                        "en": "cannot open the PMTiles file"},
+    "msg.basemap_pmtiles_damaged": {
+        "es": "el archivo PMTiles está dañado o incompleto: su contenido no es lo que dice su "
+              "encabezado",
+        "en": "the PMTiles file is damaged or incomplete: its contents are not what its header "
+              "says"},
+    "fix.basemap_pmtiles_damaged": {
+        "es": "cópielo o expórtelo de nuevo, completo",
+        "en": "copy or export it again, whole"},
     "msg.basemap_pmtiles_not_pictures": {
         "es": "el archivo PMTiles contiene teselas '{tile_type}', no imágenes",
         "en": "the PMTiles archive holds '{tile_type}' tiles, not pictures"},

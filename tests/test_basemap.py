@@ -267,3 +267,22 @@ def test_basemap_is_drawn_under_the_flood_in_a_browser(kind, geotiff, mbtiles, w
     assert drawn["basePane"] < drawn["floodPane"]
     assert BACKGROUND_PANE in drawn["basePaneName"] and FLOOD_PANE not in drawn["basePaneName"]
     assert attempted == [] and errors == []
+
+
+@pytest.mark.parametrize("damage", ["cut_short", "not_gzip", "tile_not_gzip"])
+def test_a_damaged_pmtiles_archive_is_refused_with_a_message(pmtiles, damage):
+    raw = bytearray(pmtiles.read_bytes())
+    if damage == "cut_short":  # the copy stopped inside the root directory
+        raw = raw[:130]
+    elif damage == "not_gzip":  # the header says gzip, the directory is not
+        raw[97] = 2
+    else:  # the tiles are said to be gzip, they are plain PNG
+        raw[98] = 2
+    pmtiles.write_bytes(bytes(raw))
+    with pytest.raises(FormatError) as caught:
+        read_basemap(pmtiles, bounds_lonlat=BOX)
+    problem = caught.value.problems[0]
+    assert problem.key == "basemap_pmtiles_damaged" and problem.source == "iquitos.pmtiles"
+    assert problem.text("es") == ("iquitos.pmtiles: el archivo PMTiles está dañado o "
+                                  "incompleto: su contenido no es lo que dice su encabezado — "
+                                  "cópielo o expórtelo de nuevo, completo")
