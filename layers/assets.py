@@ -120,8 +120,6 @@ PACKAGES: tuple[Package, ...] = (
     Package("leaflet-draw", "1.0.2",
             ("dist/leaflet.draw.js", "dist/leaflet.draw.css", "dist/images"),
             "MIT", None, "2012-2017 Jon West, Jacob Toye and Leaflet"),
-    Package("leaflet-dvf", "0.3.1", ("dist/leaflet-dvf.markers.min.js",), "MIT", "LICENSE",
-            "2013 Scott Fairgrieve (Humanitarian Information Unit)"),
 )
 """Every package served, in the order of ``THIRD_PARTY_LICENSES``."""
 
@@ -167,10 +165,6 @@ CDN_FILES: dict[str, str | None] = {
         _local("leaflet-draw", "dist/leaflet.draw.js"),
     "https://cdnjs.cloudflare.com/ajax/libs/leaflet.draw/1.0.2/leaflet.draw.css":
         _local("leaflet-draw", "dist/leaflet.draw.css"),
-    # folium.RegularPolygonMarker (the optimiser's proposed sites). cdnjs has 0.3.0, npm
-    # 0.3.1, whose markers file differs only by bug fixes.
-    "https://cdnjs.cloudflare.com/ajax/libs/leaflet-dvf/0.3.0/leaflet-dvf.markers.min.js":
-        _local("leaflet-dvf", "dist/leaflet-dvf.markers.min.js"),
 }
 """Every CDN address folium 0.20 emits for the elements Crecida uses → local file under
 :data:`VENDOR_DIR` (None: dropped, nothing needs it)."""
