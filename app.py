@@ -620,7 +620,8 @@ def exposure_view(run: PlanningRun, params: dict, lang: str) -> None:
 
 def _stage_panel(run: PlanningRun, stage_m: float, lang: str) -> None:
     """Centres flooded by river stage per district (from the stage curves: every stage is a
-    lookup), the chosen stage marked, and the datum the stages are read in."""
+    lookup), the chosen stage marked, the datum the stages are read in, and what the stage
+    model assumed (its notes, in ``lang``)."""
     import altair as alt
 
     low, high = settings.STAGE_RANGE_M
@@ -638,6 +639,9 @@ def _stage_panel(run: PlanningRun, stage_m: float, lang: str) -> None:
         x="stage:Q")
     st.altair_chart(lines + rule, use_container_width=True)
     st.caption(t("stage_datum_note", lang, offset=_fmt(run.parameters.datum_offset_m, lang, 2)))
+    with st.expander(t("stage_model_notes", lang)):
+        for note in run.stage_curves().notes:
+            st.markdown(f"- {_md(_note_text(note, lang))}")
 
 
 def _district_chart(districts: pd.DataFrame, lang: str) -> None:

@@ -604,12 +604,13 @@ class PlanningRun:
         """Centres and communities by status at each stage, per district (from the curves)."""
         return self.stage_curves().flooded_by_stage(stages_m, by=by)
 
-    def forecast(self, readings: pd.DataFrame, *, today=None):
+    def forecast(self, readings: pd.DataFrame, *, today=None, source: str | None = None):
         """Which centres go under on which day of a forecast (a table of date and stage)
-        (:class:`geo.stage.forecast.ForecastTimeline`)."""
+        (:class:`geo.stage.forecast.ForecastTimeline`); ``source`` names the forecast's file
+        in its problems."""
         from geo.stage import forecast_timeline
 
-        return forecast_timeline(self.stage_curves(), readings, today=today)
+        return forecast_timeline(self.stage_curves(), readings, today=today, source=source)
 
     # --- layers and exports ---------------------------------------------------------------
     @_guarded

@@ -1098,7 +1098,7 @@ def _cmd_stage(args: argparse.Namespace, say: _Speaker) -> int:
         say.out("  ".join(cell.rjust(len(h)) for cell, h in zip(cells, headers, strict=True)))
     if args.forecast is not None:
         frame, _hxl = read_table(args.forecast, label=args.forecast.name)
-        timeline = run.forecast(frame, today=args.today)
+        timeline = run.forecast(frame, today=args.today, source=args.forecast.name)
         layers |= {"forecast_centres": timeline.centres, "forecast_days": timeline.days}
         say.out(say.word("cli.forecast_from", date=timeline.today.isoformat()))
         for day in timeline.days.itertuples():
@@ -1106,6 +1106,9 @@ def _cmd_stage(args: argparse.Namespace, say: _Speaker) -> int:
                     if day.newly_flooded else "")
             say.out(f"  {day.date:%Y-%m-%d} ({day.days_ahead:+d} d) "
                     f"{say.number(day.stage_m, decimals=2)} m{went}")
+        for note in timeline.notes:
+            if note not in curves.notes:
+                say.note(note)
     for note in curves.notes:
         say.note(note)
     _write_gpkg(args.out, layers)

@@ -597,6 +597,269 @@ STRINGS.update({
     "stage_forecast_newly_flooded": {"es": "Se inundan ese día", "en": "Flooding that day"},
 })
 
+# --- River-stage messages and notes (geo.stage: names, seeds, fill, model, curves, forecast) --
+STRINGS.update({
+    # stages as a user writes them (geo.stage.names)
+    "msg.stage_not_a_stage": {"es": "'{text}' no es un nivel del río",
+                              "en": "'{text}' is not a stage"},
+    "fix.stage_not_a_stage": {
+        "es": "dé un nivel en metros (117.8) o un rango INICIO:FIN:PASO (116:119:0.2)",
+        "en": "give a stage in metres (117.8) or a range START:STOP:STEP (116:119:0.2)"},
+    "msg.stage_not_a_range": {"es": "'{text}' no es un nivel ni un rango de niveles",
+                              "en": "'{text}' is not a stage or a range"},
+    "fix.stage_not_a_range": {
+        "es": "dé un nivel en metros (117.8) o un rango INICIO:FIN:PASO (116:119:0.2)",
+        "en": "give a stage in metres (117.8) or a range START:STOP:STEP (116:119:0.2)"},
+    "msg.stage_range_empty": {"es": "el rango '{text}' está vacío",
+                              "en": "range '{text}' is empty"},
+    "fix.stage_range_empty": {
+        "es": "dé un rango INICIO:FIN:PASO con FIN ≥ INICIO y PASO > 0 (116:119:0.2)",
+        "en": "give a range START:STOP:STEP with STOP ≥ START and STEP > 0 (116:119:0.2)"},
+    "msg.stage_range_too_long": {"es": "el rango '{text}' contiene {n} niveles",
+                                 "en": "range '{text}' holds {n} stages"},
+    "fix.stage_range_too_long": {"es": "use un paso mayor (como máximo {limit} niveles)",
+                                 "en": "use a larger step (at most {limit} stages)"},
+    "msg.stage_not_a_number": {"es": "el nivel '{value}' no es un número de metros",
+                               "en": "stage '{value}' is not a number of metres"},
+    "fix.stage_not_a_number": {"es": "p. ej. 117.8", "en": "e.g. 117.8"},
+    "msg.stage_above_top": {
+        "es": "el nivel {stage} está por encima del nivel más alto para el que se construyó el "
+              "modelo de niveles ({top})",
+        "en": "stage {stage} is above the highest stage the stage model was built for ({top})"},
+    "fix.stage_above_top": {
+        "es": "vuelva a construir el modelo de niveles con un nivel máximo más alto",
+        "en": "rebuild the stage model with a higher maximum stage"},
+    # where the river water starts (geo.stage.seeds)
+    "msg.stage_rivers_no_crs": {
+        "es": "la capa de ríos no tiene sistema de coordenadas (CRS)",
+        "en": "the rivers layer has no coordinate reference system (CRS)"},
+    "fix.stage_rivers_no_crs": {"es": "asígnele uno, p. ej. EPSG:4326",
+                                "en": "set one, e.g. EPSG:4326"},
+    "msg.stage_rivers_no_lines": {"es": "la capa de ríos no tiene líneas ni polígonos",
+                                  "en": "the rivers layer has no lines or polygons"},
+    "fix.stage_rivers_no_lines": {
+        "es": "dé los ejes de los ríos (líneas) o el área que ocupan (polígonos)",
+        "en": "give river centrelines or river-area polygons"},
+    "msg.stage_rivers_off_dem": {"es": "ningún río de la capa de ríos cruza el MDE {dem}",
+                                 "en": "no river of the rivers layer crosses the DEM {dem}"},
+    "fix.stage_rivers_off_dem": {"es": "revise que los ríos y el MDE cubran la misma zona",
+                                 "en": "check that the rivers and the DEM cover the same area"},
+    "msg.stage_note_river_seeds": {
+        "es": "el agua parte de los ríos: {cells} celdas del MDE tocadas por la capa de ríos "
+              "({lines} líneas, {polygons} polígonos)",
+        "en": "river seeds: {cells} DEM cells touched by the rivers layer ({lines} lines, "
+              "{polygons} polygons)"},
+    "msg.stage_gauge_not_numbers": {
+        "es": "la posición de la regla {gauge} no es un par de números",
+        "en": "gauge position {gauge} is not a pair of numbers"},
+    "fix.stage_gauge_not_numbers": {"es": "dé su posición como LON,LAT, p. ej. -73.24,-3.74",
+                                    "en": "give it as LON,LAT, e.g. -73.24,-3.74"},
+    "msg.stage_gauge_off_dem": {"es": "la regla ({x}; {y}) está fuera del MDE {dem}",
+                                "en": "the gauge ({x}, {y}) lies outside the DEM {dem}"},
+    "fix.stage_gauge_off_dem": {
+        "es": "revise las coordenadas (LON,LAT en grados) y la extensión del MDE",
+        "en": "check the coordinates (LON,LAT in degrees) and the DEM's extent"},
+    "msg.stage_gauge_no_height": {
+        "es": "el MDE no tiene altura a menos de {radius} de la regla ({x}; {y})",
+        "en": "the DEM has no height within {radius} of the gauge ({x}, {y})"},
+    "fix.stage_gauge_no_height": {
+        "es": "ponga la regla sobre el río, o rellene los huecos del MDE",
+        "en": "move the gauge onto the river, or fill the DEM's voids"},
+    "msg.stage_note_gauge_seed": {
+        "es": "el agua parte de la regla ({x}; {y}), en la celda más baja del MDE a menos de "
+              "{radius}: fila {cell_row}, columna {cell_col}, {height}",
+        "en": "gauge ({x}, {y}) seeds the river at the lowest DEM cell within {radius}: row "
+              "{cell_row}, column {cell_col}, {height}"},
+    "msg.stage_extent_water_level": {
+        "es": "un ráster de nivel del agua no puede indicar dónde está el río",
+        "en": "a water-level raster cannot seed the river"},
+    "fix.stage_extent_water_level": {
+        "es": "dé una extensión observada (0/1) o un ráster de profundidad",
+        "en": "give an observed extent (0/1) or a depth raster"},
+    "msg.stage_note_extent_sampled": {
+        "es": "extensión observada '{name}' muestreada en los centros de las celdas del MDE "
+              "(celda más cercana)",
+        "en": "observed extent '{name}' sampled at the DEM's cell centres (nearest cell)"},
+    "msg.stage_extent_no_wet": {
+        "es": "la extensión observada '{name}' no tiene ninguna celda con agua sobre el MDE "
+              "{dem}",
+        "en": "the observed extent '{name}' has no wet cell on the DEM {dem}"},
+    "fix.stage_extent_no_wet": {"es": "revise que cubra el MDE",
+                                "en": "check that it covers the DEM"},
+    "msg.stage_note_extent_seeds": {
+        "es": "el agua parte de lo observado: {cells} celdas del MDE con agua en '{name}'",
+        "en": "observed-water seeds: {cells} DEM cells wet in '{name}'"},
+    # the DEM and the water surface (geo.stage.fill)
+    "msg.stage_note_dem_heights": {"es": "alturas del MDE de {low} a {high} m en {cells} celdas",
+                                   "en": "DEM heights {low}–{high} m over {cells} cells"},
+    "msg.stage_note_dem_no_height": {"es": "el MDE no tiene altura en ninguna de sus {cells} "
+                                           "celdas",
+                                     "en": "the DEM has no height in any of its {cells} cells"},
+    "msg.stage_note_dem_voids": {
+        "es": "{voids} celdas del MDE no tienen altura: ahí no hay nivel de inundación ni "
+              "profundidad; {filled} dejan pasar el agua a la altura más baja a su alrededor, "
+              "{blocked} (en el borde o sin rellenar) la detienen",
+        "en": "{voids} DEM cells have no height: no flooding stage or depth there; {filled} let "
+              "water through at the lowest height around them, {blocked} (touching the edge or "
+              "not filled) block it"},
+    "msg.stage_note_dem_voids_srtm": {
+        "es": "{voids} celdas del MDE no tienen altura ({srtm} huecos SRTM −32768): ahí no hay "
+              "nivel de inundación ni profundidad; {filled} dejan pasar el agua a la altura más "
+              "baja a su alrededor, {blocked} (en el borde o sin rellenar) la detienen",
+        "en": "{voids} DEM cells have no height ({srtm} SRTM voids −32768): no flooding stage "
+              "or depth there; {filled} let water through at the lowest height around them, "
+              "{blocked} (touching the edge or not filled) block it"},
+    "msg.stage_note_dem_clamped": {
+        "es": "{cells} celdas están a más de 655 m por debajo del tope del modelo; de su nivel "
+              "de inundación solo se sabe que está por debajo de la base del modelo",
+        "en": "{cells} cells lie more than 655 m below the model's top; their flooding stage "
+              "is only known to be below its bottom"},
+    "msg.stage_slope_negative": {
+        "es": "la pendiente de la superficie del agua ({value} cm/km) es negativa",
+        "en": "water-surface slope {value} cm/km is negative"},
+    "fix.stage_slope_negative": {"es": "dé una pendiente ≥ 0 (cm por km, p. ej. 2)",
+                                 "en": "give a slope ≥ 0 (cm per km, e.g. 2)"},
+    "msg.stage_slope_not_finite": {
+        "es": "la pendiente de la superficie del agua no es un número finito",
+        "en": "the water-surface slope is not a finite number"},
+    "fix.stage_slope_not_finite": {"es": "dé una pendiente ≥ 0 (cm por km, p. ej. 2)",
+                                   "en": "give a slope ≥ 0 (cm per km, e.g. 2)"},
+    "msg.stage_datum_not_finite": {
+        "es": "la diferencia de datum no es un número finito de metros",
+        "en": "the datum offset is not a finite number of metres"},
+    "fix.stage_datum_not_finite": {"es": "dé un número de metros, p. ej. 0.35",
+                                   "en": "give a number of metres, e.g. 0.35"},
+    "msg.stage_slope_needs_gauge": {
+        "es": "una pendiente de la superficie del agua necesita la posición de la regla",
+        "en": "a water-surface slope needs the gauge's position"},
+    "fix.stage_slope_needs_gauge": {"es": "dé la posición de la regla como LON,LAT (--gauge)",
+                                    "en": "give the gauge as LON,LAT (--gauge)"},
+    # the stage model (geo.stage.model)
+    "msg.stage_shapes_differ": {
+        "es": "las alturas {heights} y las celdas del río {seeds} deben ser matrices 2-D de la "
+              "misma forma",
+        "en": "heights {heights} and seeds {seeds} must be 2-D arrays of one shape"},
+    "msg.stage_no_seed_source": {"es": "para los niveles del río hay que saber dónde está el río",
+                                 "en": "river stages need to know where the river is"},
+    "fix.stage_no_seed_source": {
+        "es": "dé la capa de ríos (--rivers), una regla (--gauge LON,LAT) o una extensión de "
+              "inundación observada",
+        "en": "give the rivers layer (--rivers), a gauge (--gauge LON,LAT) or an observed flood "
+              "extent"},
+    "msg.stage_no_seed_cell": {"es": "ninguna celda del río tiene altura en el MDE {dem}",
+                               "en": "no river cell with a height on the DEM {dem}"},
+    "fix.stage_no_seed_cell": {"es": "revise que los ríos o la regla estén sobre el MDE",
+                               "en": "check that the rivers or gauge lie on the DEM"},
+    "msg.stage_model_no_crs": {
+        "es": "el modelo de niveles no tiene sistema de coordenadas (CRS)",
+        "en": "the stage model has no coordinate reference system (CRS)"},
+    "fix.stage_model_no_crs": {"es": "constrúyalo a partir de un MDE con sistema de coordenadas",
+                               "en": "build it from a DEM with a CRS"},
+    "msg.stage_note_scenario": {
+        "es": "profundidad con el nivel {stage} en la regla, a partir del MDE {dem}: solo agua "
+              "del río; {cells} celdas de terreno bajo que el río no alcanza quedan secas "
+              "(riesgo de encharcamiento)",
+        "en": "depth at gauge stage {stage} from the DEM {dem}: river water only; {cells} cells "
+              "of low ground the river cannot reach left dry (ponding risk)"},
+    "msg.stage_note_model": {
+        "es": "modelo de niveles: el agua del río llega a una celda cuando un camino de celdas "
+              "vecinas (8 vecinas) a la altura del agua o por debajo la une a las {cells} "
+              "celdas de partida del río; niveles y niveles de inundación en centímetros enteros",
+        "en": "stage model: river water reaches a cell when an 8-neighbour path of cells at or "
+              "below the water joins it to the river's {cells} seed cells; stages and flooding "
+              "stages in whole centimetres"},
+    "msg.stage_note_datum": {
+        "es": "datum vertical: altura del agua en el datum del MDE = nivel en la regla "
+              "{sign}{offset} m ({datum}); el datum de la regla y el del MDE deben coincidir — "
+              "indique la diferencia de datum cuando no coincidan",
+        "en": "vertical datum: water height in the DEM's datum = gauge stage {sign}{offset} m "
+              "({datum}); the gauge's and the DEM's datums must match — set the datum offset "
+              "when they differ"},
+    "msg.stage_note_datum_stated": {
+        "es": "datum vertical: altura del agua en el datum del MDE = nivel en la regla "
+              "{sign}{offset} m (el MDE indica {name}); el datum de la regla y el del MDE deben "
+              "coincidir — indique la diferencia de datum cuando no coincidan",
+        "en": "vertical datum: water height in the DEM's datum = gauge stage {sign}{offset} m "
+              "(the DEM states {name}); the gauge's and the DEM's datums must match — set the "
+              "datum offset when they differ"},
+    "stage.datum_not_stated": {"es": "no indicado", "en": "not stated"},
+    "stage.datum_not_stated_dem": {"es": "el MDE no lo indica", "en": "not stated in the DEM"},
+    "stage.datum_srtm": {
+        "es": "el MDE no lo indica; las alturas de SRTM están sobre el geoide EGM96",
+        "en": "not stated in the DEM; SRTM's heights are on the EGM96 geoid"},
+    "msg.stage_note_slope": {
+        "es": "la superficie del agua sube {slope} cm por km de distancia a la regla (la regla "
+              "se toma como el extremo aguas abajo del tramo); en línea recta, no a lo largo de "
+              "las curvas del río",
+        "en": "water surface rises {slope} cm per km of distance from the gauge (the gauge "
+              "taken as the reach's downstream end); straight lines, not along the river's "
+              "bends"},
+    "msg.stage_note_slope_azimuth": {
+        "es": "la superficie del agua sube {slope} cm por km de distancia aguas arriba de la "
+              "regla en la dirección {azimuth}° (hacia donde corre el río); en línea recta, no "
+              "a lo largo de las curvas del río",
+        "en": "water surface rises {slope} cm per km of distance upstream of the gauge along "
+              "{azimuth}° (the river's flow direction); straight lines, not along the river's "
+              "bends"},
+    "msg.stage_note_flat": {
+        "es": "superficie del agua horizontal: el nivel de la regla vale para todo el MDE",
+        "en": "flat water surface: the gauge stage holds over the whole DEM"},
+    "msg.stage_note_top": {
+        "es": "modelo construido hasta {top}: el terreno más alto no se inunda y los niveles "
+              "más altos se rechazan",
+        "en": "model built up to {top}: higher ground is not flooded, higher stages are "
+              "refused"},
+    # stage curves of centres and communities (geo.stage.curves)
+    "msg.stage_curves_no_crs": {
+        "es": "las curvas por nivel del río necesitan un modelo con sistema de coordenadas (CRS)",
+        "en": "stage curves need a model with a CRS"},
+    "fix.stage_curves_no_crs": {
+        "es": "construya el modelo de niveles a partir de un MDE con sistema de coordenadas",
+        "en": "build the stage model from a DEM with a CRS"},
+    "msg.stage_centres_no_crs": {
+        "es": "los albergues no tienen sistema de coordenadas (CRS)",
+        "en": "the centres have no coordinate reference system (CRS)"},
+    "fix.stage_centres_no_crs": {"es": "asígneles uno, p. ej. EPSG:4326",
+                                 "en": "set one, e.g. EPSG:4326"},
+    "msg.stage_note_centres_reprojected": {
+        "es": "albergues reproyectados de {crs} al sistema de coordenadas del MDE {dem_crs}; el "
+              "MDE no se remuestreó",
+        "en": "centres reprojected from {crs} to the DEM's CRS {dem_crs}; the DEM was not "
+              "resampled"},
+    # a stage forecast (geo.stage.forecast)
+    "msg.stage_forecast_no_date_column": {"es": "el pronóstico no tiene columna de fecha",
+                                          "en": "the forecast has no date column"},
+    "fix.stage_forecast_no_date_column": {"es": "llámela 'fecha' o 'date'",
+                                          "en": "name it 'fecha' or 'date'"},
+    "msg.stage_forecast_no_stage_column": {"es": "el pronóstico no tiene columna de nivel",
+                                           "en": "the forecast has no stage column"},
+    "fix.stage_forecast_no_stage_column": {
+        "es": "llámela 'nivel' o 'stage' (nivel en la regla, en metros)",
+        "en": "name it 'nivel' or 'stage' (gauge stage in metres)"},
+    "msg.stage_forecast_no_rows": {"es": "el pronóstico no tiene filas",
+                                   "en": "the forecast has no rows"},
+    "fix.stage_forecast_no_rows": {"es": "dé una fila por día, con su fecha y su nivel",
+                                   "en": "give one row per day, with its date and stage"},
+    "msg.stage_forecast_bad_date": {"es": "'{value}' no es una fecha",
+                                    "en": "'{value}' is not a date"},
+    "fix.stage_forecast_bad_date": {"es": "escriba las fechas como 2012-04-15 o 15/04/2012",
+                                    "en": "write dates as 2012-04-15 or 15/04/2012"},
+    "msg.stage_forecast_bad_stage": {"es": "'{value}' no es un nivel en metros",
+                                     "en": "'{value}' is not a stage in metres"},
+    "fix.stage_forecast_bad_stage": {"es": "p. ej. 117.85 o 117,85",
+                                     "en": "e.g. 117.85"},
+    "msg.stage_forecast_date_twice": {"es": "{date} aparece {n} veces (filas {rows})",
+                                      "en": "{date} is given {n} times (rows {rows})"},
+    "fix.stage_forecast_date_twice": {"es": "deje un solo nivel por día",
+                                      "en": "keep one stage per day"},
+    "msg.stage_note_forecast_days": {
+        "es": "{n} días de pronóstico, del {first} al {last}, contados desde el {today}",
+        "en": "{n} forecast days from {first} to {last}, counted from {today}"},
+    # the app's river-stage panel
+    "stage_model_notes": {"es": "Supuestos del modelo de niveles del río",
+                          "en": "Assumptions of the river-stage model"},
+})
+
 # --- Export labels (appended by the exports module's owner; keep this section last) -----
 STRINGS.update({
     "export.kml_title": {"es": "Crecida — albergues e inundación",

@@ -140,7 +140,8 @@ class StageCurves:
         The communities kept (polygonal, with area) with ``area_m2``, ``observed_area_m2``,
         ``nodata_area_m2``, ``not_covered_area_m2`` and ``stage_first_flooded_m``.
     notes
-        The model's notes and what was reprojected or left out.
+        The model's notes and what was reprojected or left out (keyed problems, read in the
+        user's language with :func:`geo.errors.localise`).
     """
 
     centres: gpd.GeoDataFrame
@@ -153,7 +154,7 @@ class StageCurves:
     depth_edges_m: np.ndarray
     depth_class_columns: tuple[str, ...]
     displacement_rates: np.ndarray
-    notes: list[str]
+    notes: list[Problem | str]
     _site: dict[str, np.ndarray]
     _ring: np.ndarray
     _ring_need: np.ndarray
@@ -206,8 +207,7 @@ class StageCurves:
         edges = np.asarray(classes.edges_m, dtype=np.float64)
         rates = np.asarray(classes.rates, dtype=np.float64)
         if model.grid.crs is None:
-            raise InputError(Problem("stage curves need a model with a CRS",
-                                     source=model.grid.label))
+            raise InputError(Problem.keyed("stage_curves_no_crs", source=model.grid.label))
         notes = list(model.notes)
         centres = empty_points() if centres is None else centres
         communities = empty_polygons() if communities is None else communities
@@ -448,13 +448,12 @@ def _centre_curves(model, wet, centres, *, thr, ring_r, share, risk, search, not
     h, w = model.shape
     n = len(centres)
     if n and centres.crs is None:
-        raise InputError(Problem("centres have no CRS", source="centres",
-                                 fix="set one, e.g. gdf.set_crs('EPSG:4326')"))
+        raise InputError(Problem.keyed("stage_centres_no_crs"))
     geoms = centres.geometry
     if n and centres.crs != grid.crs:
         geoms = geoms.to_crs(grid.crs)
-        notes.append(f"centres reprojected from {centres.crs.to_string()} to the DEM's CRS "
-                     f"{grid.crs.to_string()}; the DEM was not resampled")
+        notes.append(Problem.keyed("stage_note_centres_reprojected",
+                                   crs=centres.crs.to_string(), dem_crs=grid.crs.to_string()))
     g = geoms.to_numpy()
     empty = shapely.is_empty(g) | shapely.is_missing(g) if n else np.zeros(0, bool)
     pts = np.where(empty, shapely.Point(0, 0), g) if n else g

@@ -49,7 +49,7 @@ import numpy as np
 from scipy import ndimage
 
 from geo import settings
-from geo.errors import InputError, Problem
+from geo.errors import InputError, Num, Problem
 from geo.exposure import metres_per_unit  # the same metres per unit as the exposure engine
 from geo.raster import RasterSource
 
@@ -101,19 +101,23 @@ class DemCheck:
     min_m: float
     max_m: float
 
-    def notes(self) -> list[str]:
-        """Plain sentences for the report."""
-        out = [f"DEM heights {self.min_m:.2f}–{self.max_m:.2f} m over {self.cells:,} cells"]
+    def notes(self) -> list[Problem]:
+        """Notes for the report (keyed: read them with :func:`geo.errors.localise`)."""
+        if math.isfinite(self.min_m) and math.isfinite(self.max_m):
+            out = [Problem.keyed("stage_note_dem_heights", low=Num(self.min_m, decimals=2),
+                                 high=Num(self.max_m, decimals=2), cells=Num(self.cells))]
+        else:
+            out = [Problem.keyed("stage_note_dem_no_height", cells=Num(self.cells))]
         if self.void_cells:
-            srtm = f" ({self.srtm_void_cells:,} SRTM voids −32768)" if self.srtm_void_cells else ""
-            out.append(
-                f"{self.void_cells:,} DEM cells have no height{srtm}: no flooding stage or "
-                f"depth there; {self.filled_cells:,} let water through at the lowest height "
-                f"around them, {self.blocked_cells:,} (touching the edge or not filled) block it"
-            )
+            counts = dict(voids=Num(self.void_cells), filled=Num(self.filled_cells),
+                          blocked=Num(self.blocked_cells))
+            if self.srtm_void_cells:
+                out.append(Problem.keyed("stage_note_dem_voids_srtm",
+                                         srtm=Num(self.srtm_void_cells), **counts))
+            else:
+                out.append(Problem.keyed("stage_note_dem_voids", **counts))
         if self.clamped_cells:
-            out.append(f"{self.clamped_cells:,} cells lie more than 655 m below the model's "
-                       "top; their flooding stage is only known to be below its bottom")
+            out.append(Problem.keyed("stage_note_dem_clamped", cells=Num(self.clamped_cells)))
         return out
 
 
@@ -168,16 +172,16 @@ def relief_m(
     """
     slope = float(slope_cm_per_km)
     problems = []
-    if not math.isfinite(slope) or slope < 0:
-        problems.append(Problem(f"water-surface slope {slope_cm_per_km} cm/km",
-                                fix="give a slope ≥ 0 (cm per km, e.g. 2)"))
+    if not math.isfinite(slope):
+        problems.append(Problem.keyed("stage_slope_not_finite"))
+    elif slope < 0:
+        problems.append(Problem.keyed("stage_slope_negative", value=Num(slope)))
     if not math.isfinite(float(datum_offset_m)):
-        problems.append(Problem(f"datum offset {datum_offset_m} m", fix="give a number of metres"))
+        problems.append(Problem.keyed("stage_datum_not_finite"))
     if slope and gauge_xy is None:
-        problems.append(Problem("a water-surface slope needs the gauge's position",
-                                fix="give the gauge as LON,LAT (--gauge)"))
+        problems.append(Problem.keyed("stage_slope_needs_gauge"))
     if problems:
-        raise InputError(problems, source="stage model")
+        raise InputError(problems)
     relief = np.empty(dem_m.shape, dtype=np.float32) if out is None else out
     void = np.zeros(dem_m.shape, dtype=bool)
     srtm_voids = 0

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from geo.errors import InputError, Problem
+from geo.errors import InputError, Num, Problem
 from geo.stage.curves import StageCurves
 
 __all__ = ["ForecastTimeline", "forecast_timeline", "readings_from_table"]
@@ -25,7 +25,7 @@ _STAGE_NAMES = ("stage_m", "stage", "nivel_m", "nivel", "cota", "level", "water_
                 "altura", "nivel_rio", "nivel_del_rio")
 
 
-def readings_from_table(frame: pd.DataFrame, *, source: str = "forecast") -> pd.DataFrame:
+def readings_from_table(frame: pd.DataFrame, *, source: str | None = None) -> pd.DataFrame:
     """Check and normalise a forecast table.
 
     Parameters
@@ -34,7 +34,7 @@ def readings_from_table(frame: pd.DataFrame, *, source: str = "forecast") -> pd.
         A table with a date column (``date``/``fecha``/``día``) and a stage column
         (``stage``/``stage_m``/``nivel``/``cota``), as read from a CSV or spreadsheet.
     source
-        The file's name, for messages.
+        The file's name, for messages (``None``: the messages say "the forecast").
 
     Returns
     -------
@@ -52,15 +52,13 @@ def readings_from_table(frame: pd.DataFrame, *, source: str = "forecast") -> pd.
     stage_col = next((cols[n] for n in _STAGE_NAMES if n in cols), None)
     problems = []
     if date_col is None:
-        problems.append(Problem("no date column", source=source,
-                                fix="name it 'fecha' or 'date'"))
+        problems.append(Problem.keyed("stage_forecast_no_date_column", source=source))
     if stage_col is None:
-        problems.append(Problem("no stage column", source=source,
-                                fix="name it 'nivel' or 'stage' (gauge stage in metres)"))
+        problems.append(Problem.keyed("stage_forecast_no_stage_column", source=source))
     if problems:
         raise InputError(problems)
     if len(frame) == 0:
-        raise InputError(Problem("the forecast has no rows", source=source))
+        raise InputError(Problem.keyed("stage_forecast_no_rows", source=source))
     text = frame[date_col].astype("str").str.strip()
     dates = pd.to_datetime(text, format="ISO8601", errors="coerce")
     other = dates.isna()
@@ -70,19 +68,18 @@ def readings_from_table(frame: pd.DataFrame, *, source: str = "forecast") -> pd.
     stages = pd.to_numeric(raw.astype("str").str.strip().str.replace(",", ".", regex=False),
                            errors="coerce")
     for i in np.flatnonzero(dates.isna().to_numpy()):
-        problems.append(Problem(f"'{text.iloc[i]}' is not a date", source=source, row=i + 1,
-                                column=str(date_col),
-                                fix="write dates as 2012-04-15 or 15/04/2012"))
+        problems.append(Problem.keyed("stage_forecast_bad_date", source=source, row=i + 1,
+                                      column=str(date_col), value=text.iloc[i]))
     for i in np.flatnonzero(~np.isfinite(stages.to_numpy(float))):
-        problems.append(Problem(f"'{raw.iloc[i]}' is not a stage in metres", source=source,
-                                row=i + 1, column=str(stage_col), fix="e.g. 117.85"))
+        problems.append(Problem.keyed("stage_forecast_bad_stage", source=source, row=i + 1,
+                                      column=str(stage_col), value=str(raw.iloc[i])))
     days = dates.dt.normalize()
     repeated = days[days.duplicated(keep=False) & days.notna()]
     for day in sorted(set(repeated)):
         rows = [int(i) + 1 for i in np.flatnonzero((days == day).to_numpy())]
-        problems.append(Problem(f"{day:%Y-%m-%d} is given {len(rows)} times (rows "
-                                f"{', '.join(map(str, rows))})", source=source,
-                                column=str(date_col), fix="keep one stage per day"))
+        problems.append(Problem.keyed("stage_forecast_date_twice", source=source,
+                                      column=str(date_col), date=f"{day:%Y-%m-%d}",
+                                      n=Num(len(rows)), rows=", ".join(map(str, rows))))
     if problems:
         raise InputError(problems)
     out = pd.DataFrame({"date": days.to_numpy(), "stage_m": stages.to_numpy(float)})
@@ -107,16 +104,20 @@ class ForecastTimeline:
         centres reaching that status for the first time, "; "-separated).
     today
         The day the ``days_*`` count from.
+    notes
+        The forecast's span and the curves' first notes (keyed problems, read in the user's
+        language with :func:`geo.errors.localise`).
     """
 
     centres: pd.DataFrame
     days: pd.DataFrame
     today: dt.date
-    notes: list[str] = field(default_factory=list)
+    notes: list[Problem | str] = field(default_factory=list)
 
 
 def forecast_timeline(curves: StageCurves, readings: pd.DataFrame, *,
-                      today: dt.date | None = None) -> ForecastTimeline:
+                      today: dt.date | None = None,
+                      source: str | None = None) -> ForecastTimeline:
     """Turn a stage forecast into a timeline of centres flooding and cut off.
 
     Parameters
@@ -127,13 +128,15 @@ def forecast_timeline(curves: StageCurves, readings: pd.DataFrame, *,
         A forecast table (normalised by :func:`readings_from_table` here).
     today
         Day the lead times count from (default: the computer's date).
+    source
+        The forecast file's name, for messages.
 
     Raises
     ------
     InputError
         A bad table, or a stage above the curves' range.
     """
-    table = readings_from_table(readings)
+    table = readings_from_table(readings, source=source)
     today = dt.date.today() if today is None else today
     today64 = np.datetime64(today, "D")
     dates = table["date"].to_numpy().astype("datetime64[D]")
@@ -173,7 +176,8 @@ def forecast_timeline(curves: StageCurves, readings: pd.DataFrame, *,
             seen[status] |= st == status
             row[f"newly_{status}"] = "; ".join(names[new])
         rows.append(row)
-    notes = [f"{len(table)} forecast days from {table['date'].iloc[0]:%Y-%m-%d} to "
-             f"{table['date'].iloc[-1]:%Y-%m-%d}, counted from {today:%Y-%m-%d}",
+    notes = [Problem.keyed("stage_note_forecast_days", n=Num(len(table)),
+                           first=f"{table['date'].iloc[0]:%Y-%m-%d}",
+                           last=f"{table['date'].iloc[-1]:%Y-%m-%d}", today=f"{today:%Y-%m-%d}"),
              *curves.notes[:2]]
     return ForecastTimeline(centres=out, days=pd.DataFrame(rows), today=today, notes=notes)

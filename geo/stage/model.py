@@ -29,12 +29,12 @@ from rasterio.crs import CRS
 from rasterio.windows import Window
 
 from geo import settings
-from geo.errors import InputError, Problem
+from geo.errors import InputError, Num, Problem, Term
 from geo.flood import FloodScenario
 from geo.raster import RasterSource, gdal_env, open_raster
 from geo.stage.fill import NEVER, DemCheck, flood_levels, quantise, relief_m
 from geo.stage.names import CM_PER_M, stage_cm, stage_name
-from geo.stage.seeds import gauge_cell, seeds_from_extent, seeds_from_rivers
+from geo.stage.seeds import gauge_cell, gauge_position, seeds_from_extent, seeds_from_rivers
 
 if TYPE_CHECKING:
     from geo.stage.curves import StageCurves
@@ -71,7 +71,8 @@ class StageModel:
     dem_check
         Voids and range found in the DEM.
     notes
-        What was assumed, in plain sentences (datum, seeds, voids, slope).
+        What was assumed (datum, seeds, voids, slope): keyed problems, read in the user's
+        language with :func:`geo.errors.localise`.
     """
 
     grid: RasterSource
@@ -85,7 +86,7 @@ class StageModel:
     downstream_azimuth_deg: float | None
     seed_cells: int
     dem_check: DemCheck
-    notes: list[str] = field(default_factory=list)
+    notes: list[Problem | str] = field(default_factory=list)
 
     # -----------------------------------------------------------------------------------------
     # Constructors
@@ -106,7 +107,7 @@ class StageModel:
         max_stage_m: float | None = None,
         fill_voids: bool | None = None,
         label: str = "DEM",
-        notes: Sequence[str] = (),
+        notes: Sequence[Problem | str] = (),
         progress=None,
     ) -> StageModel:
         """The model of a height array and its seed cells.
@@ -145,9 +146,8 @@ class StageModel:
         dem_m = np.asarray(dem_m)
         seeds = np.asarray(seeds, dtype=bool)
         if dem_m.ndim != 2 or seeds.shape != dem_m.shape:
-            raise InputError(Problem(
-                f"heights {dem_m.shape} and seeds {seeds.shape} must be 2-D arrays of one shape",
-                source=label))
+            raise InputError(Problem.keyed("stage_shapes_differ", source=label,
+                                           heights=str(dem_m.shape), seeds=str(seeds.shape)))
         grid = RasterSource("", CRS.from_user_input(crs) if crs is not None else None,
                             Affine(*tuple(transform)[:6]), dem_m.shape[1], dem_m.shape[0],
                             nodata, str(dem_m.dtype), label)
@@ -199,11 +199,10 @@ class StageModel:
             No seed source given, a seed source off the DEM, the DEM's CRS missing.
         """
         if rivers is None and gauge is None and observed is None:
-            raise InputError(Problem(
-                "river stages need to know where the river is", source="stage model",
-                fix="give the rivers layer (--rivers), a gauge (--gauge LON,LAT) or an "
-                    "observed flood extent"))
-        notes: list[str] = []
+            raise InputError(Problem.keyed("stage_no_seed_source"))
+        if gauge is not None:
+            gauge = gauge_position(gauge)
+        notes: list[Problem | str] = []
         dem_m = np.empty(dem.shape, dtype=np.float32)
         with gdal_env(), dem.open() as ds:
             rows = int(settings.WINDOW_ROWS)
@@ -240,9 +239,7 @@ class StageModel:
                ) -> StageModel:
         seeds = seeds & ~void
         if not seeds.any():
-            raise InputError(Problem(f"no river cell with a height on the DEM {grid.label}",
-                                     source="stage model",
-                                     fix="check that the rivers or gauge lie on the DEM"))
+            raise InputError(Problem.keyed("stage_no_seed_cell", dem=grid.label))
         fill = settings.DEM_FILL_VOIDS if fill_voids is None else bool(fill_voids)
         levels, base_cm, check = quantise(relief, void, max_stage_m=max_stage_m,
                                           fill_voids=fill, srtm_voids=srtm)
@@ -354,8 +351,7 @@ class StageModel:
         stage = cm / CM_PER_M
         name = name or stage_name(stage)
         if self.grid.crs is None:
-            raise InputError(Problem("the stage model has no CRS", source=self.grid.label,
-                                     fix="build it from a DEM with a CRS"))
+            raise InputError(Problem.keyed("stage_model_no_crs", source=self.grid.label))
         folder = Path(directory) if directory is not None else \
             Path(tempfile.mkdtemp(prefix="crecida_stage_"))
         folder.mkdir(parents=True, exist_ok=True)
@@ -380,9 +376,8 @@ class StageModel:
                            DESCRIPTION="Crecida stage model: depth of water connected to the "
                                        "river at this gauge stage")
         notes = [*self.notes,
-                 f"depth at gauge stage {stage:.2f} m from the DEM {self.grid.label}: river "
-                 f"water only; {ponding_cells:,} cells of low ground the river cannot reach "
-                 "left dry (ponding risk)"]
+                 Problem.keyed("stage_note_scenario", stage=Num(stage, decimals=2, unit="m"),
+                               dem=self.grid.label, cells=Num(ponding_cells))]
         return FloodScenario(name=name, kind="depth", raster=open_raster(path, label=name),
                              notes=tuple(notes))
 
@@ -412,27 +407,21 @@ class StageModel:
     # -----------------------------------------------------------------------------------------
     # Report
     # -----------------------------------------------------------------------------------------
-    def _model_notes(self, max_stage_m: float | None) -> list[str]:
-        out = [
-            f"stage model: river water reaches a cell when an 8-neighbour path of cells at or "
-            f"below the water joins it to the river's {self.seed_cells:,} seed cells; stages "
-            f"and flooding stages in whole centimetres",
-            f"vertical datum: water height in the DEM's datum = gauge stage "
-            f"{self.datum_offset_m:+.2f} m ({_vertical_datum(self.grid.crs)}); the gauge's and "
-            "the DEM's datums must match — set the datum offset when they differ",
-        ]
+    def _model_notes(self, max_stage_m: float | None) -> list[Problem | str]:
+        offset = dict(sign="-" if self.datum_offset_m < 0 else "+",
+                      offset=Num(abs(self.datum_offset_m), decimals=2))
+        out = [Problem.keyed("stage_note_model", cells=Num(self.seed_cells)),
+               _datum_note(self.grid.crs, offset)]
         if self.slope_cm_per_km:
-            how = ("distance from the gauge (the gauge taken as the reach's downstream end)"
-                   if self.downstream_azimuth_deg is None else
-                   f"distance upstream of the gauge along {self.downstream_azimuth_deg:g}° "
-                   "(the river's flow direction)")
-            out.append(f"water surface rises {self.slope_cm_per_km:g} cm per km of {how}; "
-                       "straight lines, not along the river's bends")
+            slope = Num(self.slope_cm_per_km)
+            out.append(Problem.keyed("stage_note_slope", slope=slope)
+                       if self.downstream_azimuth_deg is None else
+                       Problem.keyed("stage_note_slope_azimuth", slope=slope,
+                                     azimuth=Num(self.downstream_azimuth_deg)))
         else:
-            out.append("flat water surface: the gauge stage holds over the whole DEM")
+            out.append(Problem.keyed("stage_note_flat"))
         if self.top_cm is not None:
-            out.append(f"model built up to {self.top_cm / CM_PER_M:g} m: higher ground "
-                       "is not flooded, higher stages are refused")
+            out.append(Problem.keyed("stage_note_top", top=Num(self.top_cm / CM_PER_M, unit="m")))
         out.extend(self.dem_check.notes())
         return out
 
@@ -441,20 +430,22 @@ def _default(value, default):
     return default if value is None else float(value)
 
 
-def _vertical_datum(crs: CRS | None) -> str:
+def _datum_note(crs: CRS | None, offset: dict[str, object]) -> Problem:
+    """The note on the vertical datum: the offset assumed, and what the DEM says of its datum."""
     if crs is None:
-        return "not stated"
+        return Problem.keyed("stage_note_datum", datum=Term("stage.datum_not_stated"), **offset)
     from pyproj import CRS as PCRS
     from pyproj.exceptions import CRSError as PyprojCRSError
 
     try:
         full = PCRS.from_wkt(crs.to_wkt())
     except PyprojCRSError:
-        return "not stated in the DEM"
+        return Problem.keyed("stage_note_datum", datum=Term("stage.datum_not_stated_dem"),
+                             **offset)
     for sub in full.sub_crs_list if full.is_compound else []:
         if sub.is_vertical:
-            return f"the DEM states {sub.name}"
-    return "not stated in the DEM; SRTM's heights are on the EGM96 geoid"
+            return Problem.keyed("stage_note_datum_stated", name=sub.name, **offset)
+    return Problem.keyed("stage_note_datum", datum=Term("stage.datum_srtm"), **offset)
 
 
 def flooding_stage(

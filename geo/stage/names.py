@@ -5,12 +5,17 @@ from __future__ import annotations
 import math
 
 from geo import settings
-from geo.errors import InputError, Problem
+from geo.errors import InputError, Num, Problem
 
 __all__ = ["CM_PER_M", "parse_stages", "stage_cm", "stage_name"]
 
 #: Stage steps per metre (whole centimetres: ``settings.STAGE_STEP_M``).
 CM_PER_M: float = 1.0 / settings.STAGE_STEP_M if settings.STAGE_STEP_M else 100.0
+
+_MAX_STAGES = 1000
+"""Most stages one range may hold."""
+_OPTION = "--stages"
+"""Where a stage range comes from, in a problem (the command line's option)."""
 
 
 def stage_name(stage_m: float) -> str:
@@ -31,22 +36,22 @@ def parse_stages(text: str) -> list[float]:
         stages.
     """
     parts = [p.strip().replace(",", ".") for p in str(text).split(":")]
-    fix = "give a stage in metres (117.8) or a range START:STOP:STEP (116:119:0.2)"
     try:
         values = [float(p) for p in parts]
     except ValueError:
-        raise InputError(Problem(f"'{text}' is not a stage", source="stages", fix=fix)) from None
+        raise InputError(Problem.keyed("stage_not_a_stage", source=_OPTION,
+                                       text=text)) from None
     if len(values) == 1 and math.isfinite(values[0]):
         return [round(values[0], 2)]
     if len(values) != 3 or not all(math.isfinite(v) for v in values):
-        raise InputError(Problem(f"'{text}' is not a stage or a range", source="stages", fix=fix))
+        raise InputError(Problem.keyed("stage_not_a_range", source=_OPTION, text=text))
     start, stop, step = values
     if step <= 0 or stop < start:
-        raise InputError(Problem(f"range '{text}' is empty", source="stages", fix=fix))
+        raise InputError(Problem.keyed("stage_range_empty", source=_OPTION, text=text))
     n = math.floor((stop - start) / step + 1e-6) + 1
-    if n > 1000:
-        raise InputError(Problem(f"range '{text}' holds {n} stages", source="stages",
-                                 fix="use a larger step (at most 1,000 stages)"))
+    if n > _MAX_STAGES:
+        raise InputError(Problem.keyed("stage_range_too_long", source=_OPTION, text=text,
+                                       n=Num(n), limit=Num(_MAX_STAGES)))
     return [round(start + i * step, 2) for i in range(n)]
 
 
@@ -64,12 +69,9 @@ def stage_cm(stage_m: object, *, top_cm: int | None) -> int:
     except (TypeError, ValueError):
         value = math.nan
     if not math.isfinite(value):
-        raise InputError(Problem(f"stage {stage_m!r} is not a number of metres",
-                                 source="stage", fix="e.g. 117.8"))
+        raise InputError(Problem.keyed("stage_not_a_number", value=str(stage_m)))
     cm = round(value * CM_PER_M)
     if top_cm is not None and cm > top_cm:
-        raise InputError(Problem(
-            f"stage {value:g} m is above the highest stage the stage model was built for "
-            f"({top_cm / CM_PER_M:g} m)", source="stage",
-            fix="rebuild the stage model with a higher maximum stage"))
+        raise InputError(Problem.keyed("stage_above_top", stage=Num(value, unit="m"),
+                                       top=Num(top_cm / CM_PER_M, unit="m")))
     return int(cm)

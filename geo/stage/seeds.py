@@ -22,16 +22,16 @@ from rasterio.features import rasterize
 from rasterio.vrt import WarpedVRT
 
 from geo import settings
-from geo.errors import CRSError, InputError, OverlapError, Problem
+from geo.errors import CRSError, InputError, Num, OverlapError, Problem
 from geo.exposure import metres_per_unit  # the same metres per unit as the exposure engine
 from geo.flood import FloodScenario
 from geo.raster import RasterSource, gdal_env
 
-__all__ = ["gauge_cell", "seeds_from_extent", "seeds_from_rivers"]
+__all__ = ["gauge_cell", "gauge_position", "seeds_from_extent", "seeds_from_rivers"]
 
 
 def seeds_from_rivers(rivers: gpd.GeoDataFrame, grid: RasterSource,
-                      notes: list[str] | None = None) -> np.ndarray:
+                      notes: list[Problem | str] | None = None) -> np.ndarray:
     """Cells of the grid the rivers layer covers.
 
     Parameters
@@ -50,8 +50,7 @@ def seeds_from_rivers(rivers: gpd.GeoDataFrame, grid: RasterSource,
     """
     notes = [] if notes is None else notes
     if rivers.crs is None:
-        raise CRSError(Problem("the rivers layer has no CRS", source="rivers",
-                               fix="set one, e.g. gdf.set_crs('EPSG:4326')"))
+        raise CRSError(Problem.keyed("stage_rivers_no_crs"))
     geoms = rivers.geometry
     if rivers.crs != grid.crs:
         geoms = geoms.to_crs(grid.crs)
@@ -60,8 +59,7 @@ def seeds_from_rivers(rivers: gpd.GeoDataFrame, grid: RasterSource,
     lines = geoms[np.isin(kinds, (1, 2, 5))]
     areas = geoms[np.isin(kinds, (3, 6))]
     if lines.size + areas.size == 0:
-        raise InputError(Problem("the rivers layer has no lines or polygons", source="rivers",
-                                 fix="give river centrelines or river-area polygons"))
+        raise InputError(Problem.keyed("stage_rivers_no_lines"))
     out = np.zeros(grid.shape, dtype=bool)
     if lines.size:
         out |= rasterize(((g, 1) for g in lines), out_shape=grid.shape,
@@ -74,12 +72,27 @@ def seeds_from_rivers(rivers: gpd.GeoDataFrame, grid: RasterSource,
                               all_touched=True, dtype="uint8") > 0
         out |= cells
     if not out.any():
-        raise OverlapError(Problem(
-            f"no river of the rivers layer crosses the DEM {grid.label}",
-            source="rivers", fix="check that the rivers and the DEM cover the same area"))
-    notes.append(f"river seeds: {int(out.sum()):,} DEM cells touched by the rivers layer "
-                 f"({lines.size} lines, {areas.size} polygons)")
+        raise OverlapError(Problem.keyed("stage_rivers_off_dem", dem=grid.label))
+    notes.append(Problem.keyed("stage_note_river_seeds", cells=Num(int(out.sum())),
+                               lines=Num(lines.size), polygons=Num(areas.size)))
     return out
+
+
+def gauge_position(gauge: object) -> tuple[float, float]:
+    """A gauge's (x, y) as two finite numbers.
+
+    Raises
+    ------
+    InputError
+        Not a pair of finite numbers.
+    """
+    try:
+        gx, gy = (float(v) for v in gauge)  # type: ignore[attr-defined]
+    except (TypeError, ValueError):
+        gx = gy = math.nan
+    if not (math.isfinite(gx) and math.isfinite(gy)):
+        raise InputError(Problem.keyed("stage_gauge_not_numbers", gauge=str(gauge)))
+    return gx, gy
 
 
 def gauge_cell(
@@ -89,7 +102,7 @@ def gauge_cell(
     *,
     crs: str = settings.DISPLAY_CRS,
     snap_radius_m: float | None = None,
-    notes: list[str] | None = None,
+    notes: list[Problem | str] | None = None,
 ) -> tuple[tuple[float, float], tuple[int, int]]:
     """The gauge in the grid's CRS, and the cell where its water starts.
 
@@ -112,16 +125,12 @@ def gauge_cell(
     """
     notes = [] if notes is None else notes
     radius = settings.GAUGE_SNAP_RADIUS_M if snap_radius_m is None else float(snap_radius_m)
-    gx, gy = (float(v) for v in gauge)
-    if not (math.isfinite(gx) and math.isfinite(gy)):
-        raise InputError(Problem(f"gauge position {gauge} is not a pair of numbers",
-                                 source="gauge", fix="give it as LON,LAT, e.g. -73.24,-3.74"))
+    gx, gy = gauge_position(gauge)
     x, y = Transformer.from_crs(crs, grid.crs, always_xy=True).transform(gx, gy)
     col_f, row_f = ~grid.transform * (x, y)
     if not (0 <= row_f < grid.height and 0 <= col_f < grid.width):
-        raise OverlapError(Problem(
-            f"the gauge ({gx:g}, {gy:g}) lies outside the DEM {grid.label}", source="gauge",
-            fix="check the coordinates (LON,LAT in degrees) and the DEM's extent"))
+        raise OverlapError(Problem.keyed("stage_gauge_off_dem", x=Num(gx), y=Num(gy),
+                                         dem=grid.label))
     mx, my = metres_per_unit(grid, np.array([y]))
     cell_x = math.hypot(grid.transform.a, grid.transform.d) * float(mx[0])
     cell_y = math.hypot(grid.transform.b, grid.transform.e) * float(my[0])
@@ -133,18 +142,19 @@ def gauge_cell(
     window = relief[r0:r1, c0:c1].astype(np.float64)
     window[(dist > radius) & ~((rr == int(row_f)) & (cc == int(col_f)))] = np.nan
     if np.isnan(window).all():
-        raise InputError(Problem(
-            f"the DEM has no height within {radius:g} m of the gauge ({gx:g}, {gy:g})",
-            source="gauge", fix="move the gauge onto the river, or fill the DEM's voids"))
+        raise InputError(Problem.keyed("stage_gauge_no_height", radius=Num(radius, unit="m"),
+                                       x=Num(gx), y=Num(gy)))
     k = int(np.nanargmin(window))
     row, col = int(rr.flat[k]), int(cc.flat[k])
-    notes.append(f"gauge ({gx:g}, {gy:g}) seeds the river at the lowest DEM cell within "
-                 f"{radius:g} m: row {row}, column {col}, {float(window.flat[k]):.2f} m")
+    notes.append(Problem.keyed("stage_note_gauge_seed", x=Num(gx), y=Num(gy),
+                               radius=Num(radius, unit="m"), cell_row=Num(row),
+                               cell_col=Num(col),
+                               height=Num(float(window.flat[k]), decimals=2, unit="m")))
     return (float(x), float(y)), (row, col)
 
 
 def seeds_from_extent(scenario: FloodScenario, grid: RasterSource,
-                      notes: list[str] | None = None) -> np.ndarray:
+                      notes: list[Problem | str] | None = None) -> np.ndarray:
     """Cells already wet (depth > 0, or water in a 0/1 mask) in an observed flood.
 
     A raster on another grid is sampled at the DEM's cell centres (nearest) and a note says
@@ -157,9 +167,7 @@ def seeds_from_extent(scenario: FloodScenario, grid: RasterSource,
     """
     notes = [] if notes is None else notes
     if scenario.kind == "water_level":
-        raise InputError(Problem(
-            "a water-level raster cannot seed the river", source=scenario.name,
-            fix="give an observed extent (0/1) or a depth raster"))
+        raise InputError(Problem.keyed("stage_extent_water_level", source=scenario.name))
     with gdal_env(), scenario.raster.open() as ds:
         if scenario.raster.same_grid(grid):
             depth = scenario.read_depth_from(ds)
@@ -168,12 +176,11 @@ def seeds_from_extent(scenario: FloodScenario, grid: RasterSource,
                            height=grid.height, resampling=Resampling.nearest,
                            nodata=scenario.raster.nodata) as vrt:
                 depth = scenario.read_depth_from(vrt)
-            notes.append(f"observed extent '{scenario.name}' sampled at the DEM's cell centres "
-                         "(nearest cell)")
+            notes.append(Problem.keyed("stage_note_extent_sampled", name=scenario.name))
     wet = np.nan_to_num(depth, nan=0.0) > 0
     if not wet.any():
-        raise InputError(Problem(f"the observed extent '{scenario.name}' has no wet cell on "
-                                 f"the DEM {grid.label}", source=scenario.name,
-                                 fix="check that it covers the DEM"))
-    notes.append(f"observed-water seeds: {int(wet.sum()):,} DEM cells wet in '{scenario.name}'")
+        raise InputError(Problem.keyed("stage_extent_no_wet", name=scenario.name,
+                                       dem=grid.label))
+    notes.append(Problem.keyed("stage_note_extent_seeds", cells=Num(int(wet.sum())),
+                               name=scenario.name))
     return wet
