@@ -56,7 +56,7 @@ from geo.errors import InputError, Problem, Term
 from geo.flood import FloodScenario
 from geo.needs import needs_table
 from geo.raster import RasterSource, gdal_env
-from geo.schema import FLOOD_STATUSES
+from geo.schema import FLOOD_STATUSES, district_names
 from geo.zonal import (
     ZonalStats,
     check_overlap,
@@ -750,11 +750,6 @@ def _in_display_crs(empty: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return out.reset_index(drop=True)
 
 
-def _district_col(frame: pd.DataFrame) -> pd.Series:
-    if "district" in frame.columns:
-        return frame["district"].astype("str").fillna("(none)")
-    return pd.Series("(none)", index=frame.index, dtype="str")
-
 
 def _numbers(frame: pd.DataFrame, column: str, *, missing: float) -> np.ndarray:
     """A numeric column as float64 (``missing`` where absent or not a number)."""
@@ -786,13 +781,13 @@ def _district_totals(cen: gpd.GeoDataFrame, comm: gpd.GeoDataFrame,
         c_vals[f"centres_{s}"] = (status == s).astype(np.int64)
     c_vals["persons_in_flooded_centres"] = np.where(flooded, persons, 0.0)
     c_keys = pd.DataFrame({"scenario": cen["scenario"].astype("str").to_numpy(),
-                           "district": _district_col(cen).to_numpy()})
+                           "district": district_names(cen).to_numpy()})
     m_vals = {"communities": np.ones(len(comm), dtype=np.int64),
               "population": _numbers(comm, "population", missing=np.nan)}
     for k in ("flooded_area_m2", "pop_exposed", "displaced_est"):
         m_vals[k] = comm[k].to_numpy(dtype=np.float64)
     m_keys = pd.DataFrame({"scenario": comm["scenario"].astype("str").to_numpy(),
-                           "district": _district_col(comm).to_numpy()})
+                           "district": district_names(comm).to_numpy()})
     # NaN populations are skipped by the grouped sum, as by Series.sum
     both = _group_sums(c_keys, c_vals).join(_group_sums(m_keys, m_vals), how="outer")
     frame = both.reset_index()
@@ -816,7 +811,7 @@ def _needs(comm: gpd.GeoDataFrame) -> pd.DataFrame:
     cols = ["scenario", "level", "area_id", "area_name"]
     frame = pd.DataFrame({"scenario": comm["scenario"].to_numpy(),
                           "displaced_est": comm["displaced_est"].to_numpy()})
-    frame["_district"] = _district_col(comm).to_numpy()
+    frame["_district"] = district_names(comm).to_numpy()
     ids = (comm["community_id"].astype("str") if "community_id" in comm.columns
            else pd.Series(comm.index.astype(str), index=comm.index))
     names = comm["name"].astype("str") if "name" in comm.columns else ids

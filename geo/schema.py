@@ -342,6 +342,19 @@ def normalise_hxl(tag: object) -> str:
 
 
 # --- rules on canonical frames ------------------------------------------------------------------
+NO_DISTRICT: str = "—"
+"""District of a centre or community whose district is not known, in the summaries by
+district (a dash: it reads the same in Spanish and English)."""
+
+
+def district_names(frame: pd.DataFrame, column: str = "district") -> pd.Series:
+    """Each row's district as text (:data:`NO_DISTRICT` where missing or there is no
+    ``column``), for grouping by district."""
+    if column in frame.columns:
+        return frame[column].astype("str").fillna(NO_DISTRICT)
+    return pd.Series(NO_DISTRICT, index=frame.index, dtype="str")
+
+
 def flood_status(frame: pd.DataFrame) -> pd.Series | None:
     """Each row's flood status (one of :data:`FLOOD_STATUSES`), or ``None`` when not known.
 

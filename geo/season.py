@@ -57,6 +57,7 @@ from geo.distributed import Executor, executor
 from geo.errors import InputError, Problem
 from geo.flood import FloodScenario
 from geo.raster import gdal_env
+from geo.schema import district_names
 from geo.zonal import geometry_areas_m2, grid_key, zonal_flood_stats
 
 __all__ = [
@@ -665,9 +666,7 @@ def _timeline(communities: gpd.GeoDataFrame, iso: np.ndarray, state: np.ndarray,
               share: np.ndarray) -> pd.DataFrame:
     """People exposed per district and date: one matrix product per figure."""
     days, n = state.shape
-    district = (communities["district"].astype("str").fillna("(none)").to_numpy()
-                if "district" in communities.columns
-                else np.full(n, "(none)", dtype=object))
+    district = district_names(communities).to_numpy(dtype=object)
     population = (pd.to_numeric(communities["population"], errors="coerce")
                   .to_numpy(dtype=np.float64, na_value=np.nan)
                   if "population" in communities.columns else np.full(n, np.nan))

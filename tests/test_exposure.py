@@ -224,9 +224,11 @@ def test_sample_exposure_never_decreases_as_the_river_rises():
 def _ref_district(frame):
     import pandas as pd
 
+    from geo.schema import NO_DISTRICT
+
     if "district" in frame.columns:
-        return frame["district"].astype("str").fillna("(none)")
-    return pd.Series("(none)", index=frame.index, dtype="str")
+        return frame["district"].astype("str").fillna(NO_DISTRICT)
+    return pd.Series(NO_DISTRICT, index=frame.index, dtype="str")
 
 
 def _ref_needs_table(frame, keys):

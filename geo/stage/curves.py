@@ -46,7 +46,7 @@ from geo import settings
 from geo.depth import depth_classes
 from geo.errors import InputError, Problem
 from geo.exposure import empty_points, empty_polygons, metres_per_unit, prepare_polygons
-from geo.schema import FLOOD_STATUSES
+from geo.schema import FLOOD_STATUSES, district_names
 from geo.stage.fill import NEVER, ceil_cm
 from geo.stage.names import CM_PER_M, stage_cm, stage_name
 from geo.zonal import cell_areas_m2, check_overlap
@@ -342,7 +342,7 @@ class StageCurves:
     def flooded_by_stage(self, stages_m: Sequence[float], *,
                          by: str = "district") -> pd.DataFrame:
         """Centres and communities by status at each stage, per ``by`` (a column; rows
-        without one fall under "(none)").
+        without one fall under ``geo.schema.NO_DISTRICT``).
 
         Returns
         -------
@@ -666,6 +666,4 @@ def _geometry_last(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 
 def _groups(frame: pd.DataFrame, by: str) -> list[str]:
-    if by in frame.columns:
-        return frame[by].astype("str").fillna("(none)").tolist()
-    return ["(none)"] * len(frame)
+    return district_names(frame, by).tolist()
