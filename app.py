@@ -316,6 +316,11 @@ def sidebar_workspace(lang: str, saving: dict) -> Workspace | None:
                     problems = getattr(exc, "problems", None) or [Problem(str(exc))]
                     _show_problems(problems, t("ws_open_failed", lang, name=file.name), lang)
                     workspace = None
+                except Exception as exc:  # the edge: logged, never a traceback on the page
+                    problem = unexpected_problem(exc, context="app workspace open",
+                                                 source=file.name, key="unexpected_file")
+                    _show_problems([problem], t("ws_open_failed", lang, name=file.name), lang)
+                    workspace = None
                 if workspace is not None:
                     _apply_workspace(workspace)
                     state["_workspace"] = (digest, workspace, file.name)
@@ -1104,6 +1109,9 @@ def season_view(run: PlanningRun, params: dict, lang: str) -> None:
     st.subheader(t("season_table", lang))
     st.dataframe(pd.DataFrame(result.communities.drop(columns=result.communities.geometry.name)),
                  hide_index=True)
+    with st.expander(t("season_notes", lang)):
+        for note in result.notes:
+            st.markdown(f"- {_md(_note_text(note, lang))}")
 
 
 # --------------------------------------------------------------------------- page
