@@ -318,6 +318,11 @@ def sidebar_workspace(lang: str, saving: dict) -> Workspace | None:
                     problems = getattr(exc, "problems", None) or [Problem(str(exc))]
                     _show_problems(problems, t("ws_open_failed", lang, name=file.name), lang)
                     workspace = None
+                except Exception as exc:  # the edge: logged, never a traceback on the page
+                    problem = unexpected_problem(exc, context="app workspace open",
+                                                 source=file.name, key="unexpected_file")
+                    _show_problems([problem], t("ws_open_failed", lang, name=file.name), lang)
+                    workspace = None
                 if workspace is not None:
                     _apply_workspace(workspace)
                     state["_workspace"] = (digest, workspace, file.name)
@@ -1114,6 +1119,9 @@ def season_view(run: PlanningRun, params: dict, lang: str) -> None:
     _show_table(season_communities_table(result.communities, lang))
     st.subheader(t("season_centres_table", lang))
     _show_table(season_centres_table(result.centres, lang))
+    with st.expander(t("season_notes", lang)):
+        for note in result.notes:
+            st.markdown(f"- {_md(_note_text(note, lang))}")
 
 
 # --------------------------------------------------------------------------- page

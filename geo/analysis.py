@@ -736,10 +736,7 @@ def _check_area(area) -> None:
     geoms = area.to_numpy() if isinstance(area, gpd.GeoSeries) else [area]
     for geom in geoms:
         if geom is None or not hasattr(geom, "geom_type"):
-            raise InputError(Problem("the area is not a geometry",
-                                     fix="draw or give a polygon"))
+            raise InputError(Problem.keyed("area_not_geometry"))
         coords = shapely.get_coordinates(geom)
         if len(coords) and not bool(np.isfinite(coords).all()):
-            raise InputError(Problem("the area has coordinates that are not finite numbers "
-                                     "(NaN or infinity)", source="area",
-                                     fix="draw the area again, or fix its file"))
+            raise InputError(Problem.keyed("area_not_finite"))

@@ -1143,7 +1143,7 @@ def _cmd_season(args: argparse.Namespace, say: _Speaker) -> int:
     _write_gpkg(args.out, result.layers())
     chart = args.chart or args.out.with_name(f"{args.out.stem}_timeline.png")
     with atomic_path(chart) as tmp:
-        season_figure(result.timeline).savefig(tmp, format="png")
+        season_figure(result.timeline, lang=say.lang).savefig(tmp, format="png")
     flooded = int((result.communities["days_flooded"] > 0).sum())
     say.out(say.word("cli.season_summary", first=result.dates[0].isoformat(),
                      last=result.dates[-1].isoformat(), n=say.number(len(result.dates)),

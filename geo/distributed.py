@@ -110,7 +110,7 @@ def executor(*, workers: int | None = None, scheduler: str | None = None
     Raises
     ------
     InputError
-        ``workers`` below 1, a scheduler address that cannot be reached, or no
+        ``workers`` below 1, a scheduler address that is not one or cannot be reached, or no
         ``distributed`` package (except for the synchronous scheduler).
     """
     scheduler = scheduler or os.environ.get(SCHEDULER_ENV) or None
@@ -120,19 +120,14 @@ def executor(*, workers: int | None = None, scheduler: str | None = None
     try:
         from distributed import Client
     except ImportError:
-        raise InputError(Problem("Dask's distributed scheduler is not installed, so no cluster "
-                                 "can be started or reached",
-                                 fix="install the pinned requirements (pip install -r "
-                                     "requirements.txt), or run in this process with "
-                                     "--scheduler synchronous")) from None
+        raise InputError(Problem.keyed("dask_not_installed")) from None
 
     if scheduler is not None:
         try:
             client = Client(scheduler, timeout="10s")
-        except OSError as exc:
-            raise InputError(Problem(f"cannot reach the Dask scheduler at {scheduler} ({exc})",
-                                     fix=f"check the address, or unset {SCHEDULER_ENV} to "
-                                         "run on this machine")) from None
+        except (OSError, ValueError) as exc:  # unreachable, or not an address ("missing port")
+            raise InputError(Problem.keyed("dask_unreachable", address=scheduler,
+                                           env=SCHEDULER_ENV, detail=str(exc))) from None
         try:
             yield Executor(client, f"Dask cluster at {scheduler}")
         finally:
@@ -140,7 +135,7 @@ def executor(*, workers: int | None = None, scheduler: str | None = None
         return
     n = (os.cpu_count() or 1) if workers is None else int(workers)
     if n < 1:
-        raise InputError(Problem(f"--workers must be at least 1, got {n}"))
+        raise InputError(Problem.keyed("cli_workers_too_few", value=n))
     from distributed import LocalCluster
 
     with (LocalCluster(n_workers=n, threads_per_worker=1, processes=True,

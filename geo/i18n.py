@@ -1781,6 +1781,85 @@ STRINGS.update({
     },
 })
 
+# --- Flood season, Dask and drawn areas: problems (geo.season, geo.distributed, geo.analysis) --
+STRINGS.update({
+    "msg.season_not_a_date": {"es": "'{text}' no es una fecha", "en": "'{text}' is not a date"},
+    "fix.season_not_a_date": {"es": "escriba las fechas como AAAA-MM-DD, p. ej. 2012-03-15",
+                              "en": "write dates as YYYY-MM-DD, e.g. 2012-03-15"},
+    "msg.season_no_date_in_name": {"es": "no hay una fecha en el nombre del archivo {name}",
+                                   "en": "no date in the file name {name}"},
+    "fix.season_no_date_in_name": {
+        "es": "ponga la fecha en el nombre de cada archivo (…_2012-03-15.tif) o dé FECHA=RUTA",
+        "en": "name files with their date (…_2012-03-15.tif) or give DATE=PATH"},
+    "msg.season_folder_no_raster": {"es": "la carpeta no tiene ningún ráster",
+                                    "en": "no raster in the folder"},
+    "msg.season_pattern_no_match": {"es": "el patrón no coincide con ningún archivo",
+                                    "en": "the pattern matches no file"},
+    "msg.season_duplicate_date": {"es": "dos extensiones para el {date}",
+                                  "en": "two extents for {date}"},
+    "fix.season_duplicate_date": {
+        "es": "deje una por fecha (la otra es {other}); junte antes las pasadas de un mismo día",
+        "en": "keep one per date (the other is {other}); merge the passes of one day first"},
+    "msg.season_duplicate_dates": {"es": "dos extensiones en una misma fecha: {dates}",
+                                   "en": "two extents for {dates}"},
+    "fix.season_duplicate_dates": {"es": "deje una extensión por fecha",
+                                   "en": "keep one extent per date"},
+    "msg.season_file_missing": {"es": "{path} no existe", "en": "{path} does not exist"},
+    "msg.season_no_sources": {"es": "una temporada necesita al menos una extensión con fecha",
+                              "en": "a season needs at least one dated extent"},
+    "fix.season_no_sources": {
+        "es": "--flood 2012-03-15=extension.tif (se puede repetir), una carpeta, un patrón "
+              "como gfm/*.tif o un CSV con filas fecha,ruta",
+        "en": "--flood 2012-03-15=extent.tif (repeatable), a folder, a glob or a CSV of "
+              "date,path"},
+    "msg.season_no_extent": {"es": "una temporada necesita al menos una extensión con fecha",
+                             "en": "a season needs at least one dated extent"},
+    "msg.season_csv_row_short": {"es": "se esperaba fecha,ruta", "en": "expected date,path"},
+    "fix.season_csv_row_short": {
+        "es": "escriba en cada fila la fecha y la ruta del ráster, separadas por una coma",
+        "en": "write the date and the raster's path on each row, separated by a comma"},
+    "msg.season_wet_share_range": {
+        "es": "la parte del área observada que debe estar inundada tiene que estar en (0, 1]; "
+              "se dio {value}",
+        "en": "the wet share must be in (0, 1], got {value}"},
+    "fix.season_wet_share_range": {"es": "p. ej. {example}: la mitad del área observada",
+                                   "en": "e.g. {example}: half of the observed area"},
+    "msg.season_layer_no_crs": {
+        "es": "la capa de {layer} necesita un sistema de coordenadas (CRS)",
+        "en": "the {layer} need a CRS"},
+    "fix.season_layer_no_crs": {"es": "asígnele uno, p. ej. gdf.set_crs('EPSG:4326')",
+                                "en": "set one, e.g. gdf.set_crs('EPSG:4326')"},
+    "msg.season_not_a_layer": {"es": "los datos de {layer} deben ser una capa con geometrías",
+                               "en": "the {layer} must be a layer with geometries"},
+    "season_notes": {"es": "Notas de la temporada", "en": "Notes on the season"},
+    "msg.dask_not_installed": {
+        "es": "el planificador distribuido de Dask no está instalado: no se puede iniciar ni "
+              "contactar ningún clúster",
+        "en": "Dask's distributed scheduler is not installed, so no cluster can be started or "
+              "reached"},
+    "fix.dask_not_installed": {
+        "es": "instale las dependencias fijadas (pip install -r requirements.txt), o trabaje "
+              "en este proceso con --scheduler synchronous",
+        "en": "install the pinned requirements (pip install -r requirements.txt), or run in "
+              "this process with --scheduler synchronous"},
+    "msg.dask_unreachable": {"es": "no se puede conectar con el planificador de Dask en "
+                                   "{address}",
+                             "en": "cannot reach the Dask scheduler at {address}"},
+    "fix.dask_unreachable": {
+        "es": "revise la dirección (--scheduler o {env}), o no dé ninguna para trabajar en "
+              "esta máquina",
+        "en": "check the address (--scheduler or {env}), or give neither to run on this "
+              "machine"},
+    "msg.area_not_geometry": {"es": "el área no es una geometría",
+                              "en": "the area is not a geometry"},
+    "fix.area_not_geometry": {"es": "dibuje o dé un polígono", "en": "draw or give a polygon"},
+    "msg.area_not_finite": {
+        "es": "el área tiene coordenadas que no son números finitos (vacías o infinitas)",
+        "en": "the area has coordinates that are not finite numbers (missing or infinite)"},
+    "fix.area_not_finite": {"es": "dibuje el área de nuevo, o corrija su archivo",
+                            "en": "draw the area again, or fix its file"},
+})
+
 # --- the edges: options, outputs, unexpected errors (command line, app, exports) ------------
 STRINGS.update({
     "cli.error": {"es": "error", "en": "error"},

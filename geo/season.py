@@ -54,7 +54,7 @@ from rasterio.windows import Window
 
 from geo import settings
 from geo.distributed import Executor, executor
-from geo.errors import InputError, Problem
+from geo.errors import InputError, Num, Problem, Term
 from geo.flood import FloodScenario
 from geo.raster import gdal_env
 from geo.schema import district_names
@@ -102,8 +102,9 @@ class SeasonExtent:
 # ---------------------------------------------------------------------------------------------
 # Finding the extents of a season
 # ---------------------------------------------------------------------------------------------
-def parse_date(text: str, *, source: str = "") -> dt.date:
-    """``YYYY-MM-DD`` or ``YYYYMMDD`` as a date.
+def parse_date(text: str, *, source: str = "", row: int | None = None) -> dt.date:
+    """``YYYY-MM-DD`` or ``YYYYMMDD`` as a date (``source`` and ``row`` say where it was read,
+    for the problem).
 
     Raises
     ------
@@ -116,8 +117,8 @@ def parse_date(text: str, *, source: str = "") -> dt.date:
             raise ValueError(text)
         return dt.date(int(m[1]), int(m[2]), int(m[3]))
     except ValueError:
-        raise InputError(Problem(f"'{text}' is not a date", source=source or None,
-                                 fix="write dates as YYYY-MM-DD, e.g. 2012-03-15")) from None
+        raise InputError(Problem.keyed("season_not_a_date", source=source or None, row=row,
+                                       text=text)) from None
 
 
 def date_from_name(name: str) -> dt.date | None:
@@ -146,27 +147,26 @@ def season_sources(specs: Sequence[str]) -> list[tuple[dt.date, Path]]:
     from geo.raster import RASTER_SUFFIXES
 
     problems: list[Problem] = []
-    found: list[tuple[dt.date, Path, str]] = []
+    found: list[tuple[dt.date, Path, str, int | None]] = []  # date, file, where: spec, row
 
     def add_named(path: Path, origin: str) -> None:
         day = date_from_name(path.name)
         if day is None:
-            problems.append(Problem(f"no date in the file name {path.name}", source=origin,
-                                    fix="name files with their date (…_2012-03-15.tif) or "
-                                        "give DATE=PATH"))
+            problems.append(Problem.keyed("season_no_date_in_name", source=origin,
+                                          name=path.name))
         else:
-            found.append((day, path, origin))
+            found.append((day, path, origin, None))
 
     for spec in specs:
         name, sep, rest = spec.partition("=")
         if sep and _DATE_IN_NAME.fullmatch(name.strip()):
-            found.append((parse_date(name, source=spec), Path(rest), spec))
+            found.append((parse_date(name, source=spec), Path(rest), spec, None))
             continue
         path = Path(spec)
         if path.is_dir():
             files = sorted(p for p in path.iterdir() if p.suffix.lower() in RASTER_SUFFIXES)
             if not files:
-                problems.append(Problem("no raster in the folder", source=spec))
+                problems.append(Problem.keyed("season_folder_no_raster", source=spec))
             for f in files:
                 add_named(f, spec)
         elif path.suffix.lower() == ".csv" and path.is_file():
@@ -174,27 +174,25 @@ def season_sources(specs: Sequence[str]) -> list[tuple[dt.date, Path]]:
         elif any(ch in spec for ch in "*?["):
             files = sorted(Path(p) for p in _glob(spec))
             if not files:
-                problems.append(Problem("the pattern matches no file", source=spec))
+                problems.append(Problem.keyed("season_pattern_no_match", source=spec))
             for f in files:
                 add_named(f, spec)
         else:
             add_named(path, spec)
     seen: dict[dt.date, str] = {}
-    for day, path, origin in found:
+    for day, path, origin, row in found:
         if day in seen:
-            problems.append(Problem(f"two extents for {day.isoformat()}", source=origin,
-                                    fix=f"keep one per date (the other is {seen[day]}); "
-                                        "merge the passes of one day first"))
+            problems.append(Problem.keyed("season_duplicate_date", source=origin, row=row,
+                                          date=day.isoformat(), other=seen[day]))
         seen[day] = str(path)
         if not path.exists():
-            problems.append(Problem(f"{path} does not exist", source=origin))
+            problems.append(Problem.keyed("season_file_missing", source=origin, row=row,
+                                          path=str(path)))
     if not found and not problems:
-        problems.append(Problem("a season needs at least one dated extent",
-                                fix="--flood 2012-03-15=extent.tif (repeatable), a folder, "
-                                    "a glob or a CSV of date,path"))
+        problems.append(Problem.keyed("season_no_sources"))
     if problems:
         raise InputError(problems)
-    return sorted(((d, p) for d, p, _ in found), key=lambda item: item[0])
+    return sorted(((d, p) for d, p, _, _ in found), key=lambda item: item[0])
 
 
 def open_season(sources: Sequence[tuple[dt.date, str | Path]], *, kind: str | None = None,
@@ -210,7 +208,7 @@ def open_season(sources: Sequence[tuple[dt.date, str | Path]], *, kind: str | No
 
     notes: list[Problem] = []
     if not sources:
-        raise InputError(Problem("a season needs at least one dated extent"))
+        raise InputError(Problem.keyed("season_no_extent"))
     if kind is None:
         first = Path(sources[0][1])
         kind = guess_kind(open_raster(first), hint=first.name)
@@ -226,28 +224,32 @@ def _glob(pattern: str) -> list[str]:
     return glob.glob(pattern)
 
 
-def _csv_rows(path: Path, problems: list[Problem]) -> list[tuple[dt.date, Path, str]]:
+def _csv_rows(path: Path, problems: list[Problem]
+              ) -> list[tuple[dt.date, Path, str, int | None]]:
+    """The ``date,path`` rows of a CSV file: (date, path, file name, data row), the header
+    row (a first row whose first cell is not a date) not counted."""
     import csv
 
-    rows = []
     with path.open(encoding="utf-8-sig", newline="") as fh:
-        for i, row in enumerate(csv.reader(fh), start=1):
-            if not row or not "".join(row).strip():
-                continue
-            if len(row) < 2:
-                problems.append(Problem("expected date,path", source=f"{path.name}, row {i}"))
-                continue
-            text, file = row[0].strip(), row[1].strip()
-            if i == 1 and _DATE_IN_NAME.fullmatch(text) is None:
-                continue  # a header
-            try:
-                day = parse_date(text, source=f"{path.name}, row {i}")
-            except InputError as exc:
-                problems.extend(exc.problems)
-                continue
-            file_path = Path(file)
-            rows.append((day, file_path if file_path.is_absolute() else path.parent / file_path,
-                         f"{path.name}, row {i}"))
+        lines = list(csv.reader(fh))
+    header = bool(lines) and len(lines[0]) >= 2 and \
+        _DATE_IN_NAME.fullmatch(lines[0][0].strip()) is None
+    rows = []
+    for i, row in enumerate(lines[1:] if header else lines, start=1):
+        if not row or not "".join(row).strip():
+            continue
+        if len(row) < 2:
+            problems.append(Problem.keyed("season_csv_row_short", source=path.name, row=i))
+            continue
+        text, file = row[0].strip(), row[1].strip()
+        try:
+            day = parse_date(text, source=path.name, row=i)
+        except InputError as exc:
+            problems.extend(exc.problems)
+            continue
+        file_path = Path(file)
+        rows.append((day, file_path if file_path.is_absolute() else path.parent / file_path,
+                     path.name, i))
     return rows
 
 
@@ -483,21 +485,23 @@ def season(
     wet_share = settings.SEASON_WET_SHARE if wet_share is None else float(wet_share)
     tile_cells = int(settings.SEASON_TILE_CELLS if tile_cells is None else tile_cells)
     if not 0 < wet_share <= 1:
-        raise InputError(Problem(f"the wet share must be in (0, 1], got {wet_share}",
-                                 fix="e.g. 0.5: half of the observed area"))
+        raise InputError(Problem.keyed("season_wet_share_range", value=Num(wet_share),
+                                       example=Num(0.5)))
     extents = sorted(extents, key=lambda e: e.date)
     if not extents:
-        raise InputError(Problem("a season needs at least one dated extent"))
+        raise InputError(Problem.keyed("season_no_extent"))
     dates = [e.date for e in extents]
     dup = sorted({d for d in dates if dates.count(d) > 1})
     if dup:
-        raise InputError(Problem(f"two extents for {', '.join(d.isoformat() for d in dup)}",
-                                 fix="keep one extent per date"))
+        raise InputError(Problem.keyed("season_duplicate_dates",
+                                       dates=", ".join(d.isoformat() for d in dup)))
     communities = _frame(communities, "communities")
     centres = _frame(centres, "centres")
-    if communities.crs is None or centres.crs is None:
-        raise InputError(Problem("communities and centres need a CRS",
-                                 fix="set one, e.g. gdf.set_crs('EPSG:4326')"))
+    no_crs = [Problem.keyed("season_layer_no_crs", layer=Term(f"word.{what}"))
+              for what, frame in (("communities", communities), ("centres", centres))
+              if frame.crs is None]
+    if no_crs:
+        raise InputError(no_crs)
     notes: list[Problem | str] = []
     # Communities and centres in each extent's CRS (once per CRS), polygon areas in m².
     geoms: dict[str, np.ndarray] = {}
@@ -556,9 +560,9 @@ def season(
         flooded[day, cidx] = wet
         centre_state[day, pidx] = states
     grids = {grid_key(e.scenario.raster) for e in extents}
-    notes.append(Problem.keyed("season_note_tasks", days=days, grids=len(grids),
-                               tasks=len(tasks), wet_share=f"{wet_share:g}",
-                               threshold_m=f"{threshold_m:g}"))
+    notes.append(Problem.keyed("season_note_tasks", days=Num(days), grids=Num(len(grids)),
+                               tasks=Num(len(tasks)), wet_share=Num(wet_share),
+                               threshold_m=Num(threshold_m)))
     return _reduce(communities, centres, dates, observed, flooded, centre_state, area_m2,
                    wet_share=wet_share, notes=notes, tasks=len(tasks))
 
@@ -567,7 +571,7 @@ def _frame(frame: gpd.GeoDataFrame | None, what: str) -> gpd.GeoDataFrame:
     if frame is None:
         return gpd.GeoDataFrame(geometry=gpd.GeoSeries([], crs=settings.DISPLAY_CRS))
     if not isinstance(frame, gpd.GeoDataFrame):
-        raise InputError(Problem(f"{what} must be a layer with geometries", source=what))
+        raise InputError(Problem.keyed("season_not_a_layer", layer=Term(f"word.{what}")))
     return frame.reset_index(drop=True)
 
 

@@ -329,7 +329,8 @@ def _note_json(note: Problem | str) -> dict:
     if isinstance(note, Problem):
         return {"message": note.message, "source": note.source, "row": note.row,
                 "column": note.column, "fix": note.fix, "key": note.key,
-                "params": [[k, _param_json(v)] for k, v in note.params]}
+                "params": [[k, _param_json(v)] for k, v in note.params],
+                "detail": note.detail}
     return {"message": str(note)}
 
 
@@ -355,7 +356,8 @@ def _note_from_json(data: dict) -> Problem | str:
         return str(data["message"])
     return Problem(data.get("message", ""), data.get("source"), data.get("row"),
                    data.get("column"), data.get("fix"), data.get("key"),
-                   tuple((str(k), _param_from_json(v)) for k, v in data.get("params", [])))
+                   tuple((str(k), _param_from_json(v)) for k, v in data.get("params", [])),
+                   data.get("detail"))
 
 
 # --------------------------------------------------------------------------- reading
@@ -422,17 +424,18 @@ def _read_tables(path: Path) -> tuple[dict, list[tuple], str]:
     """The settings, the input rows and the notes of a workspace file."""
     if not path.is_file():
         raise FormatError(Problem.keyed("workspace_missing", source=path.name))
+    not_gpkg = FormatError(Problem.keyed("workspace_not_gpkg", source=path.name))
     try:
         with open(path, "rb") as fh:
             magic = fh.read(16)
         if magic != b"SQLite format 3\x00":
-            raise sqlite3.DatabaseError("not SQLite")
+            raise not_gpkg
         db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
             tables = {r[0] for r in db.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'table'")}
             if "gpkg_contents" not in tables:
-                raise sqlite3.DatabaseError("not a GeoPackage")
+                raise not_gpkg
             if _META_TABLE not in tables:
                 raise FormatError(Problem.keyed("workspace_not_crecida", source=path.name))
             meta = {k: json.loads(v) for k, v in db.execute(
@@ -447,8 +450,10 @@ def _read_tables(path: Path) -> tuple[dict, list[tuple], str]:
                 if _NOTES_TABLE in tables else "")
         finally:
             db.close()
-    except (sqlite3.DatabaseError, json.JSONDecodeError, UnicodeDecodeError):
-        raise FormatError(Problem.keyed("workspace_not_gpkg", source=path.name)) from None
+    except (sqlite3.DatabaseError, json.JSONDecodeError, UnicodeDecodeError) as exc:
+        # SQLite's or the JSON reader's own reason, for the English text and the log
+        raise FormatError(Problem.keyed("workspace_not_gpkg", source=path.name,
+                                        detail=str(exc))) from None
     return meta, rows, notes
 
 
