@@ -510,6 +510,20 @@ STRINGS.update({
 })
 
 
+# --- Exports, depth classes, needs and the sites' allocation: their problems (geo.export,
+# --- geo.depth, geo.needs, geo.siting.optimise; Problem.keyed) ------------------------------
+STRINGS.update({
+    # geo.siting.optimise
+    "msg.siting_allocation_failed": {"es": "falló la asignación de personas a los sitios",
+                                     "en": "the allocation of persons to sites failed"},
+    "fix.siting_allocation_failed": {
+        "es": "vuelva a intentarlo; si vuelve a fallar, envíe los datos de entrada a quien le da "
+              "soporte de Crecida",
+        "en": "try again; if it fails again, send the input files to whoever supports Crecida "
+              "for you"},
+})
+
+
 # --- where a problem is, and the problems' own words (geo.errors.Problem.keyed) -------------
 STRINGS.update({
     "where.row": {"es": "fila {row}", "en": "row {row}"},
