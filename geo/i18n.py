@@ -588,6 +588,64 @@ STRINGS.update({
     "msg.export_more_too_large": {
         "es": "…y {n} valor(es) más, demasiado grande(s) para un shapefile",
         "en": "…and {n} more value(s) too large for a shapefile"},
+    # geo.depth
+    "msg.depth_code_unknown": {
+        "es": "el código de clase de profundidad {code} no es uno de {allowed} (clases con el "
+              "umbral de {threshold} m)",
+        "en": "depth class code {code} is not one of {allowed} (classes at the {threshold} m "
+              "threshold)"},
+    "fix.depth_code_unknown": {
+        "es": "clasifique la profundidad con el mismo umbral de inundación que la exportación",
+        "en": "classify the depth with the same flood threshold as the export"},
+    "msg.depth_threshold": {
+        "es": "el umbral de inundación ({value} m) debe ser una profundidad mayor que 0 m",
+        "en": "the flood threshold ({value} m) must be a depth above 0 m"},
+    "fix.depth_threshold": {"es": "p. ej. 0,1 (metros)", "en": "e.g. 0.1 (metres)"},
+    "msg.depth_threshold_not_a_number": {
+        "es": "el umbral de inundación debe ser un número: una profundidad mayor que 0 m",
+        "en": "the flood threshold must be a number: a depth above 0 m"},
+    "fix.depth_threshold_not_a_number": {"es": "p. ej. 0,1 (metros)", "en": "e.g. 0.1 (metres)"},
+    "msg.depth_edges_not_numbers": {
+        "es": "los límites de las clases de profundidad deben ser una lista de números (m)",
+        "en": "depth class edges must be a list of numbers (m)"},
+    "fix.depth_edges_not_numbers": {"es": "p. ej. 0,1; 0,5; 1,5", "en": "e.g. 0.1, 0.5, 1.5"},
+    "msg.depth_edges_not_increasing": {
+        "es": "las clases de profundidad {edges} deben ser límites crecientes (m)",
+        "en": "depth classes {edges} must be increasing edges (m)"},
+    "fix.depth_edges_not_increasing": {"es": "p. ej. 0,1; 0,5; 1,5", "en": "e.g. 0.1, 0.5, 1.5"},
+    "msg.depth_list_separator": {"es": "; ", "en": ", "},
+    "msg.depth_rates_count": {
+        "es": "{rates} tasas de desplazamiento para {classes} clases de profundidad",
+        "en": "{rates} displacement rates for {classes} depth classes"},
+    "fix.depth_rates_count": {"es": "dé una tasa por clase", "en": "give one rate per class"},
+    "msg.depth_rates_range": {"es": "las tasas de desplazamiento deben estar entre 0 y 1",
+                              "en": "displacement rates must be between 0 and 1"},
+    "fix.depth_rates_range": {
+        "es": "p. ej. 0,5 para la mitad de las personas expuestas",
+        "en": "e.g. 0.5 for half of the people exposed"},
+    # geo.needs
+    "msg.needs_rate_basis": {
+        "es": "en el perfil de necesidades, el artículo '{item}' necesita exactamente uno de "
+              "per_person / per_family",
+        "en": "in the needs profile, item '{item}' needs exactly one of per_person / "
+              "per_family"},
+    "fix.needs_rate_basis": {"es": "dé una sola tasa por artículo",
+                             "en": "give one rate per item"},
+    "msg.needs_rate_not_a_number": {
+        "es": "en el perfil de necesidades, la tasa del artículo '{item}' no es un número",
+        "en": "in the needs profile, the rate of item '{item}' is not a number"},
+    "fix.needs_rate_not_a_number": {"es": "indique la tasa como un número de 0 o más",
+                                    "en": "give the rate as a number of 0 or more"},
+    "msg.needs_rate_negative": {
+        "es": "en el perfil de necesidades, la tasa del artículo '{item}' ({rate}) debe ser 0 o "
+              "más",
+        "en": "in the needs profile, the rate of item '{item}' ({rate}) must be 0 or more"},
+    "msg.needs_family_size": {
+        "es": "el número de personas por familia debe ser mayor que 0, no {value}",
+        "en": "persons per family must be above 0, not {value}"},
+    "msg.needs_family_size_not_a_number": {
+        "es": "el número de personas por familia debe ser un número mayor que 0",
+        "en": "persons per family must be a number above 0"},
     # geo.siting.optimise
     "msg.siting_allocation_failed": {"es": "falló la asignación de personas a los sitios",
                                      "en": "the allocation of persons to sites failed"},
