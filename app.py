@@ -804,7 +804,7 @@ def sites_view(run: PlanningRun, params: dict, lang: str) -> None:
                     st.warning(t("optimise_not_proven", lang,
                                  limit_s=_fmt(settings.SOLVER_TIME_LIMIT_S, lang)))
                 else:
-                    st.error(str(exc))
+                    st.error(_error_text(exc, lang))
             except CrecidaError as exc:
                 result = None
                 st.error(_error_text(exc, lang))

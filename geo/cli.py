@@ -970,7 +970,7 @@ def _sites(run, args: argparse.Namespace, say: _Speaker, name: str, *, candidate
     except SolverError as exc:
         if exc.best is None:
             raise
-        say.warning(Problem.keyed("solver_best_feasible", message=str(exc)))
+        say.warning(say.word("msg.solver_best_feasible", message=error_text(exc, say.lang)))
         return exc.best
 
 

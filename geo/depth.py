@@ -34,7 +34,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from geo import palette, settings
-from geo.errors import InputError, Problem
+from geo.errors import InputError, Num, Problem, Term
 from geo.i18n import DEFAULT_LANGUAGE, t
 
 __all__ = [
@@ -170,11 +170,9 @@ class DepthClasses:
 
     def _check(self, code: int, allowed: Sequence[int]) -> None:
         if int(code) not in allowed:
-            raise InputError(Problem(
-                f"depth class code {code} is not one of {', '.join(map(str, allowed))} "
-                f"(classes at the {_metres(self.threshold_m)} m threshold)",
-                fix="classify the depth with the same flood threshold as the export",
-            ))
+            raise InputError(Problem.keyed("depth_code_unknown", code=str(code),
+                                           allowed=", ".join(map(str, allowed)),
+                                           threshold=Num(self.threshold_m)))
 
 
 def depth_classes(
@@ -207,27 +205,28 @@ def depth_classes(
     >>> c.edges_m, c.rates, c.labels("en")[1]
     ((0.7, 1.5), (0.5, 1.0), '0.7–1.5 m')
     """
-    threshold = settings.FLOOD_THRESHOLD_M if threshold_m is None else threshold_m
+    threshold = _number(settings.FLOOD_THRESHOLD_M if threshold_m is None else threshold_m)
     edges = np.asarray(settings.DEPTH_CLASSES_M if classes_m is None else classes_m,
                        dtype=np.float64)
     shares = np.asarray(settings.DISPLACEMENT_RATE_BY_CLASS if rates is None else rates,
                         dtype=np.float64)
     problems = []
-    given, threshold = threshold, _number(threshold)
-    if not (np.isfinite(threshold) and threshold > 0):
-        problems.append(Problem(f"the flood threshold {given!r} must be a depth above 0 m",
-                                fix="e.g. 0.1 (metres)"))
-    if (edges.ndim != 1 or edges.size == 0 or not np.isfinite(edges).all()
-            or np.any(np.diff(edges) <= 0)):
-        problems.append(Problem(f"depth classes {edges.tolist()} must be increasing edges (m)",
-                                fix="e.g. 0.1,0.5,1.5"))
+    if not np.isfinite(threshold):
+        problems.append(Problem.keyed("depth_threshold_not_a_number"))
+    elif not threshold > 0:
+        problems.append(Problem.keyed("depth_threshold", value=Num(threshold)))
+    if edges.ndim != 1 or edges.size == 0 or not np.isfinite(edges).all():
+        problems.append(Problem.keyed("depth_edges_not_numbers"))
+    elif np.any(np.diff(edges) <= 0):
+        listed = _Numbers("msg.depth_list_separator", tuple(edges.tolist()))
+        problems.append(Problem.keyed("depth_edges_not_increasing", edges=listed))
     if shares.shape != edges.shape:
-        problems.append(Problem(f"{shares.size} displacement rates for {edges.size} depth classes",
-                                fix="give one rate per class"))
+        problems.append(Problem.keyed("depth_rates_count", rates=Num(shares.size),
+                                      classes=Num(edges.size)))
     elif not np.all((shares >= 0) & (shares <= 1)):
-        problems.append(Problem("displacement rates must be between 0 and 1"))
+        problems.append(Problem.keyed("depth_rates_range"))
     if problems:
-        raise InputError(problems, source="depth classes")
+        raise InputError(problems)
     # Edges at or below the threshold, in the rasters' float32, are dropped.
     kept = [float(e) for e in edges if np.float32(e) > np.float32(threshold)]
     lower = (threshold, *kept)
@@ -254,6 +253,17 @@ def depth_class_labels(*, threshold_m: float | None = None, lang: str = DEFAULT_
                        ) -> dict[int, str]:
     """Code to label of dry (0), every class (1…n) and unknown depth (n+1) at ``threshold_m``."""
     return depth_classes(threshold_m).labels(lang)
+
+
+@dataclass(frozen=True)
+class _Numbers(Term):
+    """Numbers given as one parameter of a problem, each written the problem's language's way
+    and listed with its separator (``msg.depth_list_separator``: "0.5, 0.1" / "0,5; 0,1")."""
+
+    values: tuple[float, ...] = ()
+
+    def text(self, lang: str = "en") -> str:
+        return t(self.key, lang).join(Num(v).text(lang) for v in self.values)
 
 
 def _number(value: object) -> float:

@@ -265,11 +265,27 @@ class OutputError(CrecidaError, OSError):
 
 
 class SolverError(CrecidaError, RuntimeError):
-    """An optimisation that failed or stopped early; ``best`` holds the best feasible answer."""
+    """An optimisation that failed or stopped early; ``best`` holds the best feasible answer.
 
-    def __init__(self, message: str, *, best: object = None):
+    Parameters
+    ----------
+    problem
+        What happened (``Problem.keyed("siting_time_limit", …)``), shown in the user's
+        language by :meth:`text`; a plain string is kept as it is (a programming error's
+        English words).
+    best
+        The best feasible answer found, if any.
+    """
+
+    def __init__(self, problem: Problem | str, *, best: object = None):
+        self.problems: list[Problem] = [problem if isinstance(problem, Problem)
+                                        else Problem(problem)]
         self.best = best
-        super().__init__(message)
+        super().__init__(self.problems[0].text("en"))
+
+    def text(self, lang: str = "en") -> str:
+        """The problem, in ``lang``."""
+        return self.problems[0].text(lang)
 
 
 class UnexpectedError(CrecidaError, RuntimeError):

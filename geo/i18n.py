@@ -918,6 +918,153 @@ STRINGS.update({
 })
 
 
+# --- Exports, depth classes, needs and the sites' allocation: their problems (geo.export,
+# --- geo.depth, geo.needs, geo.siting.optimise; Problem.keyed) ------------------------------
+STRINGS.update({
+    # geo.export.dispatch
+    "msg.export_tif_needs_flood": {
+        "es": "una exportación a GeoTIFF necesita un escenario de inundación",
+        "en": "a GeoTIFF export needs a flood scenario"},
+    "fix.export_tif_needs_flood": {
+        "es": "elija un escenario (--scenario NOMBRE) o exporte a .gpkg/.geojson",
+        "en": "choose a scenario (--scenario NAME) or export to .gpkg/.geojson instead"},
+    "msg.export_html_no_writer": {
+        "es": "no se proporcionó el módulo que escribe el mapa HTML: el mapa interactivo se "
+              "dibuja con Folium en layers/, que geo/ no importa",
+        "en": "the HTML map writer was not provided: the interactive map is drawn with Folium "
+              "in layers/, which geo/ does not import"},
+    "fix.export_html_no_writer": {
+        "es": "instale Crecida (`make run` lo hace: `pip install -e .`), cuyo paquete `layers` "
+              "registra ese módulo, o pase writers=layers.html.WRITERS; o exporte a .gpkg, "
+              ".kml o .pdf",
+        "en": "install Crecida (`make run` does: `pip install -e .`), whose `layers` package "
+              "registers the writer, or pass writers=layers.html.WRITERS; or export to "
+              ".gpkg, .kml or .pdf"},
+    "msg.export_briefing_threshold": {
+        "es": "el umbral de inundación del mapa de resumen ({briefing} m) no es el de la "
+              "exportación ({export} m)",
+        "en": "the briefing's flood threshold ({briefing} m) is not the export's ({export} m)"},
+    "fix.export_briefing_threshold": {
+        "es": "dé a BriefingData el threshold_m de la exportación, o déjelo sin indicar",
+        "en": "give BriefingData the export's threshold_m, or leave it unset"},
+    # geo.export.frames
+    "msg.export_not_a_frame": {"es": "la capa no es un GeoDataFrame",
+                               "en": "the layer is not a GeoDataFrame"},
+    "fix.export_not_a_frame": {
+        "es": "dé un GeoDataFrame de geopandas (una tabla con geometría y CRS)",
+        "en": "give a geopandas GeoDataFrame (a table with geometry and a CRS)"},
+    "msg.export_no_layers": {"es": "no hay ninguna capa para exportar",
+                             "en": "there is no layer to export"},
+    "fix.export_no_layers": {
+        "es": "ejecute primero el análisis de exposición, o dé capas de entrada",
+        "en": "run the exposure analysis first, or give input layers"},
+    "msg.export_scenario_unknown": {"es": "ninguna capa tiene filas del escenario '{scenario}'",
+                                    "en": "no layer has rows for scenario '{scenario}'"},
+    "fix.export_scenario_unknown": {"es": "elija uno de: {choices}",
+                                    "en": "choose one of: {choices}"},
+    "msg.export_layer_unknown": {"es": "no hay ninguna capa '{layer}' para exportar",
+                                 "en": "there is no layer '{layer}' to export"},
+    "fix.export_layer_unknown": {"es": "elija una de: {choices}",
+                                 "en": "choose one of: {choices}"},
+    # geo.export.raster: a layer classified at another flood threshold
+    "msg.export_depth_codes_unknown": {
+        "es": "las clases de profundidad {codes} no existen con el umbral de {threshold} m "
+              "({allowed})",
+        "en": "depth classes {codes} are not classes at the {threshold} m threshold "
+              "({allowed})"},
+    "msg.export_depth_span_differs": {
+        "es": "la clase de profundidad {code} abarca {here} aquí, pero {want} con el umbral de "
+              "inundación de {threshold} m",
+        "en": "depth class {code} spans {here} here but {want} at the {threshold} m flood "
+              "threshold"},
+    "msg.export_depth_span": {"es": "{low}–{high} m", "en": "{low}–{high} m"},
+    "msg.export_depth_span_open": {"es": "{low} m o más", "en": "{low} m and over"},
+    "msg.export_depth_span_unknown": {"es": "sin límites (agua de profundidad desconocida)",
+                                      "en": "no bounds (water of unknown depth)"},
+    "msg.export_depth_other_threshold": {
+        "es": "las clases de profundidad de la capa no son las del umbral de inundación de "
+              "{threshold} m de la exportación",
+        "en": "the layer's depth classes are not those of the export's {threshold} m flood "
+              "threshold"},
+    "fix.export_depth_other_threshold": {
+        "es": "prepare las capas y la exportación con el mismo umbral de inundación "
+              "(threshold_m)",
+        "en": "build the layers and the export with the same flood threshold (threshold_m)"},
+    "msg.export_file_incomplete": {"es": "el archivo escrito quedó incompleto",
+                                   "en": "the file written is incomplete"},
+    # geo.export.vector
+    "msg.export_more_too_large": {
+        "es": "…y {n} valor(es) más, demasiado grande(s) para un shapefile",
+        "en": "…and {n} more value(s) too large for a shapefile"},
+    # geo.depth
+    "msg.depth_code_unknown": {
+        "es": "el código de clase de profundidad {code} no es uno de {allowed} (clases con el "
+              "umbral de {threshold} m)",
+        "en": "depth class code {code} is not one of {allowed} (classes at the {threshold} m "
+              "threshold)"},
+    "fix.depth_code_unknown": {
+        "es": "clasifique la profundidad con el mismo umbral de inundación que la exportación",
+        "en": "classify the depth with the same flood threshold as the export"},
+    "msg.depth_threshold": {
+        "es": "el umbral de inundación ({value} m) debe ser una profundidad mayor que 0 m",
+        "en": "the flood threshold ({value} m) must be a depth above 0 m"},
+    "fix.depth_threshold": {"es": "p. ej. 0,1 (metros)", "en": "e.g. 0.1 (metres)"},
+    "msg.depth_threshold_not_a_number": {
+        "es": "el umbral de inundación debe ser un número: una profundidad mayor que 0 m",
+        "en": "the flood threshold must be a number: a depth above 0 m"},
+    "fix.depth_threshold_not_a_number": {"es": "p. ej. 0,1 (metros)", "en": "e.g. 0.1 (metres)"},
+    "msg.depth_edges_not_numbers": {
+        "es": "los límites de las clases de profundidad deben ser una lista de números (m)",
+        "en": "depth class edges must be a list of numbers (m)"},
+    "fix.depth_edges_not_numbers": {"es": "p. ej. 0,1; 0,5; 1,5", "en": "e.g. 0.1, 0.5, 1.5"},
+    "msg.depth_edges_not_increasing": {
+        "es": "las clases de profundidad {edges} deben ser límites crecientes (m)",
+        "en": "depth classes {edges} must be increasing edges (m)"},
+    "fix.depth_edges_not_increasing": {"es": "p. ej. 0,1; 0,5; 1,5", "en": "e.g. 0.1, 0.5, 1.5"},
+    "msg.depth_list_separator": {"es": "; ", "en": ", "},
+    "msg.depth_rates_count": {
+        "es": "{rates} tasas de desplazamiento para {classes} clases de profundidad",
+        "en": "{rates} displacement rates for {classes} depth classes"},
+    "fix.depth_rates_count": {"es": "dé una tasa por clase", "en": "give one rate per class"},
+    "msg.depth_rates_range": {"es": "las tasas de desplazamiento deben estar entre 0 y 1",
+                              "en": "displacement rates must be between 0 and 1"},
+    "fix.depth_rates_range": {
+        "es": "p. ej. 0,5 para la mitad de las personas expuestas",
+        "en": "e.g. 0.5 for half of the people exposed"},
+    # geo.needs
+    "msg.needs_rate_basis": {
+        "es": "en el perfil de necesidades, el artículo '{item}' necesita exactamente uno de "
+              "per_person / per_family",
+        "en": "in the needs profile, item '{item}' needs exactly one of per_person / "
+              "per_family"},
+    "fix.needs_rate_basis": {"es": "dé una sola tasa por artículo",
+                             "en": "give one rate per item"},
+    "msg.needs_rate_not_a_number": {
+        "es": "en el perfil de necesidades, la tasa del artículo '{item}' no es un número",
+        "en": "in the needs profile, the rate of item '{item}' is not a number"},
+    "fix.needs_rate_not_a_number": {"es": "indique la tasa como un número de 0 o más",
+                                    "en": "give the rate as a number of 0 or more"},
+    "msg.needs_rate_negative": {
+        "es": "en el perfil de necesidades, la tasa del artículo '{item}' ({rate}) debe ser 0 o "
+              "más",
+        "en": "in the needs profile, the rate of item '{item}' ({rate}) must be 0 or more"},
+    "msg.needs_family_size": {
+        "es": "el número de personas por familia debe ser mayor que 0, no {value}",
+        "en": "persons per family must be above 0, not {value}"},
+    "msg.needs_family_size_not_a_number": {
+        "es": "el número de personas por familia debe ser un número mayor que 0",
+        "en": "persons per family must be a number above 0"},
+    # geo.siting.optimise
+    "msg.siting_allocation_failed": {"es": "falló la asignación de personas a los sitios",
+                                     "en": "the allocation of persons to sites failed"},
+    "fix.siting_allocation_failed": {
+        "es": "vuelva a intentarlo; si vuelve a fallar, envíe los datos de entrada a quien le da "
+              "soporte de Crecida",
+        "en": "try again; if it fails again, send the input files to whoever supports Crecida "
+              "for you"},
+})
+
+
 # --- where a problem is, and the problems' own words (geo.errors.Problem.keyed) -------------
 STRINGS.update({
     "where.row": {"es": "fila {row}", "en": "row {row}"},

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from geo import settings
-from geo.errors import InputError, Problem
+from geo.errors import InputError, Num, Problem
 
 __all__ = ["NEEDS_COLUMNS", "needs_for_persons", "needs_table"]
 
@@ -35,21 +35,19 @@ def _items(profile: Mapping[str, Mapping[str, object]]) -> list[tuple[str, str, 
     for item, spec in profile.items():
         bases = [b for b in ("per_person", "per_family") if b in spec]
         if len(bases) != 1:
-            problems.append(Problem(
-                f"item '{item}' needs exactly one of per_person / per_family",
-                source="needs profile", fix="give one rate per item",
-            ))
+            problems.append(Problem.keyed("needs_rate_basis", item=str(item)))
             continue
         rate = spec[bases[0]]
         try:
             rate = float(rate)  # type: ignore[arg-type]
         except (TypeError, ValueError):
-            problems.append(Problem(f"item '{item}': rate {rate!r} is not a number",
-                                    source="needs profile"))
+            problems.append(Problem.keyed("needs_rate_not_a_number", item=str(item)))
             continue
-        if not math.isfinite(rate) or rate < 0:
-            problems.append(Problem(f"item '{item}': rate {rate} must be ≥ 0",
-                                    source="needs profile"))
+        if not math.isfinite(rate):
+            problems.append(Problem.keyed("needs_rate_not_a_number", item=str(item)))
+            continue
+        if rate < 0:
+            problems.append(Problem.keyed("needs_rate_negative", item=str(item), rate=Num(rate)))
             continue
         items.append((item, bases[0], rate, str(spec.get("unit", "")),
                       str(spec.get("source", ""))))
@@ -64,9 +62,10 @@ def _quantities(persons: np.ndarray, profile: Mapping[str, Mapping[str, object]]
     computed as arrays: no loop or frame per total."""
     profile = settings.NEEDS_PROFILE if profile is None else profile
     ppf = float(settings.PERSONS_PER_FAMILY if persons_per_family is None else persons_per_family)
+    if not math.isfinite(ppf):
+        raise InputError(Problem.keyed("needs_family_size_not_a_number"))
     if not ppf > 0:
-        raise InputError(Problem(f"persons per family must be > 0, got {ppf}",
-                                 source="needs profile"))
+        raise InputError(Problem.keyed("needs_family_size", value=Num(ppf)))
     items = _items(profile)
     p = np.asarray(persons, dtype=np.float64).ravel()
     p = np.where(np.isfinite(p) & (p > 0), p, 0.0)

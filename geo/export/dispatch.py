@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Protocol
 import geopandas as gpd
 
 from geo.depth import DepthClasses, depth_classes
-from geo.errors import InputError, Problem
+from geo.errors import InputError, Num, Problem
 from geo.export.failures import output_errors
 from geo.export.frames import pick_layer, prepare_layers
 from geo.export.kml import write_kml
@@ -223,10 +223,7 @@ def _write(kind: str, suffix: str, frames: dict[str, gpd.GeoDataFrame], out: Pat
         return out
     if kind == "tif":
         if flood is None:
-            raise InputError(Problem(
-                "a GeoTIFF export needs a flood scenario", source=out.name,
-                fix="choose a scenario (--scenario NAME) or export to .gpkg/.geojson instead",
-            ))
+            raise InputError(Problem.keyed("export_tif_needs_flood", source=out.name))
         return write_classified_depth(flood, out, provenance=provenance,
                                       threshold_m=classes.threshold_m, lang=lang,
                                       progress=progress)
@@ -259,13 +256,7 @@ def _write(kind: str, suffix: str, frames: dict[str, gpd.GeoDataFrame], out: Pat
         return write_kml(frames, out, provenance=provenance, classes=classes, lang=lang,
                          zipped=kind == "kmz")
     if kind == "html":
-        raise InputError(Problem(
-            "the HTML map writer was not provided: the interactive map is drawn with Folium "
-            "in layers/, which geo/ does not import", source=out.name,
-            fix="install Crecida (`make run` does: `pip install -e .`), whose `layers` package "
-                "registers the writer, or pass writers=layers.html.WRITERS; or export to "
-                ".gpkg, .kml or .pdf",
-        ))
+        raise InputError(Problem.keyed("export_html_no_writer", source=out.name))
     # png / pdf: matplotlib is imported only for them.
     from geo.export.briefing import briefing_figure, briefing_from_layers, save_briefing
 
@@ -275,10 +266,9 @@ def _write(kind: str, suffix: str, frames: dict[str, gpd.GeoDataFrame], out: Pat
     if data.threshold_m is None:
         data = dataclasses.replace(data, threshold_m=classes.threshold_m)
     elif depth_classes(data.threshold_m) != classes:
-        raise InputError(Problem(
-            f"the briefing's flood threshold ({data.threshold_m:g} m) is not the export's "
-            f"({classes.threshold_m:g} m)", source=out.name,
-            fix="give BriefingData the export's threshold_m, or leave it unset"))
+        raise InputError(Problem.keyed("export_briefing_threshold", source=out.name,
+                                       briefing=Num(data.threshold_m),
+                                       export=Num(classes.threshold_m)))
     return save_briefing(briefing_figure(frames, data=data, provenance=provenance), out,
                          kind=kind, dpi=dpi, data=data, provenance=provenance)
 

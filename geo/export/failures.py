@@ -17,9 +17,9 @@ import pyogrio.errors
 import rasterio.errors
 from rasterio._err import CPLE_BaseError
 
-from geo.errors import CrecidaError, OutputError, Problem
+from geo.errors import CrecidaError, OutputError, Problem, Term
 
-__all__ = ["WRITE_ERRORS", "output_errors", "output_problem"]
+__all__ = ["WRITE_ERRORS", "IncompleteFileError", "output_errors", "output_problem"]
 
 #: Exceptions that mean "the file could not be written" (as opposed to a bug): the operating
 #: system's, GDAL's through pyogrio and rasterio, SQLite's (GeoPackage) and zipfile's.
@@ -33,15 +33,33 @@ WRITE_ERRORS: tuple[type[BaseException], ...] = (
 )
 
 
-def output_problem(out: str | Path, reason: str) -> Problem:
-    """The keyed problem "could not write ``out``: ``reason``" with its fix."""
+class IncompleteFileError(OSError):
+    """A file written shorter than its own contents say (a write that failed without an error
+    from the library, e.g. GDAL flushing a GeoTIFF onto a full disk).
+
+    Parameters
+    ----------
+    label
+        The file's name, as the user knows it.
+    """
+
+    def __init__(self, label: str):
+        super().__init__(errno.EIO, "the file written is incomplete", label)
+
+
+def output_problem(out: str | Path, reason: str | Term) -> Problem:
+    """The keyed problem "could not write ``out``: ``reason``" with its fix (a :class:`Term`
+    reason is shown in the problem's language)."""
     out = Path(out)
     return Problem.keyed("output_write_failed", name=str(out), reason=reason,
                          folder=str(out.parent))
 
 
-def _reason(exc: BaseException) -> str:
-    """A short reason from an exception: the system's words for an ``OSError``."""
+def _reason(exc: BaseException) -> str | Term:
+    """A short reason from an exception: our words for a file found incomplete, the system's
+    for another ``OSError``."""
+    if isinstance(exc, IncompleteFileError):
+        return Term("msg.export_file_incomplete")
     if isinstance(exc, OSError) and exc.errno is not None:
         return exc.strerror or os.strerror(exc.errno)
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

@@ -50,27 +50,21 @@ def prepare_layers(
         if frame is None:
             continue
         if not isinstance(frame, gpd.GeoDataFrame):
-            problems.append(Problem(f"layer '{name}' is not a GeoDataFrame", source=name))
+            problems.append(Problem.keyed("export_not_a_frame", source=str(name)))
             continue
         if frame.crs is None:
-            raise CRSError(Problem(
-                f"layer '{name}' has no coordinate reference system", source=name,
-                fix="set one with frame.set_crs('EPSG:4326') (or the data's CRS)",
-            ))
+            raise CRSError(Problem.keyed("layer_no_crs", source=str(name)))
         frames[str(name)] = _writable(frame.to_crs(settings.DISPLAY_CRS))
     if problems:
         raise InputError(problems)
     if need_layers and not frames:
-        raise InputError(Problem("there is no layer to export",
-                                 fix="run the exposure analysis first, or give input layers"))
+        raise InputError(Problem.keyed("export_no_layers"))
     if scenario is not None:
         with_column = {n: f for n, f in frames.items() if "scenario" in f.columns}
         known = sorted({str(s) for f in with_column.values() for s in f["scenario"].dropna()})
         if with_column and scenario not in known:
-            raise InputError(Problem(
-                f"no layer has rows for scenario '{scenario}'",
-                fix="choose one of: " + ", ".join(known),
-            ))
+            raise InputError(Problem.keyed("export_scenario_unknown", scenario=str(scenario),
+                                           choices=", ".join(known)))
         for name, frame in with_column.items():
             frames[name] = frame[frame["scenario"] == scenario].reset_index(drop=True)
     return frames
@@ -80,8 +74,8 @@ def pick_layer(frames: Mapping[str, gpd.GeoDataFrame], layer: str | None) -> str
     """``layer`` when given (it must exist), else the main layer present, else the first."""
     if layer is not None:
         if layer not in frames:
-            raise InputError(Problem(f"there is no layer '{layer}' to export",
-                                     fix="choose one of: " + ", ".join(frames)))
+            raise InputError(Problem.keyed("export_layer_unknown", layer=str(layer),
+                                           choices=", ".join(frames)))
         return layer
     for name in MAIN_LAYERS:
         if name in frames:

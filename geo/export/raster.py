@@ -7,11 +7,11 @@ table, the polygons' ``depth_label`` and every legend and style name the same cl
 from __future__ import annotations
 
 import contextlib
-import errno
 import json
 import math
 import tempfile
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
@@ -27,11 +27,11 @@ from shapely.geometry import shape
 
 from geo import settings
 from geo.depth import NODATA, DepthClasses, depth_classes
-from geo.errors import InputError, Problem
-from geo.export.failures import output_errors
+from geo.errors import InputError, Num, Problem, Term
+from geo.export.failures import IncompleteFileError, output_errors
 from geo.export.texts import label
 from geo.flood import FloodScenario
-from geo.i18n import DEFAULT_LANGUAGE
+from geo.i18n import DEFAULT_LANGUAGE, t
 from geo.io.files import atomic_path
 from geo.palette import hex_to_rgb
 from geo.provenance import Provenance
@@ -165,7 +165,8 @@ def write_classified_depth_to(
 
 
 def check_tiff_complete(path: Path, *, label: str) -> None:
-    """Raise ``OSError`` when a GeoTIFF's blocks (any level) lie past the end of the file.
+    """Raise :class:`~geo.export.failures.IncompleteFileError` (an ``OSError``) when a
+    GeoTIFF's blocks (any level) lie past the end of the file.
 
     GDAL reports a failed write while flushing a GeoTIFF (a full disk, a size limit) only in
     its log, and leaves a truncated file that opens; this catches it from the file itself.
@@ -185,7 +186,7 @@ def check_tiff_complete(path: Path, *, label: str) -> None:
                         continue
                     length = ds.get_tag_item(f"BLOCK_SIZE_{bx}_{by}", "TIFF", bidx=1)
                     if int(offset) + int(length or 0) > size:
-                        raise OSError(errno.EIO, "the file written is incomplete", label)
+                        raise IncompleteFileError(label)
 
 
 def flood_extent_polygons(
@@ -290,31 +291,31 @@ def label_depth_classes(frame: gpd.GeoDataFrame, classes: DepthClasses, *, lang:
     Raises
     ------
     InputError
-        Codes or bounds that are not those of ``classes`` (every problem listed).
+        Codes or bounds that are not those of ``classes``: every one listed, then one
+        problem that says the layer was classified at another threshold, with the fix.
     """
     codes = pd.to_numeric(frame["depth_class"], errors="coerce")
     allowed = (*classes.codes, classes.unknown)
     problems = []
     bad = sorted({str(c) for c in frame.loc[~codes.isin(allowed), "depth_class"]})
     if bad:
-        problems.append(Problem(
-            f"depth classes {', '.join(bad)} are not classes at the "
-            f"{classes.threshold_m:g} m threshold ({', '.join(map(str, allowed))})",
-            source=name))
+        problems.append(Problem.keyed("export_depth_codes_unknown", source=name,
+                                      codes=", ".join(bad),
+                                      threshold=Num(classes.threshold_m),
+                                      allowed=", ".join(map(str, allowed))))
     if not bad and {"depth_min_m", "depth_max_m"} <= set(frame.columns):
         want = np.array([_bounds(classes, int(c)) for c in codes], dtype=float).reshape(-1, 2)
         got = frame[["depth_min_m", "depth_max_m"]].to_numpy(dtype=float)
         differ = ~np.all(np.isclose(got, want, rtol=0, atol=1e-9, equal_nan=True), axis=1)
         first = {int(codes.iloc[i]): i for i in np.flatnonzero(differ)[::-1]}
         for i in (first[code] for code in sorted(first)):
-            problems.append(Problem(
-                f"depth class {int(codes.iloc[i])} spans {_span(got[i])} here but "
-                f"{_span(want[i])} at the {classes.threshold_m:g} m flood threshold",
-                source=name))
+            problems.append(Problem.keyed("export_depth_span_differs", source=name,
+                                          code=int(codes.iloc[i]), here=_span(got[i]),
+                                          want=_span(want[i]),
+                                          threshold=Num(classes.threshold_m)))
     if problems:
-        problems[-1] = Problem(problems[-1].message, source=name,
-                               fix="build the layers and the export with the same flood "
-                                   "threshold (threshold_m)")
+        problems.append(Problem.keyed("export_depth_other_threshold", source=name,
+                                      threshold=Num(classes.threshold_m)))
         raise InputError(problems)
     out = frame.copy()
     out["depth_label"] = [classes.label(int(c), lang) for c in codes]
@@ -328,9 +329,28 @@ def _bounds(classes: DepthClasses, code: int) -> tuple[float, float]:
     return low, np.nan if high is None else high
 
 
-def _span(bounds: np.ndarray) -> str:
-    low, high = bounds
-    return f"{low:g}–{high:g} m" if np.isfinite(high) else f"{low:g} m and over"
+@dataclass(frozen=True)
+class _Span(Term):
+    """A depth class's bounds given as a problem's parameter: "0.5–1.5 m" or "1.5 m and
+    over", the numbers written the problem's language's way."""
+
+    low: float = math.nan
+    high: float = math.nan
+
+    def text(self, lang: str = "en") -> str:
+        bounds = {"low": Num(self.low).text(lang)}
+        if math.isfinite(self.high):
+            bounds["high"] = Num(self.high).text(lang)
+        return t(self.key, lang, **bounds)
+
+
+def _span(bounds: np.ndarray) -> Term:
+    """The bounds (low, high; NaN high: open above; NaN low: unknown depth) as a parameter."""
+    low, high = (float(b) for b in bounds)
+    if not np.isfinite(low):
+        return Term("msg.export_depth_span_unknown")
+    key = "msg.export_depth_span" if np.isfinite(high) else "msg.export_depth_span_open"
+    return _Span(key, low, high)
 
 
 # --- Reading helpers --------------------------------------------------------------------------

@@ -24,7 +24,7 @@ import pandas as pd
 import pyogrio
 
 from geo.depth import DepthClasses
-from geo.errors import CrecidaWarning, InputError, Problem
+from geo.errors import CrecidaWarning, InputError, Num, Problem
 from geo.export.frames import COORDINATE_DECIMALS
 from geo.export.styles import layer_style, qml, sld
 from geo.io.files import atomic_path
@@ -235,8 +235,8 @@ def _number_problems(frame: gpd.GeoDataFrame, name: str) -> list[Problem]:
                                               row=int(i) + 1, column=str(column),
                                               value=f"{values[i]:g}", limit=DBF_MAX_ABS))
     if found > _MAX_LISTED:
-        problems.append(Problem(f"…and {found - _MAX_LISTED} more value(s) too large for a "
-                                "shapefile", source=name))
+        problems.append(Problem.keyed("export_more_too_large", source=name,
+                                      n=Num(found - _MAX_LISTED)))
     return problems
 
 

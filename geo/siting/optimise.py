@@ -39,7 +39,7 @@ from spopt.locate import MCLP, PMedian
 
 from geo import settings
 from geo.catchment import assign, demand_points
-from geo.errors import CRSError, InputError, Problem, SolverError
+from geo.errors import CRSError, InputError, Num, Problem, SolverError
 from geo.flood import FloodScenario
 from geo.format import format_number
 from geo.i18n import t
@@ -645,7 +645,8 @@ class SiteOptimiser:
         answer = linprog(costs, A_ub=ub, b_ub=np.array(bounds) if rows else None, A_eq=eq,
                          b_eq=self.weights[active], bounds=(0, None), method="highs")
         if answer.status != 0:  # cannot happen: u alone is always feasible
-            raise SolverError(f"the allocation of persons to sites failed: {answer.message}")
+            raise SolverError(Problem.keyed("siting_allocation_failed",
+                                            detail=str(answer.message)))
         out[active[r], c] = np.maximum(answer.x[:n_x], 0.0)
         return out
 
@@ -1131,13 +1132,13 @@ def plan_sites(
     ).solve(time_limit_s=time_limit_s, solver=solver)
     result = _finish(opt.result, scenario_worst, notes)
     limit_s = settings.SOLVER_TIME_LIMIT_S if time_limit_s is None else time_limit_s
-    figures = {"limit_s": f"{limit_s:g}", "covered": format_number(result.covered_weight, "en"),
-               "total": format_number(result.total_weight, "en")}
+    figures = {"limit_s": Num(limit_s), "covered": Num(result.covered_weight, decimals=0),
+               "total": Num(result.total_weight, decimals=0)}
     if opt.status == "time_limit":
-        raise SolverError(t("msg.siting_time_limit", "en", **figures), best=result)
+        raise SolverError(Problem.keyed("siting_time_limit", **figures), best=result)
     if opt.status == "greedy":
-        raise SolverError(t("msg.siting_greedy", "en", solver_status=str(opt.solver_status),
-                            **figures), best=result)
+        raise SolverError(Problem.keyed("siting_greedy", solver_status=str(opt.solver_status),
+                                        **figures), best=result)
     return result, suit
 
 
