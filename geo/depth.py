@@ -22,8 +22,8 @@ Decisions, stated once here:
 - **Colour** of a class: the palette colour of the configured class it lies in (a depth has the
   same colour at every threshold); :data:`geo.palette.DEPTH_SHALLOW_COLOUR` below the first
   configured edge.
-- **Labels** (:mod:`geo.i18n`) print metres with a decimal point in both languages, as the rest
-  of Crecida does (scenario names such as "118.6 m"): "0.1–0.5 m", "más de 1.5 m" / "over 1.5 m".
+- **Labels** (:mod:`geo.i18n`) write metres the language's way (:mod:`geo.format`), as every
+  figure Crecida shows: "0,1–0,5 m", "más de 1,5 m" / "0.1–0.5 m", "over 1.5 m".
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ import numpy as np
 
 from geo import palette, settings
 from geo.errors import InputError, Num, Problem, Term
+from geo.format import format_shortest
 from geo.i18n import DEFAULT_LANGUAGE, t
 
 __all__ = [
@@ -125,13 +126,14 @@ class DepthClasses:
         """Label of ``code`` in ``lang``: dry, a depth class or water of unknown depth."""
         self._check(code, (DRY, *self.codes, self.unknown))
         if code == DRY:
-            return t("legend_depth_below", lang, high=_metres(self.threshold_m))
+            return t("legend_depth_below", lang, high=format_shortest(self.threshold_m, lang))
         if code == self.unknown:
             return t("legend_water_unknown", lang)
         low, high = self.bounds(code)
         if high is None:
-            return t("legend_depth_above", lang, low=_metres(low))
-        return t("legend_depth_range", lang, low=_metres(low), high=_metres(high))
+            return t("legend_depth_above", lang, low=format_shortest(low, lang))
+        return t("legend_depth_range", lang, low=format_shortest(low, lang),
+                 high=format_shortest(high, lang))
 
     def labels(self, lang: str = DEFAULT_LANGUAGE) -> dict[int, str]:
         """Code to label for dry (0), every class (1…n) and unknown depth (n+1)."""

@@ -88,16 +88,13 @@ class Num:
 
     def text(self, lang: str = "en") -> str:
         """The number in ``lang``."""
-        from geo.format import format_number
+        from geo.format import format_number, format_shortest
 
-        decimals = self.decimals
-        if decimals is None:
-            shown = f"{float(self.value):g}"
-            decimals = 0 if "." not in shown else len(shown.split(".")[1].split("e")[0])
-            if "e" in shown:  # very large or small: kept in scientific notation
-                out = shown.replace(".", "," if lang == "es" else ".")
-                return f"{out}\u00a0{self.unit}" if self.unit else out
-        out = format_number(self.value, lang, decimals=decimals, missing=str(self.value))
+        if self.decimals is None:
+            out = format_shortest(self.value, lang, missing=str(self.value))
+        else:
+            out = format_number(self.value, lang, decimals=self.decimals,
+                                missing=str(self.value))
         return f"{out}\u00a0{self.unit}" if self.unit else out
 
     def __str__(self) -> str:

@@ -20,7 +20,8 @@ import numbers
 
 import numpy as np
 
-__all__ = ["GROUP_SEPARATOR", "format_number", "format_percent", "format_quantity"]
+__all__ = ["GROUP_SEPARATOR", "format_number", "format_percent", "format_quantity",
+           "format_shortest"]
 
 GROUP_SEPARATOR: dict[str, str] = {"es": "\u00a0", "en": ","}
 """Thousands separator per language (Spanish: a no-break space)."""
@@ -79,6 +80,21 @@ def format_number(value: object, lang: str = "es", *, decimals: int = 0,
         whole = GROUP_SEPARATOR[lang].join(groups)
     out = whole + (_DECIMAL_MARK[lang] + fraction if fraction else "")
     return ("-" if negative else "") + out
+
+
+def format_shortest(value: object, lang: str = "es", *, missing: str = "") -> str:
+    """``value`` with the decimals it has (up to six significant digits, as ``{:g}``), written
+    the ``lang`` way: ``0,5`` / ``0.5``, ``117,85`` / ``117.85``, ``12 345`` / ``12,345``. A
+    very large or small number stays in scientific notation (``1e-07``), never rounded to a
+    plausible 0."""
+    number = _number(value)
+    if number is None:
+        return missing
+    shown = f"{number:g}"
+    if "e" in shown:
+        return shown.replace(".", _DECIMAL_MARK.get(lang, ","))
+    decimals = len(shown.split(".")[1]) if "." in shown else 0
+    return format_number(number, lang, decimals=decimals)
 
 
 def format_quantity(value: object, unit: str, lang: str = "es", *, decimals: int = 0,

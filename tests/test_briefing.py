@@ -132,7 +132,7 @@ def _all_text(fig) -> str:
 
 @pytest.mark.parametrize(("lang", "words"), [
     ("es", ["Albergues e inundación", "Escenario: 118.6 m", "Leyenda", "Albergues: Inundado (2)",
-            "Zona inundada: más de 1.5 m", "Déficit de capacidad", "Sistema de coordenadas",
+            "Zona inundada: más de 1,5 m", "Déficit de capacidad", "Sistema de coordenadas",
             "EPSG:32718", "aún no validado en campo", "DATOS DE MUESTRA SINTÉTICOS",
             "Ubicación", "Resumen", "OIM Perú"]),
     ("en", ["Collective centres and flooding", "Scenario: 118.6 m", "Legend",

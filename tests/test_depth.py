@@ -38,15 +38,15 @@ COLUMN_DEPTH_M = (0.0, 0.05, 0.2, 0.4, 0.6, 1.0, 1.6, 2.0, 3.0, 0.0)
 #: threshold → (code of each column, Spanish labels, English labels, colours), by hand.
 CASES = {
     0.1: ((0, 0, 1, 1, 2, 2, 3, 3, 3, 0),
-          ["0.1–0.5 m", "0.5–1.5 m", "más de 1.5 m"],
+          ["0,1–0,5 m", "0,5–1,5 m", "más de 1,5 m"],
           ["0.1–0.5 m", "0.5–1.5 m", "over 1.5 m"], [LIGHT, MEDIUM, DARK]),
     0.3: ((0, 0, 0, 1, 2, 2, 3, 3, 3, 0),
-          ["0.3–0.5 m", "0.5–1.5 m", "más de 1.5 m"],
+          ["0,3–0,5 m", "0,5–1,5 m", "más de 1,5 m"],
           ["0.3–0.5 m", "0.5–1.5 m", "over 1.5 m"], [LIGHT, MEDIUM, DARK]),
     0.5: ((0, 0, 0, 0, 1, 1, 2, 2, 2, 0),
-          ["0.5–1.5 m", "más de 1.5 m"], ["0.5–1.5 m", "over 1.5 m"], [MEDIUM, DARK]),
+          ["0,5–1,5 m", "más de 1,5 m"], ["0.5–1.5 m", "over 1.5 m"], [MEDIUM, DARK]),
     0.7: ((0, 0, 0, 0, 0, 1, 2, 2, 2, 0),
-          ["0.7–1.5 m", "más de 1.5 m"], ["0.7–1.5 m", "over 1.5 m"], [MEDIUM, DARK]),
+          ["0,7–1,5 m", "más de 1,5 m"], ["0.7–1.5 m", "over 1.5 m"], [MEDIUM, DARK]),
     2.0: ((0, 0, 0, 0, 0, 0, 0, 1, 1, 0), ["más de 2 m"], ["over 2 m"], [DARK]),
 }
 
@@ -168,7 +168,8 @@ def test_every_output_names_the_same_classes(tmp_path, columns_flood, threshold,
         colormap = ds.colormap(1)
     assert [table[str(c)] for c in range(1, n + 1)] == labels
     assert table[str(n + 1)] == t("legend_water_unknown", lang)
-    assert table["0"] == t("legend_depth_below", lang, high=f"{threshold:g}")
+    below = f"{threshold:g}".replace(".", "," if lang == "es" else ".")  # 0,1 m / 0.1 m
+    assert table["0"] == t("legend_depth_below", lang, high=below)
     assert [colormap[c][:3] for c in range(1, n + 1)] == [
         tuple(int(h[i:i + 2], 16) for i in (1, 3, 5)) for h in colours]
     assert colormap[0][:3] == (255, 255, 255)

@@ -452,8 +452,8 @@ def test_classify_depth_edges_go_to_the_deeper_class():
 
 
 def test_depth_class_labels_follow_settings(monkeypatch):
-    assert ex.depth_class_labels() == {0: "menos de 0.1 m", 1: "0.1–0.5 m", 2: "0.5–1.5 m",
-                                       3: "más de 1.5 m", 4: "Agua (profundidad desconocida)"}
+    assert ex.depth_class_labels() == {0: "menos de 0,1 m", 1: "0,1–0,5 m", 2: "0,5–1,5 m",
+                                       3: "más de 1,5 m", 4: "Agua (profundidad desconocida)"}
     monkeypatch.setattr(settings, "DEPTH_CLASSES_M", (0.2, 1.0))
     monkeypatch.setattr(settings, "DISPLACEMENT_RATE_BY_CLASS", (0.2, 1.0))
     assert ex.depth_class_labels(threshold_m=0.2, lang="en") == {
@@ -468,7 +468,7 @@ def test_classified_depth_cog(tmp_path, flood, tiny_depth, prov):
         assert ds.dtypes[0] == "uint8" and ds.nodata == ex.DEPTH_NODATA
         np.testing.assert_array_equal(ds.read(1), _expected_classes(tiny_depth))
         assert ds.colormap(1)[1][:3] == (0x9E, 0xCA, 0xE1)
-        assert json.loads(ds.tags()["CRECIDA_CLASSES"])["2"] == "0.5–1.5 m"
+        assert json.loads(ds.tags()["CRECIDA_CLASSES"])["2"] == "0,5–1,5 m"
         assert ds.tags()["CRECIDA_THRESHOLD_M"] == "0.1"
         assert json.loads(ds.tags()["CRECIDA_PROVENANCE"]) == prov.to_dict()
 
@@ -484,7 +484,7 @@ def test_flood_extent_polygons_areas_per_class(flood):
     frame = ex.flood_extent_polygons(flood)
     assert frame.crs.to_epsg() == 4326
     assert list(frame["depth_class"]) == [1, 2, 3]
-    assert list(frame["depth_label"]) == ["0.1–0.5 m", "0.5–1.5 m", "más de 1.5 m"]
+    assert list(frame["depth_label"]) == ["0,1–0,5 m", "0,5–1,5 m", "más de 1,5 m"]
     np.testing.assert_array_equal(frame["depth_min_m"], [0.1, 0.5, 1.5])
     np.testing.assert_array_equal(frame["depth_max_m"], [0.5, 1.5, np.nan])
     np.testing.assert_allclose(frame["area_m2"], [20 * 900, 24 * 900, 6 * 900])

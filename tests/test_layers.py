@@ -193,7 +193,7 @@ def test_light_geojson_simplifies_in_metres():
 # --- legend and map ------------------------------------------------------------------------
 def test_flood_legend_labels_follow_the_class_edges():
     section = flood_section(depth_classes(0.3), lang="es")
-    assert [i.label for i in section.items] == ["0.3–0.5 m", "0.5–1.5 m", "más de 1.5 m"]
+    assert [i.label for i in section.items] == ["0,3–0,5 m", "0,5–1,5 m", "más de 1,5 m"]
     assert [i.colour for i in section.items] == list(style.DEPTH_CLASS_COLOURS)
     unknown = flood_section(depth_classes(0.1), lang="en", depth_known=False)
     assert [i.label for i in unknown.items] == [t("legend_water_unknown", "en")]

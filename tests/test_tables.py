@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo.format import format_number, format_percent, format_quantity
+from geo.format import format_number, format_percent, format_quantity, format_shortest
 from geo.i18n import t
 from geo.tables import (
     assignments_table,
@@ -137,3 +137,12 @@ def test_season_tables_read_as_words_whole_days_and_percent():
     assert shown.columns[4] == "Días con inundación"
     assert shown.iloc[0].tolist() == ["A1", "I.E. 601675", "Belén", "72", "2", "5", "1",
                                       "2012-04-03", "2012-04-04"]
+
+
+@pytest.mark.parametrize(("value", "lang", "expected"), [
+    (0.5, "es", "0,5"), (0.5, "en", "0.5"), (117.85, "es", "117,85"), (2.0, "es", "2"),
+    (12345.0, "es", "12\u00a0345"), (12345.0, "en", "12,345"), (1e-7, "es", "1e-07"),
+    (None, "es", ""), (float("nan"), "en", ""),
+])
+def test_format_shortest_keeps_the_decimals_a_number_has(value, lang, expected):
+    assert format_shortest(value, lang) == expected
