@@ -112,6 +112,7 @@ class Upload:
     sha256: str
     scenario: str | None = None
     kind: str | None = None
+    synthetic: bool = False  # a saved workspace's copy of a synthetic sample file
 
 
 def _safe_name(name: str) -> str:
@@ -155,23 +156,26 @@ def _load_inputs(spec: tuple[Upload, ...]) -> Inputs:
     """The session's layers: uploads over the sample (raises what the loaders raise)."""
     kwargs: dict[str, Any] = {}
     labels: dict[str, str] = {}
-    floods, kinds = [], {}
+    floods, kinds, synthetic = [], {}, []
     for up in spec:
         if up.layer == "floods":
             name = up.scenario or Path(up.name).stem
             floods.append((name, up.path))
-            labels[f"flood:{name}"] = up.name
+            key = f"flood:{name}"
             if up.kind:
                 kinds[name] = up.kind
         else:
             kwargs[up.layer] = up.path
-            labels[up.layer] = up.name
+            key = up.layer
+        labels[key] = up.name
+        if up.synthetic:
+            synthetic.append(key)
     if floods:
         kwargs["floods"] = floods
         kwargs["flood_kinds"] = kinds or None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", CrecidaWarning)
-        return load_inputs(labels=labels, with_sample=True, **kwargs)
+        return load_inputs(labels=labels, with_sample=True, synthetic=synthetic, **kwargs)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -375,9 +379,10 @@ def _workspace_uploads() -> tuple[Upload, ...]:
     for item in workspace.inputs:
         path = str(paths[item.layer])
         if item.scenario is not None:
-            out.append(Upload("floods", item.name, path, item.sha256, item.scenario, item.kind))
+            out.append(Upload("floods", item.name, path, item.sha256, item.scenario, item.kind,
+                              synthetic=item.sample))
         else:
-            out.append(Upload(item.layer, item.name, path, item.sha256))
+            out.append(Upload(item.layer, item.name, path, item.sha256, synthetic=item.sample))
     return tuple(out)
 
 

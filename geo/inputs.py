@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import warnings
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -68,7 +68,8 @@ class Inputs:
     ``warnings`` lists every change or doubt found while loading (English text) and
     ``warning_items`` the same as keyed problems (:func:`geo.errors.localise` gives them in
     the user's language); ``decisions`` lists, per layer (``centres``, ``flood:<name>``…, and
-    ``inputs`` for the session as a whole), how each file was read.
+    ``inputs`` for the session as a whole), how each file was read. ``synthetic`` names the
+    layers that are copies of the synthetic sample's files (see :func:`load_inputs`).
     """
 
     centres: gpd.GeoDataFrame
@@ -83,11 +84,14 @@ class Inputs:
     warnings: list[str] = field(default_factory=list)
     decisions: dict[str, list[Problem]] = field(default_factory=dict)
     warning_items: list[Problem | str] = field(default_factory=list)
+    synthetic: tuple[str, ...] = ()
 
     @property
     def sample_layers(self) -> list[str]:
-        """Layers that came from the synthetic sample."""
-        return [k for k, v in self.sources.items() if v.startswith(str(SAMPLE_DIR))]
+        """Layers that came from the synthetic sample (its files, or copies of them marked
+        ``synthetic``)."""
+        return [k for k, v in self.sources.items()
+                if v.startswith(str(SAMPLE_DIR)) or k in self.synthetic]
 
     @property
     def sample_scenarios(self) -> bool:
@@ -173,6 +177,7 @@ def load_inputs(
     layers: Mapping[str, str] | None = None,
     with_sample: bool = False,
     stages: bool = False,
+    synthetic: Collection[str] = (),
 ) -> Inputs:
     """Load a session's layers: the planner's own, the sample's only when asked.
 
@@ -199,6 +204,10 @@ def load_inputs(
     with_sample
         Fill the layers left out from the synthetic sample (ignored when nothing is given:
         then everything is the sample). Every output then carries the sample banner.
+    synthetic
+        Layer keys (``centres``…, ``flood:<name>``) whose files are the synthetic sample's
+        though read from elsewhere (a saved workspace's copy of a sample file the bundled
+        sample no longer holds): they are labelled sample data all the same.
     stages
         River stages will be added as scenarios (:meth:`geo.analysis.PlanningRun.with_stages`),
         so no flood scenario need be given.
@@ -325,7 +334,9 @@ def load_inputs(
         dem=dem_src,
         population=pop_src,
         sources=sources,
-        is_sample=any(v.startswith(str(SAMPLE_DIR)) for v in sources.values()),
+        is_sample=any(v.startswith(str(SAMPLE_DIR)) for v in sources.values())
+        or any(k in sources for k in synthetic),
+        synthetic=tuple(k for k in sources if k in set(synthetic)),
         warnings=texts,
         decisions=decisions,
         warning_items=notes,

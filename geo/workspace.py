@@ -215,7 +215,15 @@ def load_workspace_inputs(workspace: Workspace, folder: PathLike) -> Inputs:
     kwargs = {layer: paths[layer] for layer in ("centres", "communities", "districts", "rivers",
                                                  "dem", "population") if layer in paths}
     return load_inputs(floods=floods or None, flood_kinds=kinds or None, labels=labels,
-                       **kwargs)
+                       synthetic=synthetic_layers(workspace), **kwargs)
+
+
+def synthetic_layers(workspace: Workspace) -> tuple[str, ...]:
+    """Layer keys (``centres``…, ``flood:<name>``) of the workspace's files that were the
+    synthetic sample's when it was saved: labelled sample data even when the bundled sample
+    has changed since and the saved copy is read instead."""
+    return tuple((f"flood:{item.scenario}" if item.scenario is not None else item.layer)
+                 for item in workspace.inputs if item.sample)
 
 
 def workspace_files(workspace: Workspace, folder: PathLike) -> dict[str, Path]:

@@ -370,3 +370,25 @@ def test_the_season_view_never_dresses_a_users_scenarios_as_sample_dates(tmp_pat
     assert [e.value.replace("\\", "") for e in at.error] == [
         t("season_no_date", "es", name="sin_fecha.tif")]
     assert _metric(at, t("season_metric_days", "es")) == 2
+
+
+def test_a_workspace_of_sample_files_opens_with_the_synthetic_banner_even_if_the_sample_changed(
+        tmp_path, monkeypatch):
+    import tempfile
+
+    from geo.workspace import workspace_of, write_workspace
+
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    run = PlanningRun(load_sample())
+    saved = write_workspace(tmp_path / "trabajo.gpkg", workspace_of(run, lang="es"))
+    # a later Crecida whose bundled sample no longer holds these files: the copies are read
+    monkeypatch.setattr("geo.workspace.SAMPLE_DIR", tmp_path / "another_sample")
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT_S).run()
+    at.file_uploader(key="workspace_open").set_value(
+        ("trabajo.gpkg", saved.read_bytes(), "application/geopackage+sqlite3")).run()
+    _ok(at)
+    assert [s.value.replace("\\", "") for s in at.success if "trabajo" in s.value] == [
+        t("ws_opened", "es", name="trabajo.gpkg")]
+    assert t("sample_banner", "es") in [w.value for w in at.warning]

@@ -218,3 +218,20 @@ def test_the_command_line_refuses_a_workspace_with_layer_options(saved, capsys):
     path = saved[3]
     assert main(["validate", "--workspace", str(path), "--centres", "x.csv"]) == 2
     assert "--centres" in capsys.readouterr().err
+
+
+def test_sample_files_stay_labelled_synthetic_when_the_bundled_sample_has_changed(
+        saved, monkeypatch, tmp_path):
+    run, _scenario, _sites, path, _folder = saved
+    ws = read_workspace(path)
+    # a later Crecida whose bundled sample holds other bytes (or no such files)
+    monkeypatch.setattr("geo.workspace.SAMPLE_DIR", tmp_path / "another_sample")
+    reopened = load_workspace_inputs(ws, tmp_path / "inputs")
+    assert not any(str(SAMPLE_DIR) in v for v in reopened.sources.values())  # the copies
+    assert reopened.is_sample and reopened.sample_scenarios
+    assert sorted(reopened.sample_layers) == sorted(run.inputs.sources)
+    # a user's own file in a workspace is never labelled sample
+    name = next(iter(reopened.scenarios))
+    own = load_inputs(centres=reopened.sources["centres"],
+                      floods=[(name, reopened.sources[f"flood:{name}"])])
+    assert not own.is_sample and own.sample_layers == []
