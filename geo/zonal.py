@@ -870,12 +870,12 @@ def zonal_flood_stats(
             if j == len(scenarios) - 1:
                 done += 1
                 if progress is not None:
-                    progress(done, total, f"{grid.label}: window {done}")
+                    progress(done, total, grid.label)  # a name, no words: any language
     for acc, sub in zip(accs, sub_accs, strict=True):
         for name in ("observed_area_m2", "nodata_area_m2", "flooded_cells", "flooded_area_m2",
                      "depth_area_m2", "depth_sum_m3", "max_depth_m", "class_area_m2",
                      "unknown_depth_area_m2", "pop_total", "pop_flooded", "pop_class"):
             getattr(acc, name)[index] = getattr(sub, name)
     if progress is not None:
-        progress(total, total, f"{grid.label}: done")
+        progress(total, total, grid.label)
     return [a.finish() for a in accs]

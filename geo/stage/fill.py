@@ -394,7 +394,7 @@ def flood_levels(levels: np.ndarray, seeds: np.ndarray, *,
     present = np.flatnonzero(starts[1:] > starts[:-1])
     for i, level in enumerate(present.tolist()):
         if progress is not None and i % 200 == 0:
-            progress(i, present.size, "flooding stage")
+            progress(i, present.size, "")  # the bar says how far; no words to translate
         cells = order[starts[level]:starts[level + 1]]
         front = cells[found[cells]]
         lv = np.uint16(level)
