@@ -1064,6 +1064,7 @@ def season_view(run: PlanningRun, params: dict, lang: str) -> None:
     import os
 
     from geo.distributed import SCHEDULER_ENV
+    from geo.flood import FLOOD_KINDS
     from geo.season import SeasonExtent, date_from_name, open_season
     from layers.season import season_day_layer, season_days_layer, season_legend
 
@@ -1071,6 +1072,10 @@ def season_view(run: PlanningRun, params: dict, lang: str) -> None:
         st.caption(t("season_intro", lang))
         files = st.file_uploader(t("season_upload", lang), type=["tif", "tiff"],
                                  accept_multiple_files=True, key="upload_season")
+        chosen_kind = st.selectbox(t("season_kind", lang), ["auto", *FLOOD_KINDS],
+                                   key="season_kind", format_func=lambda k: t(
+                                       "season_kind_auto" if k == "auto" else f"report.kind_{k}",
+                                       lang))
     sources = []
     for file in files or []:
         up = _save_upload("season", file.name, file.getvalue())
@@ -1081,7 +1086,12 @@ def season_view(run: PlanningRun, params: dict, lang: str) -> None:
         sources.append((day, Path(up.path)))
     try:
         if sources:
-            extents, _notes = open_season(sorted(sources, key=lambda s: s[0]))
+            extents, _notes = open_season(sorted(sources, key=lambda s: s[0]),
+                                          kind=None if chosen_kind == "auto" else chosen_kind,
+                                          dem=run.inputs.dem)
+            if chosen_kind == "auto":  # the guess, stated where it can be changed
+                st.caption(t("season_kind_guessed", lang, kind=t(
+                    f"report.kind_{extents[0].scenario.kind}", lang)))
         elif run.inputs.sample_scenarios:
             # The synthetic sample has no season: its scenarios stand for made-up dates.
             st.caption(t("season_none", lang))

@@ -50,7 +50,7 @@ from rasterio.vrt import WarpedVRT
 from rasterio.windows import Window, from_bounds
 
 from geo import settings
-from geo.errors import InputError, Problem
+from geo.errors import InputError, Problem, Term
 from geo.raster import (
     RasterSource,
     composite_flood,
@@ -393,7 +393,8 @@ def open_flood(
         kind, why = _guess_kind(raster, sample, hint=name or "")
         if gfm and why != "tag":
             kind, why = "extent", "product"
-        notes.append(Problem.keyed("flood_kind_guessed", source=label, kind=kind))
+        notes.append(Problem.keyed("flood_kind_guessed", source=label,
+                                   kind=Term(f"report.kind_{kind}")))
         decisions.append(Problem.keyed(f"decision_kind_{why}", source=label, kind=kind))
     if name is None:
         with rasterio.open(raster.path) as ds:

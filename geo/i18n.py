@@ -1876,6 +1876,14 @@ STRINGS.update({
               "flooded; unobserved days are counted apart, never as dry.",
     },
     "season_upload_header": {"es": "Cargar extensiones diarias", "en": "Upload daily extents"},
+    "season_kind": {"es": "Tipo de las extensiones", "en": "Kind of the extents"},
+    "season_kind_auto": {"es": "Deducir del primer archivo", "en": "Guess from the first file"},
+    "season_kind_guessed": {
+        "es": "Tipo deducido del primer archivo para todas las extensiones: {kind} (puede "
+              "elegirlo en «Cargar extensiones diarias»).",
+        "en": "Kind guessed from the first file for every extent: {kind} (you can choose it "
+              "under “Upload daily extents”)."},
+
     "season_no_date": {
         "es": "{name}: el nombre del archivo no lleva una fecha AAAA-MM-DD (p. ej. "
               "gfm_2012-04-15.tif); no se usó.",

@@ -212,7 +212,8 @@ def open_season(sources: Sequence[tuple[dt.date, str | Path]], *, kind: str | No
     if kind is None:
         first = Path(sources[0][1])
         kind = guess_kind(open_raster(first), hint=first.name)
-        notes.append(Problem.keyed("season_note_kind_guessed", kind=kind, file=first.name))
+        notes.append(Problem.keyed("season_note_kind_guessed", kind=Term(f"report.kind_{kind}"),
+                                   file=first.name))
     extents = [SeasonExtent(day, open_flood(path, name=day.isoformat(), kind=kind, dem=dem))
                for day, path in sources]
     return extents, notes

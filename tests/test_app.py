@@ -370,6 +370,12 @@ def test_the_season_view_never_dresses_a_users_scenarios_as_sample_dates(tmp_pat
     assert [e.value.replace("\\", "") for e in at.error] == [
         t("season_no_date", "es", name="sin_fecha.tif")]
     assert _metric(at, t("season_metric_days", "es")) == 2
+    # the kind was guessed from the first file: said, in words, where it can be changed
+    assert t("season_kind_guessed", "es", kind="profundidad") in [c.value for c in at.caption]
+    at.selectbox(key="season_kind").set_value("extent").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert t("season_kind_guessed", "es", kind="profundidad") not in [c.value for c in at.caption]
+    assert _metric(at, t("season_metric_days", "es")) == 2
 
 
 def test_a_workspace_of_sample_files_opens_with_the_synthetic_banner_even_if_the_sample_changed(

@@ -9,7 +9,7 @@ from conftest import TINY_CELL_M, TINY_CRS, TINY_ORIGIN_E, TINY_ORIGIN_N
 from rasterio.transform import from_origin
 from shapely.geometry import box
 
-from geo.errors import InputError, Problem
+from geo.errors import InputError, Problem, Term
 from geo.flood import flood_from_vector, guess_kind, open_flood
 from geo.raster import open_raster
 
@@ -28,9 +28,10 @@ def test_extent_read_contract_inf_for_water(write_tif):
     s = open_flood(write_tif(arr, "mask.tif", nodata=255), name="radar")
     assert s.kind == "extent" and not s.has_depth
     np.testing.assert_array_equal(s.read_depth(), [[0, np.inf, np.nan], [np.inf, np.inf, 0]])
-    assert s.notes == (Problem.keyed("flood_kind_guessed", source="mask.tif", kind="extent"),)
+    assert s.notes == (Problem.keyed("flood_kind_guessed", source="mask.tif",
+                                     kind=Term("report.kind_extent")),)
     assert str(s.notes[0]) == "mask.tif: kind guessed as 'extent'"
-    assert s.notes[0].text("es") == "mask.tif: tipo de inundación deducido: 'extent'"
+    assert s.notes[0].text("es") == "mask.tif: tipo de inundación deducido: 'extensión'"
 
 
 def test_water_level_minus_dem_gives_depth(write_tif):

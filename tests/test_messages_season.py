@@ -307,7 +307,7 @@ def test_the_command_line_shows_the_seasons_notes_and_chart_in_the_language_aske
     out = capsys.readouterr().out
     assert code == 0 and drawn == [lang]
     if lang == "es":
-        assert ("  nota: tipo de todas las extensiones deducido como 'depth' a partir de "
+        assert ("  nota: tipo de todas las extensiones deducido como 'profundidad' a partir de "
                 "gfm_2012-03-01.tif; elíjalo con --flood-kind") in out
         assert "  nota: 1 extensiones en 1 grilla(s), 1 tareas; un día cuenta como inundado " \
                "cuando ≥ 0,5 del área observada" in out

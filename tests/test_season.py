@@ -232,7 +232,7 @@ def test_cli_writes_the_three_layers_and_a_chart(extents, communities, centres, 
     assert (out.parent / "season_timeline.png").read_bytes()[:4] == b"\x89PNG"
     _, notes = open_season([(START, folder / f"gfm_{START.isoformat()}.tif")])
     assert "guessed as 'depth'" in str(notes[0])
-    assert "deducido como 'depth'" in notes[0].text("es")
+    assert "deducido como 'profundidad'" in notes[0].text("es")
 
 
 def test_the_app_temporada_view_shows_the_sample_as_a_season():
